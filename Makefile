@@ -1,0 +1,44 @@
+# The README's commands. Each creates .venv from requirements.txt when it is missing or older than
+# requirements.txt, then runs. Plain pip/pytest equivalents (for machines without make) are in the README.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.requirements-installed
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+
+.PHONY: test reproduce lab check build bench clean-cache venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+## test: unit tests, data validation and every notebook under nbval (strict)
+test: $(STAMP)
+	$(BIN)/python -m pytest --nbval tests notebooks
+
+## reproduce: rebuild data/processed, execute every notebook in a fresh kernel, regenerate figures
+reproduce: $(STAMP)
+	$(BIN)/python -m analysis reproduce
+
+## check: validate every table under data/
+check: $(STAMP)
+	$(BIN)/python -m analysis check
+
+## build: rebuild data/processed from data/raw and data/curated
+build: $(STAMP)
+	$(BIN)/python -m analysis build
+
+## lab: start JupyterLab in notebooks/
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks
+
+## bench: run the benchmarks and rewrite tests/benchmarks/*.md
+bench: $(STAMP)
+	for f in tests/benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+clean-cache:
+	rm -rf .cache

@@ -1,0 +1,19 @@
+"""Research package around CAICT's 2022 report on digital-era governance modernisation.
+
+Start every notebook with::
+
+    import analysis
+    analysis.setup()
+
+Loaders (``load_report``, ``load_indicators``, ``load_documents``, ``load_egov_survey``, …) read the
+validated tables under ``data/``; see ``data/README.md`` for every column.
+"""
+from __future__ import annotations
+
+from .paths import DATA_DIR, FIGURES_DIR, ROOT  # noqa: F401
+from .plotting import (  # noqa: F401
+    CATEGORY_COLORS, ENGLISH, RULE_LINE_COLORS, SEED, TECH_COLORS, caption, cjk_font_path, palette,
+    save_figure, setup, title,
+)
+
+__version__ = "0.1.0"

@@ -1,0 +1,34 @@
+"""Rebuild every table under data/processed from data/raw and data/curated, deterministically.
+
+Each step is a function returning ``{table_name: DataFrame}``; the frames are validated against their
+schemas *before* anything is written, and written atomically, so a failed build leaves the previous
+files in place.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+
+from .tables import DataError, schemas, table_path, validate, write_csv
+
+
+def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
+    steps: list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]] = []
+    return steps
+
+
+def build_all() -> list[str]:
+    """Run every build step; return one summary line per written table. Raises DataError on bad output."""
+    lines = []
+    for step_name, step in _steps():
+        frames = step()
+        problems = []
+        for name, frame in frames.items():
+            problems += validate(frame, schemas()[name], f"{step_name} → {name}")
+        if problems:
+            raise DataError(problems)
+        for name, frame in sorted(frames.items()):
+            path = write_csv(frame, table_path(name))
+            lines.append(f"{name:<28} {len(frame):>6} rows → {path.relative_to(path.parents[2])}")
+    return lines

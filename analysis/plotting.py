@@ -1,0 +1,287 @@
+"""Plotting setup shared by every notebook: CJK font, theme, colours, deterministic figure files.
+
+The one call at the top of a notebook is :func:`analysis.setup`. Figures are written with
+:func:`save_figure`, which produces byte-identical PNG and SVG files across runs and processes.
+"""
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+from .paths import FIGURES_DIR
+
+#: Environment variable naming a font file (OTF/TTF/TTC) with Simplified-Chinese glyphs.
+FONT_ENV_VAR = "ANALYSIS_CJK_FONT"
+
+#: Font families tried on the system when neither the variable nor the pip font is available.
+SYSTEM_CJK_FAMILIES = (
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+    "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei",
+    "PingFang SC", "Heiti SC", "Sarasa Gothic SC",
+)
+
+SEED = 20221130  # fixed seed for every random process in the project (the report's release date, 2022-11)
+
+#: One colour per technology (Okabe–Ito, safe for colour-blind readers), used by every figure.
+TECH_COLORS = {
+    "互联网": "#0072B2",
+    "大数据": "#E69F00",
+    "人工智能": "#009E73",
+    "区块链": "#CC79A7",
+}
+#: One colour per common-rule category, distinct from the technology colours.
+CATEGORY_COLORS = {
+    "立项建设": "#8C6D31",
+    "运营管理": "#D55E00",
+    "数据治理": "#56B4E9",
+    "安全管理": "#882255",
+    "数字鸿沟": "#999933",
+}
+#: The report's two lines of rules.
+RULE_LINE_COLORS = {"共性规则": "#444444", "技术规则": "#0F6E8C"}
+#: English names used in subtitles and legends.
+ENGLISH = {
+    "互联网": "Internet", "大数据": "Big data", "人工智能": "Artificial intelligence", "区块链": "Blockchain",
+    "立项建设": "Project approval & construction", "运营管理": "Operation & management",
+    "数据治理": "Data governance", "安全管理": "Security management", "数字鸿沟": "Digital divide",
+    "共性规则": "Common rules", "技术规则": "Technology rules",
+}
+NEUTRAL = "#7F7F7F"
+HIGHLIGHT = "#C00000"  # China in comparisons
+
+
+def palette() -> dict[str, str]:
+    """All named colours of the project: technologies, rule categories and the two rule lines."""
+    return {**TECH_COLORS, **CATEGORY_COLORS, **RULE_LINE_COLORS}
+
+
+def _pip_font() -> Path | None:
+    try:
+        from importlib.resources import files
+        path = Path(str(files("pylopdf_fonts_zh_cn") / "NotoSansSC-Regular.otf"))
+    except (ModuleNotFoundError, FileNotFoundError, TypeError):
+        return None
+    return path if path.is_file() else None
+
+
+def _system_font() -> Path | None:
+    from matplotlib import font_manager
+
+    by_name = {f.name: f.fname for f in font_manager.fontManager.ttflist}
+    for family in SYSTEM_CJK_FAMILIES:
+        if family in by_name:
+            return Path(by_name[family])
+    return None
+
+
+def cjk_font_path() -> Path:
+    """Return the file of the CJK font the project draws with.
+
+    Resolution order: the file named by ``$ANALYSIS_CJK_FONT``; Noto Sans SC from the
+    ``pylopdf-fonts-zh-cn`` pip package (installed by requirements.txt); a CJK font known to
+    matplotlib on this system.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the variable names a missing file, or no CJK font is found at all; the message says how to fix it.
+    """
+    env = os.environ.get(FONT_ENV_VAR)
+    if env:
+        path = Path(env).expanduser()
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"{FONT_ENV_VAR}={env!r} does not name a font file. Point it at an .otf/.ttf/.ttc file with "
+                "Simplified-Chinese glyphs, or unset it to use the pip-installed Noto Sans SC.")
+        return path
+    for finder in (_pip_font, _system_font):
+        path = finder()
+        if path is not None:
+            return path
+    raise FileNotFoundError(
+        "No Simplified-Chinese font found. Install the project's requirements "
+        "(`pip install -r requirements.txt`, which brings pylopdf-fonts-zh-cn with Noto Sans SC), "
+        f"or set {FONT_ENV_VAR} to the path of a CJK font file (e.g. NotoSansCJK-Regular.ttc).")
+
+
+def register_cjk_font() -> str:
+    """Register the CJK font with matplotlib by file path and return its family name."""
+    from matplotlib import font_manager
+
+    path = cjk_font_path()
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def theme_rc(family: str) -> dict:
+    """The matplotlib rcParams of the project theme for a registered font family."""
+    return {
+        "font.family": "sans-serif",
+        "font.sans-serif": [family, "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "axes.titlesize": 13,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 11,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "legend.frameon": False,
+        "figure.dpi": 100,
+        "figure.figsize": (8.0, 4.8),
+        "figure.constrained_layout.use": True,
+        "savefig.dpi": 150,
+        "savefig.facecolor": "white",
+        "svg.fonttype": "path",
+        "svg.hashsalt": "caict-2022-digital-governance",
+        "pdf.fonttype": 42,
+    }
+
+
+_STATE: dict[str, str] = {}
+
+
+def setup(*, seed: int = SEED, quiet_jieba: bool = True) -> dict[str, str]:
+    """Prepare a session (notebook or script) the project's way. Safe to call more than once.
+
+    - registers the CJK font by file path (see :func:`cjk_font_path`);
+    - applies the seaborn theme (``whitegrid``) and then the project's rcParams so the font survives;
+    - sets ``axes.unicode_minus=False`` so negative numbers need no U+2212 glyph;
+    - fixes the seeds of :mod:`random` and NumPy;
+    - sets pandas display options for readable, stable tables;
+    - silences jieba's loader, which otherwise prints to stderr inside notebooks.
+
+    Returns
+    -------
+    dict
+        ``font_family`` and ``font_path`` of the registered font.
+    """
+    import logging
+
+    import matplotlib
+    import numpy as np
+    import pandas as pd
+    import seaborn as sns
+
+    _inline_backend_in_kernel()
+    family = register_cjk_font()
+    sns.set_theme(style="whitegrid", context="notebook", font=family)
+    matplotlib.rcParams.update(theme_rc(family))
+
+    random.seed(seed)
+    np.random.seed(seed)
+
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.max_rows", 40)
+    pd.set_option("display.max_colwidth", 60)
+    pd.set_option("display.width", 140)
+    pd.set_option("display.precision", 4)
+
+    if quiet_jieba:
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        try:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+        except ImportError:  # pragma: no cover - jieba is a core requirement
+            pass
+    _STATE.update(font_family=family, font_path=str(cjk_font_path()))
+    return dict(_STATE)
+
+
+def _inline_backend_in_kernel() -> None:
+    """In a Jupyter kernel, draw inline even if MPLBACKEND=Agg was inherited (as under nbval)."""
+    import sys
+
+    if "ipykernel" not in sys.modules:
+        return
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover
+        return
+    shell = get_ipython()
+    if shell is not None and shell.__class__.__name__ == "ZMQInteractiveShell":
+        shell.run_line_magic("matplotlib", "inline")
+
+
+def title(ax, zh: str, en: str | None = None) -> None:
+    """Give an axes a bold Chinese title with an optional smaller English subtitle beneath it."""
+    ax.set_title(zh, loc="left", pad=20 if en else 8)
+    if en:
+        ax.text(0.0, 1.0 + 0.012, en, transform=ax.transAxes, ha="left", va="bottom",
+                fontsize=9.5, color="#555555", fontweight="normal")
+
+
+def caption(fig, source: str, note: str | None = None) -> None:
+    """Put the data source (and an optional note) under a figure, left-aligned, wrapped.
+
+    Uses ``fig.supxlabel``-free placement so constrained layout reserves room for it.
+    """
+    import textwrap
+
+    text = f"来源 Source: {source}"
+    if note:
+        text += "\n" + "\n".join(textwrap.wrap(note, width=110))
+    fig.text(0.01, 0.0, text, ha="left", va="top", fontsize=8, color="#555555",
+             transform=fig.transFigure, wrap=False)
+
+
+def _atomic_write(path: Path, write) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_figure(fig, name: str, *, formats: Iterable[str] = ("png", "svg"),
+                directory: Path | str | None = None, dpi: int = 150) -> list[Path]:
+    """Write ``figures/<name>.png`` and ``.svg``, byte-identical across runs and processes.
+
+    PNG and SVG carry no software or date metadata, SVG ids use a fixed hash salt, the dpi is fixed
+    and the figure is cropped to its content (``bbox_inches="tight"``). Each file is written to a
+    temporary file in the same folder and renamed over the target, so a failed save leaves the
+    previous file in place.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    name : str
+        File stem, e.g. ``"fig05-blockchain-projects"``; no folder, no extension.
+    formats : iterable of str
+        Any of ``"png"``, ``"svg"``.
+    directory : path, optional
+        Defaults to the repository's ``figures/``.
+    dpi : int
+        Raster resolution of the PNG.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The written files, in the order of ``formats``.
+    """
+    import matplotlib
+
+    if "/" in name or "\\" in name or name.endswith((".png", ".svg")):
+        raise ValueError(f"save_figure name must be a bare stem like 'fig01-timeline', got {name!r}")
+    out_dir = Path(directory) if directory is not None else FIGURES_DIR
+    metadata = {
+        "png": {"Software": None},
+        "svg": {"Date": None, "Creator": None, "Format": None, "Type": None},
+    }
+    paths = []
+    with matplotlib.rc_context({"svg.hashsalt": "caict-2022-digital-governance", "svg.fonttype": "path"}):
+        for fmt in formats:
+            if fmt not in metadata:
+                raise ValueError(f"unsupported figure format {fmt!r}; use 'png' or 'svg'")
+            path = out_dir / f"{name}.{fmt}"
+            _atomic_write(path, lambda fh, fmt=fmt: fig.savefig(
+                fh, format=fmt, dpi=dpi, metadata=metadata[fmt], bbox_inches="tight", pad_inches=0.15))
+            paths.append(path)
+    return paths

@@ -1,0 +1,136 @@
+"""Execute the notebooks in order, each in a fresh kernel, and store them back only if they succeed.
+
+``python -m analysis reproduce`` (``make reproduce``) runs this. A notebook is written back with
+volatile metadata stripped, atomically, and only when its execution succeeded, so a clean checkout
+stays clean and a failed run leaves the previous notebook in place.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from .paths import NOTEBOOKS_DIR
+
+KERNEL_NAME = "python3"
+CELL_TIMEOUT = 600
+
+
+@dataclass
+class Outcome:
+    """How one notebook's execution went."""
+
+    path: Path
+    ok: bool
+    seconds: float
+    changed: bool = False
+    cell: int | None = None
+    source: str = ""
+    error: str = ""
+
+    def line(self) -> str:
+        name = self.path.name
+        if self.ok:
+            return f"  ok    {name:<40} {self.seconds:6.1f} s{'  (updated)' if self.changed else ''}"
+        return (f"  FAIL  {name:<40} {self.seconds:6.1f} s\n"
+                f"        cell {self.cell}: {self.source!r}\n        {self.error}")
+
+
+def notebooks(only: list[str] | None = None) -> list[Path]:
+    """The project's notebooks in order; ``only`` keeps those whose name starts with or contains a token."""
+    paths = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
+    if only:
+        paths = [p for p in paths if any(p.name.startswith(t) or t in p.stem for t in only)]
+    return paths
+
+
+def clean_metadata(nb) -> None:
+    """Strip what changes from run to run (timings, widget state) and fix the kernelspec."""
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": KERNEL_NAME}
+    lang = nb.metadata.get("language_info", {})
+    nb.metadata["language_info"] = {k: lang[k] for k in ("name", "file_extension", "mimetype") if k in lang}
+    for cell in nb.cells:
+        for key in ("execution", "collapsed", "scrolled", "ExecuteTime"):
+            cell.metadata.pop(key, None)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def execute(path: Path) -> Outcome:
+    """Run one notebook top to bottom in a fresh kernel; on success write it back atomically."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    start = time.perf_counter()
+    original = path.read_text(encoding="utf-8")
+    nb = nbformat.reads(original, as_version=4)
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    env.pop("MPLBACKEND", None)  # notebooks draw with the inline backend (analysis.setup() ensures it)
+    client = NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT, record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}}, allow_errors=False)
+    try:
+        client.execute(env=env)
+    except CellExecutionError as err:
+        index, source = None, ""
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+                index, source = i, cell.source.strip().splitlines()[0][:80] if cell.source.strip() else ""
+                break
+        ename = getattr(err, "ename", "Error")
+        evalue = getattr(err, "evalue", str(err).strip().splitlines()[-1] if str(err).strip() else "")
+        return Outcome(path, False, time.perf_counter() - start, cell=index, source=source,
+                       error=f"{ename}: {evalue}")
+    except Exception as err:  # kernel died, timeout, ...
+        return Outcome(path, False, time.perf_counter() - start, error=f"{type(err).__name__}: {err}")
+    clean_metadata(nb)
+    text = nbformat.writes(nb) + "\n"
+    changed = text != original
+    if changed:
+        _write_atomic(path, text)
+    return Outcome(path, True, time.perf_counter() - start, changed=changed)
+
+
+def reproduce(only: list[str] | None = None, jobs: int = 1, build: bool = True, stream=sys.stdout) -> int:
+    """Rebuild the derived data, then execute the notebooks; return a process exit code (0 = all ok)."""
+    t0 = time.perf_counter()
+    if build:
+        from .build import build_all
+
+        print("building data/processed …", file=stream, flush=True)
+        for line in build_all():
+            print(f"  {line}", file=stream, flush=True)
+    paths = notebooks(only)
+    if not paths:
+        print(f"no notebook matches {only!r}", file=stream)
+        return 1
+    print(f"executing {len(paths)} notebook(s) with {jobs} job(s) …", file=stream, flush=True)
+    outcomes = []
+    if jobs <= 1:
+        for p in paths:
+            outcome = execute(p)
+            print(outcome.line(), file=stream, flush=True)
+            outcomes.append(outcome)
+    else:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for outcome in pool.map(execute, paths):
+                print(outcome.line(), file=stream, flush=True)
+                outcomes.append(outcome)
+    failed = [o for o in outcomes if not o.ok]
+    total = time.perf_counter() - t0
+    print(f"{len(outcomes) - len(failed)} ok, {len(failed)} failed in {total:.1f} s", file=stream)
+    return 1 if failed else 0

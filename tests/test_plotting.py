@@ -1,0 +1,120 @@
+"""The plotting setup: CJK glyphs render, files are byte-identical across processes, failures keep old files."""
+import hashlib
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pytest
+
+import analysis
+from analysis import plotting
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_chinese_text_and_negative_numbers_render_without_missing_glyphs():
+    analysis.setup()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph is a UserWarning: make it fail the test
+        fig, ax = plt.subplots()
+        ax.bar(["互联网", "大数据", "人工智能", "区块链"], [3, -2, 5, 1],
+               color=[analysis.TECH_COLORS[k] for k in ["互联网", "大数据", "人工智能", "区块链"]])
+        analysis.title(ax, "数字技术应用规则的数量", "Number of rules by technology")
+        ax.set_ylabel("变化（件）")
+        analysis.caption(fig, "中国信息通信研究院", "示例：负值 −2 用 ASCII 减号显示")
+        fig.canvas.draw()
+        import io
+        fig.savefig(io.BytesIO(), format="png")
+        fig.savefig(io.BytesIO(), format="svg")
+    assert matplotlib.rcParams["axes.unicode_minus"] is False
+    assert matplotlib.rcParams["font.sans-serif"][0] == "Noto Sans SC"
+
+
+def test_setup_twice_is_harmless_and_keeps_the_font_after_seaborn_theme():
+    first = analysis.setup()
+    rc1 = {k: matplotlib.rcParams[k] for k in ("font.sans-serif", "axes.unicode_minus", "svg.hashsalt")}
+    second = analysis.setup()
+    rc2 = {k: matplotlib.rcParams[k] for k in rc1}
+    assert first == second and rc1 == rc2
+
+
+def test_font_env_var_pointing_nowhere_gives_an_actionable_error(monkeypatch, tmp_path):
+    monkeypatch.setenv(plotting.FONT_ENV_VAR, str(tmp_path / "missing.otf"))
+    with pytest.raises(FileNotFoundError, match="ANALYSIS_CJK_FONT"):
+        plotting.cjk_font_path()
+
+
+def test_font_env_var_takes_precedence(monkeypatch):
+    pip_font = plotting._pip_font()
+    assert pip_font is not None, "requirements.txt installs pylopdf-fonts-zh-cn"
+    monkeypatch.setenv(plotting.FONT_ENV_VAR, str(pip_font))
+    assert plotting.cjk_font_path() == pip_font
+
+
+SCRIPT = textwrap.dedent("""
+    import sys, matplotlib.pyplot as plt, analysis
+    analysis.setup()
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.plot([2019, 2020, 2021], [72, 87, -5], marker="o", color=analysis.TECH_COLORS["区块链"])
+    analysis.title(ax, "政务区块链项目数", "Government blockchain projects")
+    analysis.caption(fig, "智慧城市生态圈、赛迪研究院")
+    analysis.save_figure(fig, "probe", directory=sys.argv[1])
+""")
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_saving_in_two_processes_gives_byte_identical_png_and_svg(tmp_path):
+    digests = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        env_hashseed = {"a": "1", "b": "2"}[run]  # different hash seeds must not matter either
+        subprocess.run([sys.executable, "-c", SCRIPT, str(out)], check=True,
+                       env={**__import__("os").environ, "PYTHONHASHSEED": env_hashseed, "MPLBACKEND": "Agg"})
+        digests.append((_digest(out / "probe.png"), _digest(out / "probe.svg")))
+    assert digests[0] == digests[1]
+    svg = (tmp_path / "a" / "probe.svg").read_text(encoding="utf-8")
+    assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+
+
+def test_failed_save_keeps_the_previous_file(tmp_path):
+    analysis.setup()
+    fig, ax = plt.subplots()
+    ax.plot([1, 2], [1, 2])
+    (png,) = analysis.save_figure(fig, "keep", formats=("png",), directory=tmp_path)
+    before = png.read_bytes()
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full")
+
+    fig.savefig = boom
+    with pytest.raises(RuntimeError):
+        analysis.save_figure(fig, "keep", formats=("png",), directory=tmp_path)
+    assert png.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.png"]  # no temporary files left
+
+
+def test_save_figure_rejects_paths_and_unknown_formats(tmp_path):
+    fig, _ = plt.subplots()
+    with pytest.raises(ValueError):
+        analysis.save_figure(fig, "sub/dir", directory=tmp_path)
+    with pytest.raises(ValueError):
+        analysis.save_figure(fig, "x", formats=("gif",), directory=tmp_path)
+
+
+def test_palette_covers_every_technology_and_category_with_distinct_colours():
+    pal = analysis.palette()
+    assert set(analysis.TECH_COLORS) == {"互联网", "大数据", "人工智能", "区块链"}
+    assert set(analysis.CATEGORY_COLORS) == {"立项建设", "运营管理", "数据治理", "安全管理", "数字鸿沟"}
+    colours = list(analysis.TECH_COLORS.values()) + list(analysis.CATEGORY_COLORS.values())
+    assert len(set(c.lower() for c in colours)) == len(colours)
+    assert all(k in analysis.ENGLISH for k in pal)
