@@ -233,7 +233,7 @@ def validate(frame: pd.DataFrame, schema, rel: str = "<frame>", lines: list[int]
             elif check.startswith("column_in_dataframe"):
                 msg = "missing column"
             else:
-                msg = f"value {shown} fails check {check}"
+                msg = f"value {shown} fails check: {check}"
             out.append(Problem(rel, line, column, msg))
         return sorted(set(out), key=lambda p: (p.line or 0, p.column or "", p.message))
     return []
