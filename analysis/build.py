@@ -14,7 +14,11 @@ from .tables import DataError, schemas, table_path, validate, write_csv
 
 
 def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
-    steps: list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]] = []
+    from .report import report_tables
+
+    steps: list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]] = [
+        ("report", report_tables),
+    ]
     return steps
 
 

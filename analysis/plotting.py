@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 import random
-import tempfile
 from pathlib import Path
 from typing import Iterable
 
+from .files import atomic_write
 from .paths import FIGURES_DIR
 
 #: Environment variable naming a font file (OTF/TTF/TTC) with Simplified-Chinese glyphs.
@@ -228,18 +228,6 @@ def caption(fig, source: str, note: str | None = None) -> None:
              transform=fig.transFigure, wrap=False)
 
 
-def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_figure(fig, name: str, *, formats: Iterable[str] = ("png", "svg"),
                 directory: Path | str | None = None, dpi: int = 150) -> list[Path]:
     """Write ``figures/<name>.png`` and ``.svg``, byte-identical across runs and processes.
@@ -281,7 +269,7 @@ def save_figure(fig, name: str, *, formats: Iterable[str] = ("png", "svg"),
             if fmt not in metadata:
                 raise ValueError(f"unsupported figure format {fmt!r}; use 'png' or 'svg'")
             path = out_dir / f"{name}.{fmt}"
-            _atomic_write(path, lambda fh, fmt=fmt: fig.savefig(
+            atomic_write(path, lambda fh, fmt=fmt: fig.savefig(
                 fh, format=fmt, dpi=dpi, metadata=metadata[fmt], bbox_inches="tight", pad_inches=0.15))
             paths.append(path)
     return paths

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from .files import atomic_write_bytes
 from .paths import NOTEBOOKS_DIR
 
 KERNEL_NAME = "python3"
@@ -59,17 +59,6 @@ def clean_metadata(nb) -> None:
             cell.metadata.pop(key, None)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def execute(path: Path) -> Outcome:
     """Run one notebook top to bottom in a fresh kernel; on success write it back atomically."""
     import nbformat
@@ -101,7 +90,7 @@ def execute(path: Path) -> Outcome:
     text = nbformat.writes(nb) + "\n"
     changed = text != original
     if changed:
-        _write_atomic(path, text)
+        atomic_write_bytes(path, text.encode("utf-8"))
     return Outcome(path, True, time.perf_counter() - start, changed=changed)
 
 

@@ -11,9 +11,7 @@ import csv
 import hashlib
 import importlib
 import io
-import os
 import pkgutil
-import tempfile
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .files import atomic_write_bytes
 from .paths import RAW_DIR, ROOT
 
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -266,18 +265,8 @@ def load_table(name: str, *, typed: bool = True) -> pd.DataFrame:
 # --------------------------------------------------------------------------- writing
 def write_csv(frame: pd.DataFrame, path: Path | str) -> Path:
     """Write a table as UTF-8 CSV with ``\\n`` line ends, atomically (temporary file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write_bytes(path, data)
 
 
 # --------------------------------------------------------------------------- checking everything
