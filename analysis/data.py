@@ -38,10 +38,13 @@ def load_indicators() -> pd.DataFrame:
 def load_documents() -> pd.DataFrame:
     """Every document the report cites, with number, issuer, dates and the rule line it is filed under.
 
+    This is the processed table (``data/processed/documents.csv``): the hand-curated rows completed
+    from the State Council metadata, with the source of every value.
+
     Adds ``published`` (datetime64: the first day of ``date_published``'s year or month when the
     precision is coarser; read it together with ``date_published_precision``).
     """
-    docs = load_table("documents")
+    docs = load_table("documents_processed")
     if "date_published" in docs:
         docs["published"] = period_start(docs["date_published"])
     return docs

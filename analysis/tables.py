@@ -371,3 +371,24 @@ def data_dictionary() -> str:
             out.append(f"| `{col}` | {dtype} | {'no' if column.nullable else 'yes'} | {desc} | {allowed_s} |")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def overview() -> pd.DataFrame:
+    """One row per table: name, file, rows, columns and the first sentence of its description.
+
+    Tables whose file is missing or invalid show ``rows`` as missing and the number of problems.
+    """
+    records = []
+    for name, schema in schemas().items():
+        frame, problems = read_table(table_path(name), schema)
+        desc = " ".join((schema.description or "").split())
+        records.append({
+            "table": name,
+            "file": schema.metadata["path"],
+            "rows": len(frame) if frame is not None else pd.NA,
+            "columns": len(schema.columns),
+            "problems": len(problems),
+            "description": desc.split(". ")[0].rstrip(".") + ".",
+        })
+    out = pd.DataFrame.from_records(records)
+    return out.astype({"rows": "Int64", "columns": "Int64", "problems": "Int64"})
