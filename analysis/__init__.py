@@ -17,3 +17,8 @@ from .plotting import (  # noqa: F401
 )
 
 __version__ = "0.1.0"
+
+from .data import (  # noqa: E402,F401
+    load_captions, load_documents, load_egov_survey, load_footnotes, load_indicators, load_milestones,
+    load_provincial_levels, load_report,
+)
