@@ -40,7 +40,7 @@ def _build(args) -> int:
 
 def _docs(args) -> int:
     from .paths import DATA_DIR
-    from .tables import data_dictionary
+    from .tables import data_dictionary, write_data_dictionary
 
     path = DATA_DIR / "README.md"
     text = data_dictionary()
@@ -51,8 +51,7 @@ def _docs(args) -> int:
             return 1
         print(f"{path} is current")
         return 0
-    path.write_text(text, encoding="utf-8")
-    print(f"wrote {path}")
+    print(f"wrote {write_data_dictionary()}")
     return 0
 
 

@@ -143,7 +143,7 @@ def theme_rc(family: str) -> dict:
 _STATE: dict[str, str] = {}
 
 
-def setup(*, seed: int = SEED, quiet_jieba: bool = True) -> dict[str, str]:
+def setup(*, seed: int = SEED, quiet_jieba: bool = True) -> None:
     """Prepare a session (notebook or script) the project's way. Safe to call more than once.
 
     - registers the CJK font by file path (see :func:`cjk_font_path`);
@@ -153,10 +153,8 @@ def setup(*, seed: int = SEED, quiet_jieba: bool = True) -> dict[str, str]:
     - sets pandas display options for readable, stable tables;
     - silences jieba's loader, which otherwise prints to stderr inside notebooks.
 
-    Returns
-    -------
-    dict
-        ``font_family`` and ``font_path`` of the registered font.
+    Returns nothing (so a notebook's first cell shows no machine-specific path); the registered
+    font is available from :func:`font_info`.
     """
     import logging
 
@@ -188,6 +186,10 @@ def setup(*, seed: int = SEED, quiet_jieba: bool = True) -> dict[str, str]:
         except ImportError:  # pragma: no cover - jieba is a core requirement
             pass
     _STATE.update(font_family=family, font_path=str(cjk_font_path()))
+
+
+def font_info() -> dict[str, str]:
+    """``font_family`` and ``font_path`` of the font registered by :func:`setup` (empty before it)."""
     return dict(_STATE)
 
 

@@ -101,8 +101,11 @@ def reproduce(only: list[str] | None = None, jobs: int = 1, build: bool = True, 
         from .build import build_all
 
         print("building data/processed …", file=stream, flush=True)
+        from .tables import write_data_dictionary
+
         for line in build_all():
             print(f"  {line}", file=stream, flush=True)
+        print(f"  data dictionary → {write_data_dictionary().relative_to(NOTEBOOKS_DIR.parent)}", file=stream)
     paths = notebooks(only)
     if not paths:
         print(f"no notebook matches {only!r}", file=stream)

@@ -373,6 +373,13 @@ def data_dictionary() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def write_data_dictionary() -> Path:
+    """Write ``data/README.md`` from the schemas (atomically); return its path."""
+    from .paths import DATA_DIR
+
+    return atomic_write_bytes(DATA_DIR / "README.md", data_dictionary().encode("utf-8"))
+
+
 def overview() -> pd.DataFrame:
     """One row per table: name, file, rows, columns and the first sentence of its description.
 

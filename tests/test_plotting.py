@@ -38,11 +38,14 @@ def test_chinese_text_and_negative_numbers_render_without_missing_glyphs():
 
 
 def test_setup_twice_is_harmless_and_keeps_the_font_after_seaborn_theme():
-    first = analysis.setup()
+    analysis.setup()
+    first = plotting.font_info()
     rc1 = {k: matplotlib.rcParams[k] for k in ("font.sans-serif", "axes.unicode_minus", "svg.hashsalt")}
-    second = analysis.setup()
+    analysis.setup()
+    second = plotting.font_info()
     rc2 = {k: matplotlib.rcParams[k] for k in rc1}
     assert first == second and rc1 == rc2
+    assert first["font_family"] == "Noto Sans SC"
 
 
 def test_font_env_var_pointing_nowhere_gives_an_actionable_error(monkeypatch, tmp_path):
