@@ -1,0 +1,319 @@
+"""Policy-instrument coding of clauses (Rothwell & Zegveld supply / environment / demand side).
+
+The coding scheme, its definitions and decision rules are in
+``data/curated/instrument_coding_guide.md``; the keyword dictionary that implements an automatic
+approximation of it is ``data/curated/instrument_dictionary.csv`` (subtype, type, keyword, note).
+A hand-coded evaluation sample is ``data/curated/instrument_sample.csv``.
+
+Matching rule of the dictionary: a clause carries a subtype when at least one of the subtype's
+keywords occurs in it (substring match on the text, or exact token match when a ``tokenizer`` is
+given). A clause can carry several subtypes (multi-label), as in the guide.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .paths import CURATED_DIR
+
+DICTIONARY_CSV = CURATED_DIR / "instrument_dictionary.csv"
+SAMPLE_CSV = CURATED_DIR / "instrument_sample.csv"
+GUIDE_MD = CURATED_DIR / "instrument_coding_guide.md"
+
+DEFAULT_SEED = 20221130  # analysis.plotting.SEED
+
+#: Instrument types and their subtypes, in the guide's order.
+TAXONOMY: dict[str, tuple[str, ...]] = {
+    "供给型": ("人才培养", "资金投入", "技术支持", "基础设施建设", "公共服务", "信息支持"),
+    "环境型": ("目标规划", "法规管制", "标准规范", "金融税收", "组织建设与考核评估", "策略性措施"),
+    "需求型": ("政府采购", "示范试点", "服务外包", "国际合作与贸易管制", "应用推广"),
+}
+TYPES = tuple(TAXONOMY)
+SUBTYPES = tuple(s for subs in TAXONOMY.values() for s in subs)
+SUBTYPE_TO_TYPE = {s: t for t, subs in TAXONOMY.items() for s in subs}
+CODE_SEP = "|"
+
+__all__ = [
+    "TAXONOMY", "TYPES", "SUBTYPES", "SUBTYPE_TO_TYPE", "load_instrument_dictionary",
+    "load_instrument_sample", "code_clauses", "instrument_crosstab", "evaluate_coding",
+    "draw_coding_sample", "parse_codes",
+]
+
+
+class InstrumentDataError(ValueError):
+    """A dictionary or sample row breaks the coding scheme; the message names file, row and field."""
+
+
+def load_instrument_dictionary(path: Path | str = DICTIONARY_CSV) -> pd.DataFrame:
+    """Read and check the keyword dictionary.
+
+    Returns
+    -------
+    DataFrame with columns ``subtype``, ``type``, ``keyword``, ``note`` (all string), in file order.
+
+    Raises
+    ------
+    InstrumentDataError
+        Unknown subtype, subtype/type mismatch, empty or duplicated keyword within a subtype;
+        the message lists every bad row (file row numbers count the header as row 1).
+    """
+    path = Path(path)
+    df = pd.read_csv(path, dtype="string", keep_default_na=False, encoding="utf-8")
+    expected = ["subtype", "type", "keyword", "note"]
+    if list(df.columns) != expected:
+        raise InstrumentDataError(f"{path}: columns must be {expected}, got {list(df.columns)}")
+    problems = []
+    for i, r in enumerate(df.itertuples(index=False), start=2):
+        if r.subtype not in SUBTYPE_TO_TYPE:
+            problems.append(f"{path}, row {i}, field subtype: unknown subtype {r.subtype!r}")
+        elif SUBTYPE_TO_TYPE[r.subtype] != r.type:
+            problems.append(f"{path}, row {i}, field type: {r.type!r} but subtype {r.subtype!r} "
+                            f"belongs to {SUBTYPE_TO_TYPE[r.subtype]!r}")
+        if not str(r.keyword).strip():
+            problems.append(f"{path}, row {i}, field keyword: empty")
+    dup = df.duplicated(["subtype", "keyword"], keep="first")
+    for i in np.flatnonzero(dup.to_numpy()):
+        problems.append(f"{path}, row {i + 2}, field keyword: duplicate {df.keyword.iloc[i]!r} "
+                        f"for subtype {df.subtype.iloc[i]!r}")
+    if problems:
+        raise InstrumentDataError("\n".join(problems))
+    return df
+
+
+def parse_codes(value) -> list[str]:
+    """Split a ``"法规管制|信息支持"`` hand-code cell into subtypes (empty/NA → [])."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return []
+    return [c.strip() for c in str(value).split(CODE_SEP) if c.strip()]
+
+
+def load_instrument_sample(path: Path | str = SAMPLE_CSV) -> pd.DataFrame:
+    """Read and check the hand-coded evaluation sample.
+
+    Returns
+    -------
+    DataFrame with columns ``sample_id``, ``doc_id``, ``source``, ``clause_text``, ``hand_codes``
+    (subtypes separated by ``|``; empty string = no instrument), sorted by ``sample_id``.
+
+    Raises
+    ------
+    InstrumentDataError
+        Unknown subtype in ``hand_codes``, duplicated ``sample_id`` or empty ``clause_text``.
+    """
+    path = Path(path)
+    df = pd.read_csv(path, dtype="string", keep_default_na=False, encoding="utf-8")
+    expected = ["sample_id", "doc_id", "source", "clause_text", "hand_codes"]
+    if list(df.columns) != expected:
+        raise InstrumentDataError(f"{path}: columns must be {expected}, got {list(df.columns)}")
+    problems = []
+    for i, r in enumerate(df.itertuples(index=False), start=2):
+        for c in parse_codes(r.hand_codes):
+            if c not in SUBTYPE_TO_TYPE:
+                problems.append(f"{path}, row {i}, field hand_codes: unknown subtype {c!r}")
+        if not str(r.clause_text).strip():
+            problems.append(f"{path}, row {i}, field clause_text: empty")
+    for i in np.flatnonzero(df.sample_id.duplicated().to_numpy()):
+        problems.append(f"{path}, row {i + 2}, field sample_id: duplicate {df.sample_id.iloc[i]!r}")
+    if problems:
+        raise InstrumentDataError("\n".join(problems))
+    return df.sort_values("sample_id", kind="stable").reset_index(drop=True)
+
+
+def _matcher(dictionary: pd.DataFrame, tokenizer: Callable[[str], Sequence[str]] | None):
+    groups = [(st, tuple(sorted(g["keyword"].astype(str))))
+              for st, g in dictionary.groupby("subtype", sort=False)]
+    order = {s: i for i, s in enumerate(SUBTYPES)}
+    groups.sort(key=lambda x: order[x[0]])
+
+    def match(text: str) -> list[tuple[str, list[str]]]:
+        if tokenizer is None:
+            hits = [(st, [k for k in kws if k in text]) for st, kws in groups]
+        else:
+            toks = set(tokenizer(text))
+            hits = [(st, [k for k in kws if k in toks]) for st, kws in groups]
+        return [(st, ks) for st, ks in hits if ks]
+
+    return match
+
+
+def code_clauses(df: pd.DataFrame, dictionary: pd.DataFrame | None = None, *, text_col: str = "text",
+                 id_cols: Sequence[str] = ("doc_id", "clause_id"),
+                 tokenizer: Callable[[str], Sequence[str]] | None = None) -> pd.DataFrame:
+    """Code clauses with the keyword dictionary.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per clause with ``text_col`` and the ``id_cols``.
+    dictionary : DataFrame, optional
+        From :func:`load_instrument_dictionary` (default: the curated file).
+    text_col : str
+    id_cols : sequence of str
+        Columns identifying a clause, copied to the output (default ``doc_id``, ``clause_id``).
+    tokenizer : callable, optional
+        ``tokenizer(text) -> list[str]``. If given, a keyword matches only as a whole token;
+        default: substring match on the text (robust to segmentation differences).
+
+    Returns
+    -------
+    DataFrame, one row per clause × matched subtype (clauses without any match do not appear),
+    sorted by the id columns then the guide's subtype order, columns:
+        the ``id_cols``; ``instrument_type`` (供给型/环境型/需求型); ``instrument_subtype``;
+        ``matched_keywords`` (sorted, joined by ``|``); ``n_keywords`` (Int64).
+    """
+    missing = [c for c in (text_col, *id_cols) if c not in df.columns]
+    if missing:
+        raise KeyError(f"code_clauses: input lacks column(s) {missing}; has {list(df.columns)}")
+    dictionary = load_instrument_dictionary() if dictionary is None else dictionary
+    match = _matcher(dictionary, tokenizer)
+    rows = []
+    for pos, (ids, text) in enumerate(zip(df[list(id_cols)].itertuples(index=False, name=None), df[text_col])):
+        if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
+            raise ValueError(f"code_clauses: row {pos} ({dict(zip(id_cols, ids))}) has no {text_col}")
+        for st, kws in match(str(text)):
+            rows.append((*ids, SUBTYPE_TO_TYPE[st], st, CODE_SEP.join(kws), len(kws)))
+    out = pd.DataFrame(rows, columns=[*id_cols, "instrument_type", "instrument_subtype",
+                                      "matched_keywords", "n_keywords"])
+    out["n_keywords"] = out["n_keywords"].astype("Int64")
+    order = {s: i for i, s in enumerate(SUBTYPES)}
+    out = out.assign(_o=out["instrument_subtype"].map(order)).sort_values(
+        [*id_cols, "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    return out
+
+
+def instrument_crosstab(coded: pd.DataFrame, by: str = "doc_id", *, level: str = "instrument_type",
+                        normalize: str | None = None, count: str = "clauses") -> pd.DataFrame:
+    """Cross-tabulate coded instruments against a grouping column.
+
+    Parameters
+    ----------
+    coded : DataFrame from :func:`code_clauses` (joined with any covariate you want in ``by``).
+    by : str
+        Row variable (e.g. ``doc_id``, ``rule_line``, ``year``).
+    level : {"instrument_type", "instrument_subtype"}
+    normalize : {None, "index", "columns", "all"}
+        As in ``pandas.crosstab``: shares within rows, columns or overall.
+    count : {"clauses"}
+        Each clause×instrument row counts once (a clause with two subtypes of one type counts
+        once at the type level).
+
+    Returns
+    -------
+    DataFrame: rows = values of ``by`` (sorted), columns = types or subtypes in the guide's order
+    (all of them, zero-filled), values = clause counts or shares.
+    """
+    if level not in ("instrument_type", "instrument_subtype"):
+        raise ValueError(f"level must be 'instrument_type' or 'instrument_subtype', got {level!r}")
+    if by not in coded.columns:
+        raise KeyError(f"instrument_crosstab: no column {by!r} in coded table")
+    id_like = [c for c in coded.columns if c not in ("instrument_type", "instrument_subtype",
+                                                       "matched_keywords", "n_keywords")]
+    dedup = coded.drop_duplicates([*id_like, level])
+    cols = list(TYPES if level == "instrument_type" else SUBTYPES)
+    tab = pd.crosstab(dedup[by], pd.Categorical(dedup[level], categories=cols), dropna=False)
+    tab = tab.reindex(columns=cols, fill_value=0).sort_index()
+    tab.columns = pd.Index(cols, name=level)
+    if normalize == "index":
+        tab = tab.div(tab.sum(axis=1).replace(0, np.nan), axis=0)
+    elif normalize == "columns":
+        tab = tab.div(tab.sum(axis=0).replace(0, np.nan), axis=1)
+    elif normalize == "all":
+        tab = tab / tab.to_numpy().sum()
+    elif normalize is not None:
+        raise ValueError(f"normalize must be None, 'index', 'columns' or 'all', got {normalize!r}")
+    return tab
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else np.nan
+    r = tp / (tp + fn) if tp + fn else np.nan
+    f = 2 * p * r / (p + r) if tp else (0.0 if (tp + fp) and (tp + fn) else np.nan)
+    return p, r, f
+
+
+def evaluate_coding(sample: pd.DataFrame | None = None, dictionary: pd.DataFrame | None = None, *,
+                    tokenizer: Callable[[str], Sequence[str]] | None = None) -> pd.DataFrame:
+    """Compare the dictionary's codes with the hand codes of the evaluation sample.
+
+    Each (clause, label) is a binary decision; a label is a subtype, or a type (present when any of
+    its subtypes is). Precision = TP / (TP + FP), recall = TP / (TP + FN), F1 their harmonic mean;
+    undefined ratios are NaN (e.g. precision of a label the dictionary never assigns).
+
+    Parameters
+    ----------
+    sample : DataFrame, optional
+        With ``sample_id``, ``clause_text``, ``hand_codes`` (default: the curated sample).
+    dictionary : DataFrame, optional
+    tokenizer : callable, optional
+        Passed to :func:`code_clauses`.
+
+    Returns
+    -------
+    DataFrame with columns ``level`` ("type", "subtype", "overall"), ``instrument``, ``support``
+    (clauses hand-coded with the label), ``predicted`` (clauses the dictionary codes), ``tp``,
+    ``fp``, ``fn``, ``precision``, ``recall``, ``f1``. Rows: types and subtypes in the guide's
+    order, then ``micro (subtypes)``, ``macro (subtypes)`` (unweighted mean over subtypes with
+    support > 0), ``micro (types)`` and ``exact match`` (share of clauses whose predicted subtype set
+    equals the hand-coded set, in ``recall``; ``support`` = number of clauses).
+    """
+    sample = load_instrument_sample() if sample is None else sample
+    coded = code_clauses(sample.rename(columns={"clause_text": "text"}), dictionary,
+                         id_cols=("sample_id",), tokenizer=tokenizer)
+    pred_sub = coded.groupby("sample_id")["instrument_subtype"].agg(set).to_dict()
+    ids = list(sample["sample_id"])
+    gold_sub = {i: set(parse_codes(c)) for i, c in zip(ids, sample["hand_codes"])}
+    pred_sub = {i: pred_sub.get(i, set()) for i in ids}
+    gold_typ = {i: {SUBTYPE_TO_TYPE[s] for s in v} for i, v in gold_sub.items()}
+    pred_typ = {i: {SUBTYPE_TO_TYPE[s] for s in v} for i, v in pred_sub.items()}
+
+    def row(level, label, gold, pred):
+        tp = sum(label in gold[i] and label in pred[i] for i in ids)
+        fp = sum(label not in gold[i] and label in pred[i] for i in ids)
+        fn = sum(label in gold[i] and label not in pred[i] for i in ids)
+        return (level, label, tp + fn, tp + fp, tp, fp, fn, *_prf(tp, fp, fn))
+
+    rows = [row("type", t, gold_typ, pred_typ) for t in TYPES]
+    sub_rows = [row("subtype", s, gold_sub, pred_sub) for s in SUBTYPES]
+    rows += sub_rows
+    cols = ["level", "instrument", "support", "predicted", "tp", "fp", "fn", "precision", "recall", "f1"]
+    tp, fp, fn = (sum(r[i] for r in sub_rows) for i in (4, 5, 6))
+    rows.append(("overall", "micro (subtypes)", tp + fn, tp + fp, tp, fp, fn, *_prf(tp, fp, fn)))
+    sup = [r for r in sub_rows if r[2] > 0]
+    macro = [np.nanmean([r[k] for r in sup]) if sup else np.nan for k in (7, 8, 9)]
+    rows.append(("overall", "macro (subtypes)", sum(r[2] for r in sup), sum(r[3] for r in sup),
+                 np.nan, np.nan, np.nan, *macro))
+    typ_rows = rows[:len(TYPES)]
+    tp, fp, fn = (sum(r[i] for r in typ_rows) for i in (4, 5, 6))
+    rows.append(("overall", "micro (types)", tp + fn, tp + fp, tp, fp, fn, *_prf(tp, fp, fn)))
+    exact = np.mean([gold_sub[i] == pred_sub[i] for i in ids]) if ids else np.nan
+    rows.append(("overall", "exact match", len(ids), len(ids), np.nan, np.nan, np.nan, np.nan, exact, np.nan))
+    out = pd.DataFrame(rows, columns=cols)
+    for c in ("support", "predicted", "tp", "fp", "fn"):
+        out[c] = pd.array(out[c], dtype="Int64")
+    return out
+
+
+def draw_coding_sample(clauses: pd.DataFrame, n: int = 170, *, text_col: str = "text",
+                       order_cols: Sequence[str] = ("doc_id", "clause_no"), min_chars: int = 12,
+                       random_state: int = DEFAULT_SEED) -> pd.DataFrame:
+    """Draw the hand-coding sample: simple random sample without replacement, reproducible.
+
+    Clauses shorter than ``min_chars`` characters are dropped, the rest sorted by ``order_cols``;
+    ``numpy.random.default_rng(random_state).choice(N, n, replace=False)`` picks positions, which
+    are returned in sorted order with ids ``ins-001``, ``ins-002``, ….
+
+    Returns
+    -------
+    DataFrame with ``sample_id`` followed by the input columns.
+    """
+    elig = clauses[clauses[text_col].astype(str).str.len() >= min_chars]
+    elig = elig.sort_values(list(order_cols), kind="stable").reset_index(drop=True)
+    if n > len(elig):
+        raise ValueError(f"draw_coding_sample: asked for {n} clauses but only {len(elig)} are eligible")
+    idx = np.sort(np.random.default_rng(random_state).choice(len(elig), size=n, replace=False))
+    out = elig.iloc[idx].reset_index(drop=True)
+    out.insert(0, "sample_id", [f"ins-{i + 1:03d}" for i in range(n)])
+    return out

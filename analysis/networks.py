@@ -1,0 +1,238 @@
+"""Term co-occurrence networks over policy clauses.
+
+Co-occurrence is binary per clause: two terms co-occur once in a clause however often each
+appears in it. With ``N`` clauses, ``n_a`` clauses containing term ``a`` and ``n_ab`` containing
+both ``a`` and ``b``::
+
+    PMI(a, b)  = log( n_ab * N / (n_a * n_b) )            (natural log)
+    NPMI(a, b) = PMI(a, b) / -log(n_ab / N)               (1 when n_ab = N)
+
+Only pairs with ``n_ab >= min_count`` are edges (so ``n_ab > 0`` and both measures are finite).
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+DEFAULT_SEED = 20221130  # analysis.plotting.SEED
+
+__all__ = ["cooccurrence_edges", "cooccurrence_graph", "detect_communities", "term_neighbourhoods",
+           "draw_network", "write_graphml"]
+
+
+def _identity(tokens):
+    return tokens
+
+
+def cooccurrence_edges(tokens: Iterable[Sequence[str]], *, min_count: int = 5, min_term_count: int | None = None,
+                       stopwords: Iterable[str] | None = None, min_length: int = 2) -> pd.DataFrame:
+    """Count clause-level co-occurrences of term pairs and weight them by PMI and NPMI.
+
+    Parameters
+    ----------
+    tokens : iterable of sequences of str
+        One token list per clause.
+    min_count : int
+        Minimum number of clauses a pair must share to become an edge.
+    min_term_count : int, optional
+        Minimum number of clauses a term must occur in (default: ``min_count``).
+    stopwords : iterable of str, optional
+    min_length : int
+        Shorter tokens are dropped.
+
+    Returns
+    -------
+    DataFrame, one row per term pair (``term_a < term_b``), sorted by ``term_a``, ``term_b``, columns:
+        ``term_a``, ``term_b``, ``n_ab`` (clauses with both), ``n_a``, ``n_b`` (clauses with each),
+        ``n_clauses`` (N), ``pmi``, ``npmi``.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    stop = set(stopwords or ())
+    docs = [[t for t in doc if len(t) >= min_length and t not in stop] for doc in tokens]
+    n_docs = len(docs)
+    if n_docs == 0:
+        raise ValueError("cooccurrence_edges: no clauses given")
+    mtc = min_count if min_term_count is None else min_term_count
+    vec = CountVectorizer(analyzer=_identity, binary=True, min_df=max(int(mtc), 1))
+    try:
+        x = vec.fit_transform(docs).tocsc().astype(np.int64)
+    except ValueError:  # empty vocabulary
+        return pd.DataFrame(columns=["term_a", "term_b", "n_ab", "n_a", "n_b", "n_clauses", "pmi", "npmi"])
+    vocab = vec.get_feature_names_out().astype(str)
+    co = sparse.triu(x.T @ x, k=1).tocoo()
+    df = np.asarray(x.sum(axis=0)).ravel()
+    keep = co.data >= min_count
+    a, b, n_ab = co.row[keep], co.col[keep], co.data[keep].astype(float)
+    n_a, n_b = df[a].astype(float), df[b].astype(float)
+    pmi = np.log(n_ab * n_docs / (n_a * n_b))
+    p_ab = n_ab / n_docs
+    with np.errstate(divide="ignore", invalid="ignore"):
+        npmi = np.where(p_ab >= 1.0, 1.0, pmi / -np.log(p_ab))
+    out = pd.DataFrame({"term_a": vocab[a], "term_b": vocab[b], "n_ab": n_ab.astype(np.int64),
+                        "n_a": n_a.astype(np.int64), "n_b": n_b.astype(np.int64), "n_clauses": n_docs,
+                        "pmi": pmi, "npmi": npmi})
+    return out.sort_values(["term_a", "term_b"], kind="stable").reset_index(drop=True)
+
+
+def cooccurrence_graph(edges: pd.DataFrame, *, weight: str = "npmi", min_weight: float | None = 0.0) -> nx.Graph:
+    """Build an undirected networkx graph from :func:`cooccurrence_edges`.
+
+    Parameters
+    ----------
+    edges : DataFrame from :func:`cooccurrence_edges`
+    weight : {"npmi", "pmi", "n_ab"}
+        Column copied to the edge attribute ``weight`` (used by community detection and layout).
+    min_weight : float or None
+        Edges with ``weight`` below this are dropped (default 0: keep only positively associated
+        pairs, which also keeps weights non-negative for Louvain); None keeps all.
+
+    Returns
+    -------
+    networkx.Graph with node attribute ``n_clauses`` (clauses containing the term) and edge
+    attributes ``weight``, ``n_ab``, ``pmi``, ``npmi``. Nodes and edges are added in sorted order.
+    """
+    if weight not in ("npmi", "pmi", "n_ab"):
+        raise ValueError(f"weight must be 'npmi', 'pmi' or 'n_ab', got {weight!r}")
+    e = edges if min_weight is None else edges[edges[weight] >= min_weight]
+    g = nx.Graph()
+    freq = pd.concat([e[["term_a", "n_a"]].set_axis(["term", "n"], axis=1),
+                      e[["term_b", "n_b"]].set_axis(["term", "n"], axis=1)]).drop_duplicates("term")
+    for term, n in sorted(zip(freq["term"], freq["n"])):
+        g.add_node(term, n_clauses=int(n))
+    for r in e.sort_values(["term_a", "term_b"]).itertuples(index=False):
+        g.add_edge(r.term_a, r.term_b, weight=float(getattr(r, weight)), n_ab=int(r.n_ab),
+                   pmi=float(r.pmi), npmi=float(r.npmi))
+    return g
+
+
+def detect_communities(g: nx.Graph, *, method: str = "louvain", seed: int = DEFAULT_SEED,
+                       resolution: float = 1.0) -> pd.DataFrame:
+    """Find term communities and store them as node attribute ``community``.
+
+    Parameters
+    ----------
+    g : networkx.Graph with non-negative edge ``weight``
+    method : {"louvain", "greedy"}
+        ``nx.community.louvain_communities(seed=seed)`` or ``greedy_modularity_communities``
+        (deterministic without a seed).
+    seed : int
+    resolution : float
+
+    Returns
+    -------
+    DataFrame with columns ``term``, ``community`` (0 = largest community; ties by the
+    community's first term), ``n_clauses``, ``degree``, ``strength`` (sum of edge weights);
+    sorted by community then strength (descending) then term.
+    """
+    if g.number_of_nodes() == 0:
+        raise ValueError("detect_communities: empty graph")
+    if method == "louvain":
+        comms = nx.community.louvain_communities(g, weight="weight", resolution=resolution, seed=seed)
+    elif method == "greedy":
+        comms = nx.community.greedy_modularity_communities(g, weight="weight", resolution=resolution)
+    else:
+        raise ValueError(f"method must be 'louvain' or 'greedy', got {method!r}")
+    comms = sorted((sorted(c) for c in comms), key=lambda c: (-len(c), c[0]))
+    rows = []
+    for cid, members in enumerate(comms):
+        for t in members:
+            g.nodes[t]["community"] = cid
+            rows.append((t, cid, g.nodes[t].get("n_clauses"), g.degree(t), g.degree(t, weight="weight")))
+    out = pd.DataFrame(rows, columns=["term", "community", "n_clauses", "degree", "strength"])
+    return out.sort_values(["community", "strength", "term"], ascending=[True, False, True],
+                           kind="stable").reset_index(drop=True)
+
+
+def term_neighbourhoods(g: nx.Graph, terms: Sequence[str] | None = None, *, top_terms: int = 10,
+                        n_neighbours: int = 10, by: str = "n_clauses") -> pd.DataFrame:
+    """The strongest neighbours of selected terms.
+
+    Parameters
+    ----------
+    g : networkx.Graph from :func:`cooccurrence_graph`
+    terms : sequence of str, optional
+        Focal terms; default: the ``top_terms`` nodes with most clauses (``by="n_clauses"``) or
+        highest degree (``by="degree"``).
+    n_neighbours : int
+
+    Returns
+    -------
+    DataFrame with columns ``term``, ``rank`` (1 = strongest), ``neighbour``, ``weight``, ``n_ab``,
+    ``npmi``; neighbours ranked by weight (descending) then name.
+    """
+    if terms is None:
+        key = (lambda t: g.nodes[t].get("n_clauses", 0)) if by == "n_clauses" else g.degree
+        terms = sorted(g.nodes, key=lambda t: (-key(t), t))[:top_terms]
+    rows = []
+    for t in terms:
+        if t not in g:
+            raise KeyError(f"term_neighbourhoods: {t!r} is not a node of the graph")
+        nbrs = sorted(g[t].items(), key=lambda kv: (-kv[1]["weight"], kv[0]))[:n_neighbours]
+        for r, (nb, d) in enumerate(nbrs, start=1):
+            rows.append((t, r, nb, d["weight"], d["n_ab"], d["npmi"]))
+    return pd.DataFrame(rows, columns=["term", "rank", "neighbour", "weight", "n_ab", "npmi"])
+
+
+def draw_network(g: nx.Graph, *, label_top: int = 30, seed: int = DEFAULT_SEED, ax=None,
+                 title: str | None = "词语共现网络（节点颜色 = 社区）"):
+    """Draw the graph with a seeded spring layout, colour by ``community``, Chinese labels on top nodes.
+
+    Node size ∝ ``n_clauses``; only the ``label_top`` nodes with most clauses are labelled.
+    Call :func:`detect_communities` first to colour by community (otherwise all one colour).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    from .topics import _register_font
+
+    _register_font()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 8))
+    nodes = sorted(g.nodes)
+    pos = nx.spring_layout(g.subgraph(nodes), seed=seed, weight="weight")
+    comm = [g.nodes[n].get("community", 0) for n in nodes]
+    cmap = plt.get_cmap("tab10")
+    size = np.array([g.nodes[n].get("n_clauses", 1) for n in nodes], dtype=float)
+    size = 20 + 400 * size / size.max() if len(size) else size
+    nx.draw_networkx_edges(g, pos, ax=ax, alpha=0.15, width=0.5, edge_color="#888888")
+    nx.draw_networkx_nodes(g, pos, nodelist=nodes, node_size=size, ax=ax,
+                           node_color=[cmap(c % 10) for c in comm], alpha=0.85, linewidths=0)
+    top = sorted(nodes, key=lambda n: (-g.nodes[n].get("n_clauses", 0), n))[:label_top]
+    family = plt.rcParams["font.sans-serif"][0] if plt.rcParams["font.sans-serif"] else None
+    nx.draw_networkx_labels(g, pos, labels={n: n for n in top}, font_size=9, ax=ax,
+                            font_family=family)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def write_graphml(g: nx.Graph, path: Path | str) -> Path:
+    """Write the graph to GraphML atomically (temp file in the same folder, then ``os.replace``).
+
+    Returns
+    -------
+    pathlib.Path of the written file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        nx.write_graphml(g, tmp, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

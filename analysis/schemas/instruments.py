@@ -1,0 +1,48 @@
+"""Schemas of the policy-instrument tables (dictionary and hand-coded evaluation sample)."""
+import pandera.pandas as pa
+
+_SUBTYPES = ["人才培养", "资金投入", "技术支持", "基础设施建设", "公共服务", "信息支持",
+             "目标规划", "法规管制", "标准规范", "金融税收", "组织建设与考核评估", "策略性措施",
+             "政府采购", "示范试点", "服务外包", "国际合作与贸易管制", "应用推广"]
+_TYPES = ["供给型", "环境型", "需求型"]
+# hand_codes: empty, or subtypes joined by "|"
+_CODES_RE = r"^$|^(" + "|".join(_SUBTYPES) + r")(\|(" + "|".join(_SUBTYPES) + r"))*$"
+
+SCHEMAS = {
+    "instrument_dictionary": pa.DataFrameSchema(
+        {
+            "subtype": pa.Column("string", pa.Check.isin(_SUBTYPES), nullable=False,
+                                 description="Policy-instrument subtype of the coding guide (Rothwell & Zegveld, Chinese policy-text literature)."),
+            "type": pa.Column("string", pa.Check.isin(_TYPES), nullable=False,
+                              description="Instrument type: 供给型 supply side, 环境型 environment side, 需求型 demand side."),
+            "keyword": pa.Column("string", pa.Check.str_length(min_value=1), nullable=False,
+                                 description="Chinese keyword; a clause containing it (substring match) is coded with the subtype."),
+            "note": pa.Column("string", nullable=True,
+                              description="Why the keyword is ambiguous or broad, if it is; empty otherwise."),
+        },
+        name="instrument_dictionary",
+        description="Keyword dictionary implementing data/curated/instrument_coding_guide.md; one row per subtype × keyword, written from the guide's definitions.",
+        strict=True, ordered=True, coerce=True,
+        unique=["subtype", "keyword"],
+        metadata={"path": "data/curated/instrument_dictionary.csv", "primary_key": ["subtype", "keyword"]},
+    ),
+    "instrument_sample": pa.DataFrameSchema(
+        {
+            "sample_id": pa.Column("string", pa.Check.str_matches(r"^ins-\d{3}$"), unique=True, nullable=False,
+                                   description="Stable id of the sampled clause, ins-001 … in corpus order."),
+            "doc_id": pa.Column("string", nullable=False,
+                                description="Document the clause comes from (documents.doc_id)."),
+            "source": pa.Column("string", nullable=False,
+                                description="Raw file (and sheet/row No. for the xlsx) the clause text was taken from."),
+            "clause_text": pa.Column("string", pa.Check.str_length(min_value=12), nullable=False,
+                                     description="The clause (sentence or ；-item) verbatim from the source."),
+            "hand_codes": pa.Column("string", pa.Check.str_matches(_CODES_RE), nullable=True,
+                                    description="Instrument subtypes assigned by hand by reading the clause against the coding guide, joined by '|'; empty = no instrument."),
+        },
+        name="instrument_sample",
+        description="170 clauses drawn at random (numpy default_rng(20221130)) from the cited laws and policies, hand-coded before the dictionary was run; the evaluation set of evaluate_coding().",
+        strict=True, ordered=True, coerce=True,
+        metadata={"path": "data/curated/instrument_sample.csv", "primary_key": ["sample_id"],
+                  "foreign_keys": {"doc_id": "documents.doc_id"}},
+    ),
+}

@@ -1,0 +1,610 @@
+"""Topic models over policy clauses: LDA and NMF, their diagnostics, labels and maps.
+
+Inputs are plain: a list (or Series) of token lists, turned into a clause × term matrix by
+:func:`build_dtm`, or any scikit-learn style sparse document-term matrix with its vocabulary.
+
+Choices (all deterministic)
+---------------------------
+- LDA: ``sklearn.decomposition.LatentDirichletAllocation`` with ``learning_method="batch"``
+  (variational EM over the whole corpus each iteration; the online method's result depends on the
+  mini-batch order), ``n_jobs=1`` (the E-step is split differently across workers otherwise) and a
+  fixed ``random_state``. Priors are sklearn's defaults (``1/k`` for both).
+- NMF: ``sklearn.decomposition.NMF`` on the TF-IDF weighted, L2-normalised matrix,
+  ``init="nndsvda"``, Frobenius loss, fixed ``random_state``.
+- Topic-term distributions ``phi`` are the model's topic-term weights normalised to sum to 1 per
+  topic (for NMF this is a rescaling of the factor, not a probability model).
+
+Coherence: NPMI (Bouma 2009; Aletras & Stevenson 2013; Röder et al. 2015) with *documents* (clauses)
+as the co-occurrence window. For two terms ``a, b`` among a topic's top-N terms, with ``N_d`` clauses,
+``D(a)`` clauses containing ``a`` and ``D(a, b)`` clauses containing both::
+
+    P(a) = D(a) / N_d,  P(a, b) = D(a, b) / N_d
+    NPMI(a, b) = log(P(a, b) / (P(a) P(b))) / -log P(a, b)
+
+Zero handling (no epsilon): ``D(a, b) = 0`` gives NPMI = -1 (its limit); ``P(a, b) = 1`` (both terms in
+every clause) gives NPMI = 1. A topic's coherence is the mean over its ``N(N-1)/2`` pairs.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import linear_sum_assignment
+from scipy.spatial.distance import jensenshannon
+
+DEFAULT_SEED = 20221130  # analysis.plotting.SEED; repeated here so this module imports without matplotlib
+
+__all__ = [
+    "TopicModel", "build_dtm", "fit_topic_model", "top_term_ids", "top_terms", "npmi_coherence",
+    "topic_diversity", "topic_exclusivity", "heldout_perplexity", "k_selection_panel",
+    "topic_stability", "summarise_stability", "relevance_table", "topic_labels",
+    "document_topics", "prevalence_by_covariate", "intertopic_distances", "plot_intertopic_map",
+]
+
+
+# ----------------------------------------------------------------------------- matrix
+
+
+def _identity(tokens):
+    return tokens
+
+
+def build_dtm(tokens: Iterable[Sequence[str]], *, min_df: int | float = 2, max_df: int | float = 1.0,
+              stopwords: Iterable[str] | None = None, min_length: int = 2,
+              keep_numbers: bool = False) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Build a clause × term count matrix from token lists.
+
+    Parameters
+    ----------
+    tokens : iterable of sequences of str
+        One token list per clause (e.g. ``analysis.segment.tokenize(text)`` per clause).
+    min_df, max_df : int or float
+        Passed to ``CountVectorizer``: drop terms in fewer than ``min_df`` clauses (int: count,
+        float: share) or in more than ``max_df`` of them.
+    stopwords : iterable of str, optional
+        Tokens removed before counting.
+    min_length : int
+        Tokens shorter than this many characters are dropped (default 2: single characters are
+        mostly function words in Chinese legal text).
+    keep_numbers : bool
+        If False, tokens made only of digits/punctuation are dropped.
+
+    Returns
+    -------
+    dtm : scipy.sparse.csr_matrix, shape (n_clauses, n_terms), int64 counts
+    vocab : numpy.ndarray of str
+        Term of each column, sorted (CountVectorizer order).
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    stop = set(stopwords or ())
+
+    def keep(tok: str) -> bool:
+        tok = tok.strip()
+        if len(tok) < min_length or tok in stop:
+            return False
+        if not keep_numbers and not any(ch.isalpha() for ch in tok):
+            return False
+        return True
+
+    docs = [[t.strip() for t in doc if keep(t)] for doc in tokens]
+    vec = CountVectorizer(analyzer=_identity, min_df=min_df, max_df=max_df)
+    dtm = vec.fit_transform(docs).tocsr().astype(np.int64)
+    return dtm, vec.get_feature_names_out().astype(str)
+
+
+# ----------------------------------------------------------------------------- models
+
+
+@dataclass
+class TopicModel:
+    """A fitted topic model with what the diagnostics need.
+
+    Attributes
+    ----------
+    kind : {"lda", "nmf"}
+    k : int
+    phi : ndarray (k, n_terms)
+        Topic-term distributions, rows sum to 1.
+    theta : ndarray (n_docs, k)
+        Document-topic shares for the documents the model was fitted on, rows sum to 1
+        (rows of all-zero NMF weights stay 0).
+    vocab : ndarray of str
+    estimator : the fitted scikit-learn estimator
+    random_state : int
+    seconds : float
+        Wall time of the fit.
+    """
+
+    kind: str
+    k: int
+    phi: np.ndarray
+    theta: np.ndarray
+    vocab: np.ndarray
+    estimator: object = field(repr=False)
+    random_state: int = DEFAULT_SEED
+    seconds: float = 0.0
+
+    def transform(self, dtm) -> np.ndarray:
+        """Document-topic shares (rows sum to 1) of new documents with the same vocabulary."""
+        return _row_normalise(self.estimator.transform(_weigh(self.kind, dtm)))
+
+
+def _row_normalise(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=float)
+    s = m.sum(axis=1, keepdims=True)
+    return np.divide(m, s, out=np.zeros_like(m), where=s > 0)
+
+
+def _weigh(kind: str, dtm):
+    if kind == "nmf":
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        return TfidfTransformer(norm="l2", sublinear_tf=False).fit_transform(dtm)
+    return dtm
+
+
+def _check_dtm(dtm, vocab=None):
+    if not sparse.issparse(dtm):
+        dtm = sparse.csr_matrix(np.asarray(dtm))
+    dtm = dtm.tocsr()
+    if dtm.shape[0] == 0 or dtm.shape[1] == 0:
+        raise ValueError(f"document-term matrix is empty (shape {dtm.shape})")
+    if vocab is not None and len(vocab) != dtm.shape[1]:
+        raise ValueError(f"vocabulary has {len(vocab)} terms but the matrix has {dtm.shape[1]} columns")
+    return dtm
+
+
+def fit_topic_model(dtm, vocab, k: int, *, model: str = "lda", random_state: int = DEFAULT_SEED,
+                    max_iter: int | None = None) -> TopicModel:
+    """Fit one LDA or NMF model.
+
+    Parameters
+    ----------
+    dtm : sparse matrix (n_docs, n_terms) of counts
+    vocab : sequence of str, length n_terms
+    k : int
+        Number of topics.
+    model : {"lda", "nmf"}
+    random_state : int
+    max_iter : int, optional
+        Defaults: 50 EM iterations for LDA (batch), 1000 for NMF.
+
+    Returns
+    -------
+    TopicModel
+    """
+    from sklearn.decomposition import NMF, LatentDirichletAllocation
+
+    dtm = _check_dtm(dtm, vocab)
+    if k < 2:
+        raise ValueError(f"k must be at least 2, got {k}")
+    t0 = time.perf_counter()
+    if model == "lda":
+        est = LatentDirichletAllocation(n_components=k, learning_method="batch", n_jobs=1,
+                                        random_state=random_state, max_iter=max_iter or 50)
+        theta = est.fit_transform(dtm)
+    elif model == "nmf":
+        est = NMF(n_components=k, init="nndsvda", random_state=random_state, max_iter=max_iter or 1000)
+        theta = est.fit_transform(_weigh("nmf", dtm))
+    else:
+        raise ValueError(f"model must be 'lda' or 'nmf', got {model!r}")
+    seconds = time.perf_counter() - t0
+    phi = _row_normalise(est.components_)
+    return TopicModel(kind=model, k=k, phi=phi, theta=_row_normalise(theta), vocab=np.asarray(vocab, dtype=str),
+                      estimator=est, random_state=random_state, seconds=seconds)
+
+
+# ----------------------------------------------------------------------------- diagnostics
+
+
+def top_term_ids(phi: np.ndarray, n: int = 10) -> np.ndarray:
+    """Column indices of each topic's ``n`` highest-weight terms, ties broken by column index.
+
+    Returns
+    -------
+    ndarray (k, n) of int
+    """
+    phi = np.asarray(phi, dtype=float)
+    n = min(n, phi.shape[1])
+    # lexsort: last key is primary -> sort by -phi, then by column index (stable and deterministic)
+    cols = np.arange(phi.shape[1])
+    return np.vstack([np.lexsort((cols, -row))[:n] for row in phi])
+
+
+def top_terms(model: TopicModel, n: int = 10) -> pd.DataFrame:
+    """Each topic's top terms by weight.
+
+    Returns
+    -------
+    DataFrame with columns ``topic`` (int, 0-based), ``rank`` (1-based), ``term``, ``phi``
+    (topic-term probability).
+    """
+    ids = top_term_ids(model.phi, n)
+    rows = [(t, r + 1, model.vocab[j], model.phi[t, j]) for t in range(model.k) for r, j in enumerate(ids[t])]
+    return pd.DataFrame(rows, columns=["topic", "rank", "term", "phi"])
+
+
+def _doc_presence(dtm) -> sparse.csc_matrix:
+    x = _check_dtm(dtm).copy()
+    x.data = np.ones_like(x.data, dtype=np.int64)
+    return x.tocsc()
+
+
+def npmi_coherence(top_ids: np.ndarray, dtm) -> np.ndarray:
+    """NPMI coherence of each topic over its top terms, clauses as the co-occurrence window.
+
+    Parameters
+    ----------
+    top_ids : ndarray (k, n) of int
+        Column indices of each topic's top terms (see :func:`top_term_ids`).
+    dtm : sparse matrix (n_docs, n_terms)
+        Reference corpus; only presence/absence per document is used.
+
+    Returns
+    -------
+    ndarray (k,)
+        Mean NPMI over the ``n(n-1)/2`` term pairs of each topic, in [-1, 1]. Pairs never
+        co-occurring count as -1; pairs present in every document as +1 (module docstring).
+    """
+    top_ids = np.atleast_2d(np.asarray(top_ids, dtype=int))
+    b = _doc_presence(dtm)
+    n_docs = b.shape[0]
+    out = np.empty(top_ids.shape[0])
+    for t, ids in enumerate(top_ids):
+        sub = b[:, ids]
+        co = np.asarray((sub.T @ sub).todense(), dtype=float)  # co[i, j] = D(i, j); diagonal = D(i)
+        df = np.diag(co)
+        vals = []
+        for i in range(len(ids)):
+            for j in range(i + 1, len(ids)):
+                vals.append(_npmi(co[i, j], df[i], df[j], n_docs))
+        out[t] = float(np.mean(vals)) if vals else np.nan
+    return out
+
+
+def _npmi(d_ab: float, d_a: float, d_b: float, n_docs: int) -> float:
+    if d_ab == 0:
+        return -1.0
+    p_ab = d_ab / n_docs
+    if p_ab >= 1.0:
+        return 1.0
+    pmi = np.log(p_ab / ((d_a / n_docs) * (d_b / n_docs)))
+    return float(pmi / -np.log(p_ab))
+
+
+def topic_diversity(top_ids: np.ndarray) -> float:
+    """Share of unique terms among all topics' top-N terms (Dieng et al. 2020); 1 = no overlap."""
+    top_ids = np.asarray(top_ids)
+    return float(len(np.unique(top_ids)) / top_ids.size)
+
+
+def topic_exclusivity(phi: np.ndarray, top_ids: np.ndarray) -> np.ndarray:
+    """Exclusivity of each topic: mean over its top-N terms of ``phi[k, w] / sum_j phi[j, w]``.
+
+    1 means the top terms belong to this topic alone; ``1/k`` means they are spread evenly.
+
+    Returns
+    -------
+    ndarray (k,)
+    """
+    phi = np.asarray(phi, dtype=float)
+    col = phi.sum(axis=0)
+    share = np.divide(phi, col, out=np.zeros_like(phi), where=col > 0)
+    return np.array([share[t, ids].mean() for t, ids in enumerate(np.asarray(top_ids))])
+
+
+def _split(n_docs: int, fraction: float, random_state: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(random_state)
+    perm = rng.permutation(n_docs)
+    n_test = int(round(n_docs * fraction))
+    return np.sort(perm[n_test:]), np.sort(perm[:n_test])
+
+
+def heldout_perplexity(dtm, vocab, k: int, *, heldout_fraction: float = 0.2,
+                       random_state: int = DEFAULT_SEED, max_iter: int | None = None) -> float:
+    """Perplexity of held-out clauses under an LDA model fitted on the rest.
+
+    Lower is better, but perplexity often keeps falling with k and correlates poorly with human
+    judgements of topic quality (Chang et al. 2009): read it next to coherence, never alone.
+
+    Returns
+    -------
+    float
+    """
+    dtm = _check_dtm(dtm, vocab)
+    train, test = _split(dtm.shape[0], heldout_fraction, random_state)
+    m = fit_topic_model(dtm[train], vocab, k, model="lda", random_state=random_state, max_iter=max_iter)
+    return float(m.estimator.perplexity(dtm[test]))
+
+
+def k_selection_panel(dtm, vocab, ks: Iterable[int] = range(4, 21, 2), *,
+                      models: Sequence[str] = ("lda", "nmf"), top_n: int = 10,
+                      heldout_fraction: float = 0.2, random_state: int = DEFAULT_SEED,
+                      max_iter: int | None = None) -> pd.DataFrame:
+    """Fit each model at each k and tabulate the diagnostics.
+
+    Every model is fitted once, on the training clauses (a seeded random ``1 - heldout_fraction``
+    share). Coherence is computed on *all* clauses (the reference corpus), perplexity (LDA only) on
+    the held-out clauses. With ``heldout_fraction=0`` models are fitted on all clauses and perplexity
+    is missing.
+
+    Returns
+    -------
+    DataFrame, one row per (k, model), sorted by model then k, columns:
+        ``k``; ``model`` ("lda"/"nmf"); ``npmi`` (mean NPMI of topics' top-N terms);
+        ``diversity`` (unique share of top-N terms); ``exclusivity`` (mean over topics);
+        ``perplexity`` (held-out, LDA only, else NaN; unreliable on its own);
+        ``seconds`` (wall time of the fit plus diagnostics).
+    """
+    dtm = _check_dtm(dtm, vocab)
+    if heldout_fraction > 0:
+        train, test = _split(dtm.shape[0], heldout_fraction, random_state)
+    else:
+        train, test = np.arange(dtm.shape[0]), np.array([], dtype=int)
+    rows = []
+    for kind in models:
+        for k in ks:
+            t0 = time.perf_counter()
+            m = fit_topic_model(dtm[train], vocab, int(k), model=kind, random_state=random_state,
+                                max_iter=max_iter)
+            ids = top_term_ids(m.phi, top_n)
+            perp = float(m.estimator.perplexity(dtm[test])) if kind == "lda" and len(test) else np.nan
+            rows.append({
+                "k": int(k), "model": kind,
+                "npmi": float(np.mean(npmi_coherence(ids, dtm))),
+                "diversity": topic_diversity(ids),
+                "exclusivity": float(np.mean(topic_exclusivity(m.phi, ids))),
+                "perplexity": perp,
+                "seconds": time.perf_counter() - t0,
+            })
+    return pd.DataFrame(rows).sort_values(["model", "k"], kind="stable").reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------- stability
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    an = a / np.linalg.norm(a, axis=1, keepdims=True)
+    bn = b / np.linalg.norm(b, axis=1, keepdims=True)
+    return an @ bn.T
+
+
+def topic_stability(dtm, vocab, k: int, *, model: str = "lda",
+                    seeds: Sequence[int] = (DEFAULT_SEED, 1, 2, 3, 4), max_iter: int | None = None) -> pd.DataFrame:
+    """Refit with several seeds and match each run's topics to the first run's.
+
+    The first seed is the reference. For every other seed the cosine similarity between all pairs
+    of topic-term vectors is computed and topics are paired one-to-one maximising the total cosine
+    (Hungarian algorithm, ``scipy.optimize.linear_sum_assignment``).
+
+    Returns
+    -------
+    DataFrame, one row per (seed, reference topic), columns ``reference_seed``, ``seed``,
+    ``topic`` (reference topic), ``matched_topic`` (topic index in that seed's run), ``cosine``.
+    Summarise with :func:`summarise_stability`; the overall mean is ``result.cosine.mean()``.
+    """
+    if len(seeds) < 2:
+        raise ValueError("topic_stability needs at least two seeds")
+    dtm = _check_dtm(dtm, vocab)
+    ref = fit_topic_model(dtm, vocab, k, model=model, random_state=seeds[0], max_iter=max_iter)
+    rows = []
+    for s in seeds[1:]:
+        other = fit_topic_model(dtm, vocab, k, model=model, random_state=s, max_iter=max_iter)
+        sim = _cosine(ref.phi, other.phi)
+        r, c = linear_sum_assignment(-sim)
+        for i, j in zip(r, c):
+            rows.append((seeds[0], s, int(i), int(j), float(sim[i, j])))
+    return pd.DataFrame(rows, columns=["reference_seed", "seed", "topic", "matched_topic", "cosine"])
+
+
+def summarise_stability(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Per-topic stability from :func:`topic_stability`.
+
+    Returns
+    -------
+    DataFrame with columns ``topic``, ``mean_cosine``, ``min_cosine``, ``n_runs`` (seeds compared).
+    """
+    g = pairs.groupby("topic")["cosine"]
+    return pd.DataFrame({"mean_cosine": g.mean(), "min_cosine": g.min(), "n_runs": g.size()}).reset_index()
+
+
+# ----------------------------------------------------------------------------- labels and prevalence
+
+
+def relevance_table(model: TopicModel, dtm, *, lam: float = 0.6, n: int = 10) -> pd.DataFrame:
+    """Rank each topic's terms by relevance (Sievert & Shirley 2014).
+
+    ``relevance = lam * log(phi[k, w]) + (1 - lam) * log(phi[k, w] / p(w))``, where ``p(w)`` is the
+    term's share of all tokens in ``dtm``. ``lam = 1`` ranks by probability, ``lam = 0`` by lift;
+    Sievert & Shirley found ``lam ≈ 0.6`` best for interpretation.
+
+    Returns
+    -------
+    DataFrame with columns ``topic``, ``rank`` (1-based), ``term``, ``relevance``, ``phi``, ``lift``
+    (``phi / p(w)``), ``lambda``.
+    """
+    if not 0.0 <= lam <= 1.0:
+        raise ValueError(f"lam must be in [0, 1], got {lam}")
+    dtm = _check_dtm(dtm, model.vocab)
+    freq = np.asarray(dtm.sum(axis=0)).ravel().astype(float)
+    p_w = freq / freq.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_phi = np.log(model.phi)
+        lift = np.divide(model.phi, p_w, out=np.zeros_like(model.phi), where=p_w > 0)
+        rel = lam * log_phi + (1 - lam) * np.log(lift)
+    rel = np.where(np.isfinite(rel), rel, -np.inf)
+    ids = top_term_ids(np.where(np.isfinite(rel), rel, -1e300), n)
+    rows = [(t, r + 1, model.vocab[j], rel[t, j], model.phi[t, j], lift[t, j], lam)
+            for t in range(model.k) for r, j in enumerate(ids[t])]
+    return pd.DataFrame(rows, columns=["topic", "rank", "term", "relevance", "phi", "lift", "lambda"])
+
+
+def topic_labels(model: TopicModel, dtm, *, lam: float = 0.6, n: int = 3, sep: str = "·") -> pd.Series:
+    """Short labels from each topic's ``n`` most relevant terms, e.g. ``"T03 数据·出境·评估"``.
+
+    Returns
+    -------
+    Series indexed by topic (int), values str.
+    """
+    rel = relevance_table(model, dtm, lam=lam, n=n)
+    lab = rel.groupby("topic")["term"].agg(sep.join)
+    return pd.Series([f"T{t:02d} {lab[t]}" for t in lab.index], index=lab.index, name="label")
+
+
+def document_topics(model: TopicModel, dtm=None, *, index: Sequence | pd.Index | None = None) -> pd.DataFrame:
+    """The document-topic matrix as a DataFrame.
+
+    Parameters
+    ----------
+    model : TopicModel
+    dtm : sparse matrix, optional
+        Documents to transform; default: the documents the model was fitted on.
+    index : sequence, optional
+        Row labels (e.g. clause ids); default 0..n-1.
+
+    Returns
+    -------
+    DataFrame (n_docs, k), columns ``T00``, ``T01``, … with topic shares summing to 1 per row.
+    """
+    theta = model.theta if dtm is None else model.transform(_check_dtm(dtm, model.vocab))
+    cols = [f"T{t:02d}" for t in range(model.k)]
+    return pd.DataFrame(theta, columns=cols, index=None if index is None else pd.Index(index))
+
+
+def prevalence_by_covariate(doc_topics: pd.DataFrame, covariate: pd.Series | Sequence, *,
+                            n_boot: int = 1000, ci: float = 0.95,
+                            random_state: int = DEFAULT_SEED) -> pd.DataFrame:
+    """Mean topic share per covariate value with percentile bootstrap confidence intervals.
+
+    Clauses are resampled with replacement within each covariate group (``n_boot`` times, one
+    seeded generator, groups in sorted order), and the interval is the percentile interval of the
+    resampled means.
+
+    Parameters
+    ----------
+    doc_topics : DataFrame (n_docs, k)
+        From :func:`document_topics`.
+    covariate : Series or sequence, length n_docs
+        E.g. year, rule line, issuing level of each clause's document. Missing values are dropped.
+
+    Returns
+    -------
+    DataFrame with columns ``covariate`` (the group value), ``topic`` (column name), ``n_docs``,
+    ``prevalence`` (mean share), ``ci_low``, ``ci_high``; sorted by covariate then topic.
+    """
+    cov = pd.Series(np.asarray(covariate, dtype=object), index=doc_topics.index)
+    if len(cov) != len(doc_topics):
+        raise ValueError(f"covariate has {len(cov)} values but doc_topics has {len(doc_topics)} rows")
+    rng = np.random.default_rng(random_state)
+    alpha = (1 - ci) / 2
+    rows = []
+    keep = cov.notna()
+    groups = sorted(cov[keep].unique(), key=lambda v: (str(type(v)), v))
+    for g in groups:
+        m = doc_topics.loc[(cov == g).to_numpy()].to_numpy(dtype=float)
+        idx = rng.integers(0, len(m), size=(n_boot, len(m)))
+        boot = m[idx].mean(axis=1)  # (n_boot, k)
+        lo, hi = np.quantile(boot, [alpha, 1 - alpha], axis=0)
+        for j, col in enumerate(doc_topics.columns):
+            rows.append((g, col, len(m), m[:, j].mean(), lo[j], hi[j]))
+    return pd.DataFrame(rows, columns=["covariate", "topic", "n_docs", "prevalence", "ci_low", "ci_high"])
+
+
+# ----------------------------------------------------------------------------- intertopic map
+
+
+def _classical_mds(d: np.ndarray, dims: int = 2) -> np.ndarray:
+    n = d.shape[0]
+    j = np.eye(n) - np.ones((n, n)) / n
+    b = -0.5 * j @ (d ** 2) @ j
+    vals, vecs = np.linalg.eigh(b)
+    order = np.argsort(vals)[::-1][:dims]
+    vals, vecs = np.clip(vals[order], 0, None), vecs[:, order]
+    coords = vecs * np.sqrt(vals)
+    # fix the arbitrary sign of each axis: the largest-magnitude coordinate is positive
+    for a in range(coords.shape[1]):
+        if coords[np.argmax(np.abs(coords[:, a])), a] < 0:
+            coords[:, a] *= -1
+    return coords
+
+
+def intertopic_distances(model: TopicModel, *, prevalence: Sequence[float] | None = None,
+                         labels: Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Jensen–Shannon distances between topics and their classical-MDS coordinates.
+
+    Parameters
+    ----------
+    model : TopicModel
+    prevalence : sequence of float, optional
+        Topic size for the map; default: mean document-topic share of the fitted documents.
+    labels : sequence of str, optional
+
+    Returns
+    -------
+    coords : DataFrame with columns ``topic``, ``x``, ``y``, ``prevalence``, ``label``
+    distances : DataFrame (k, k) of Jensen–Shannon distances (base 2, in [0, 1])
+    """
+    k = model.k
+    d = np.zeros((k, k))
+    for i in range(k):
+        for j in range(i + 1, k):
+            d[i, j] = d[j, i] = jensenshannon(model.phi[i], model.phi[j], base=2)
+    xy = _classical_mds(d, 2) if k > 2 else np.column_stack([[-d[0, 1] / 2, d[0, 1] / 2], [0, 0]])
+    prev = np.asarray(prevalence if prevalence is not None else model.theta.mean(axis=0), dtype=float)
+    labs = list(labels) if labels is not None else [f"T{t:02d}" for t in range(k)]
+    coords = pd.DataFrame({"topic": np.arange(k), "x": xy[:, 0], "y": xy[:, 1], "prevalence": prev,
+                           "label": labs})
+    names = [f"T{t:02d}" for t in range(k)]
+    return coords, pd.DataFrame(d, index=names, columns=names)
+
+
+def plot_intertopic_map(coords: pd.DataFrame, *, ax=None, size_scale: float = 6000.0,
+                        title: str | None = "主题间距离图（Jensen–Shannon 距离，经典 MDS）"):
+    """Draw the intertopic distance map: circle area ∝ prevalence, each circle labelled.
+
+    Parameters
+    ----------
+    coords : DataFrame from :func:`intertopic_distances`
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    _register_font()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 6))
+    size = coords["prevalence"].to_numpy() / max(coords["prevalence"].sum(), 1e-12) * size_scale
+    ax.scatter(coords["x"], coords["y"], s=size, alpha=0.45, color="#0F6E8C", edgecolor="#333333", linewidth=0.6)
+    for _, r in coords.iterrows():
+        ax.annotate(str(r["label"]), (r["x"], r["y"]), ha="center", va="center", fontsize=8)
+    ax.axhline(0, color="#BBBBBB", lw=0.6)
+    ax.axvline(0, color="#BBBBBB", lw=0.6)
+    ax.set_xlabel("MDS 1")
+    ax.set_ylabel("MDS 2")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _register_font() -> None:
+    """Use the project's CJK font when analysis.plotting can find one; otherwise leave rcParams."""
+    try:
+        import matplotlib
+
+        from .plotting import register_cjk_font
+
+        family = register_cjk_font()
+        fams = list(matplotlib.rcParams.get("font.sans-serif", []))
+        if family not in fams:
+            matplotlib.rcParams["font.sans-serif"] = [family, *fams]
+        matplotlib.rcParams["font.family"] = "sans-serif"
+    except (ImportError, FileNotFoundError):
+        pass

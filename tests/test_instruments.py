@@ -1,0 +1,116 @@
+"""Tests of analysis.instruments: scheme, dictionary matching, evaluation arithmetic, sample provenance."""
+import re
+
+import pandas as pd
+import pytest
+
+from analysis import instruments as I
+from analysis.paths import ROOT
+
+TOY_DICT = pd.DataFrame({
+    "subtype": ["资金投入", "资金投入", "技术支持", "法规管制"],
+    "type": ["供给型", "供给型", "供给型", "环境型"],
+    "keyword": ["资金", "补贴", "研发", "不得"],
+    "note": ["", "", "", ""],
+})
+
+
+def test_taxonomy_matches_guide():
+    assert len(I.SUBTYPES) == 17 and I.TYPES == ("供给型", "环境型", "需求型")
+    guide = I.GUIDE_MD.read_text(encoding="utf-8")
+    for s in I.SUBTYPES:
+        assert f"| {s} |" in guide, f"subtype {s} not defined in the coding guide"
+
+
+def test_dictionary_file_covers_every_subtype():
+    d = I.load_instrument_dictionary()
+    assert set(d.subtype) == set(I.SUBTYPES)
+    assert (d.type == d.subtype.map(I.SUBTYPE_TO_TYPE)).all()
+
+
+def test_bad_dictionary_row_names_file_row_field(tmp_path):
+    p = tmp_path / "d.csv"
+    p.write_text("subtype,type,keyword,note\n资金投入,供给型,资金,\n资金投入,环境型,补贴,\n", encoding="utf-8")
+    with pytest.raises(I.InstrumentDataError, match=r"d\.csv, row 3, field type"):
+        I.load_instrument_dictionary(p)
+
+
+def test_code_clauses_multilabel():
+    df = pd.DataFrame({"doc_id": ["x", "x", "y"], "clause_id": [1, 2, 1],
+                       "text": ["安排专项资金和补贴支持技术研发", "本法所称数据", "不得出售个人信息"]})
+    out = I.code_clauses(df, TOY_DICT)
+    assert list(out.columns) == ["doc_id", "clause_id", "instrument_type", "instrument_subtype",
+                                 "matched_keywords", "n_keywords"]
+    assert out.values.tolist() == [
+        ["x", 1, "供给型", "资金投入", "补贴|资金", 2],
+        ["x", 1, "供给型", "技术支持", "研发", 1],
+        ["y", 1, "环境型", "法规管制", "不得", 1],
+    ]
+    # token mode: "资金" is not a token of this segmentation, so it does not match
+    tok = I.code_clauses(df.iloc[:1], TOY_DICT, tokenizer=lambda t: ["安排", "专项资金", "补贴", "研发"])
+    assert tok.matched_keywords.tolist() == ["补贴", "研发"]
+
+
+def test_crosstab_counts_clauses_once_per_type():
+    df = pd.DataFrame({"doc_id": ["x", "x", "y"], "clause_id": [1, 2, 1],
+                       "text": ["资金和研发", "补贴", "不得"]})
+    tab = I.instrument_crosstab(I.code_clauses(df, TOY_DICT), by="doc_id")
+    assert tab.loc["x", "供给型"] == 2  # clause 1 has two supply subtypes but counts once
+    assert tab.loc["y", "环境型"] == 1 and tab.loc["y", "需求型"] == 0
+    sub = I.instrument_crosstab(I.code_clauses(df, TOY_DICT), by="doc_id", level="instrument_subtype",
+                                normalize="index")
+    assert sub.loc["x"].sum() == pytest.approx(1.0) and len(sub.columns) == 17
+
+
+def test_evaluate_coding_arithmetic_by_hand():
+    sample = pd.DataFrame({
+        "sample_id": ["s1", "s2", "s3", "s4"],
+        "clause_text": ["给予资金补贴", "不得收集", "加强研发", "资金"],
+        "hand_codes": ["资金投入", "法规管制|技术支持", "", "金融税收"],
+    })
+    # predictions: s1 资金投入 (TP); s2 法规管制 (TP), 技术支持 missed (FN);
+    # s3 技术支持 (FP); s4 资金投入 (FP), 金融税收 missed (FN)
+    ev = I.evaluate_coding(sample, TOY_DICT).set_index("instrument")
+    r = ev.loc["资金投入"]
+    assert (r.support, r.tp, r.fp, r.fn) == (1, 1, 1, 0)
+    assert r.precision == 0.5 and r.recall == 1.0 and r.f1 == pytest.approx(2 / 3)
+    r = ev.loc["技术支持"]
+    assert (r.tp, r.fp, r.fn) == (0, 1, 1) and r.f1 == 0.0
+    micro = ev.loc["micro (subtypes)"]
+    assert (micro.tp, micro.fp, micro.fn) == (2, 2, 2) and micro.f1 == pytest.approx(0.5)
+    # types: s1 供给 TP; s2 环境 TP, 供给 FN; s3 供给 FP; s4 供给 FP (金融税收 is 环境型), 环境 FN
+    t = ev.loc["供给型"]
+    assert (t.tp, t.fp, t.fn) == (1, 2, 1)
+    e = ev.loc["环境型"]
+    assert (e.tp, e.fp, e.fn) == (1, 0, 1)
+    assert ev.loc["exact match", "recall"] == 0.25  # only s1 has identical sets
+
+
+def test_sample_size_codes_and_verbatim_provenance():
+    s = I.load_instrument_sample()
+    assert len(s) >= 150
+    assert s.sample_id.is_monotonic_increasing
+    coded = s.hand_codes.map(I.parse_codes)
+    assert all(c in I.SUBTYPE_TO_TYPE for cs in coded for c in cs)
+    texts = {}
+    for src in s.source.unique():
+        if src.startswith("data/raw/lawrefbook-laws/"):
+            texts[src] = (ROOT / src).read_text(encoding="utf-8")
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.load_workbook(ROOT / "data/raw/xvshiting-policies/policies-data.xlsx", read_only=True)
+    cells = {r[0]: r[5] for r in wb["Central Policies Table"].iter_rows(values_only=True)}
+    for src in s.source.unique():
+        m = re.search(r"No\. (\d+)$", src)
+        if m:
+            texts[src] = cells[int(m.group(1))]
+    for r in s.itertuples():
+        assert r.clause_text in texts[r.source], f"{r.sample_id} not verbatim in {r.source}"
+
+
+def test_evaluation_on_curated_sample_is_complete():
+    ev = I.evaluate_coding()
+    assert list(ev.columns) == ["level", "instrument", "support", "predicted", "tp", "fp", "fn",
+                                "precision", "recall", "f1"]
+    sub = ev[ev.level == "subtype"]
+    assert sub.support.sum() == sum(len(I.parse_codes(c)) for c in I.load_instrument_sample().hand_codes)
+    assert ((sub.tp + sub.fn) == sub.support).all()

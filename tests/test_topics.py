@@ -1,0 +1,153 @@
+"""Tests of analysis.topics: hand-computed NPMI, diagnostics, determinism, stability, maps."""
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import topics as T
+from analysis.paths import RAW_DIR
+
+# 4 clauses; clause counts a=3, b=2, c=2, d=1; pairs ab=2, ac=2, bc=1, ad=0.
+TOY = [["a", "b"], ["a", "b", "c"], ["a", "c"], ["d"]]
+
+
+def toy_dtm():
+    dtm, vocab = T.build_dtm(TOY, min_df=1, min_length=1)
+    assert list(vocab) == ["a", "b", "c", "d"]
+    return dtm, vocab
+
+
+def test_npmi_by_hand():
+    dtm, _ = toy_dtm()
+    npmi_ab = math.log((2 / 4) / ((3 / 4) * (2 / 4))) / -math.log(2 / 4)  # = log(4/3)/log 2 = 0.41504
+    npmi_bc = 0.0  # P(bc)=1/4 = P(b)P(c)
+    got = T.npmi_coherence(np.array([[0, 1, 2], [0, 3, 1]]), dtm)
+    assert got[0] == pytest.approx((npmi_ab + npmi_ab + npmi_bc) / 3)  # pairs ab, ac, bc
+    assert got[0] == pytest.approx(0.2766917, abs=1e-7)
+    # topic (a, d, b): ad never co-occur -> -1 by definition; bd -> -1; ab = 0.41504
+    assert got[1] == pytest.approx((-1 - 1 + npmi_ab) / 3)
+
+
+def test_npmi_all_documents_is_one():
+    dtm, _ = T.build_dtm([["x", "y"], ["x", "y"]], min_df=1, min_length=1)
+    assert T.npmi_coherence(np.array([[0, 1]]), dtm)[0] == 1.0
+
+
+def test_diversity_and_exclusivity_by_hand():
+    assert T.topic_diversity(np.array([[0, 1], [1, 2]])) == 0.75
+    phi = np.array([[0.5, 0.5, 0.0], [0.0, 0.5, 0.5]])
+    ex = T.topic_exclusivity(phi, np.array([[0, 1], [2, 1]]))
+    assert ex == pytest.approx([(1 + 0.5) / 2, (1 + 0.5) / 2])
+
+
+def block_corpus(n_per_block=40, seed=0):
+    """Three disjoint vocabularies: any decent 3-topic model recovers the blocks."""
+    rng = np.random.default_rng(seed)
+    blocks = [[f"{p}{i}" for i in range(8)] for p in ("数据", "人工", "政务")]
+    docs = []
+    for b in blocks:
+        for _ in range(n_per_block):
+            docs.append(list(rng.choice(b, size=6)))
+    return docs
+
+
+def test_lda_nmf_deterministic_and_recover_blocks():
+    dtm, vocab = T.build_dtm(block_corpus(), min_df=1)
+    for kind in ("lda", "nmf"):
+        m1 = T.fit_topic_model(dtm, vocab, 3, model=kind, random_state=7)
+        m2 = T.fit_topic_model(dtm, vocab, 3, model=kind, random_state=7)
+        assert np.array_equal(m1.phi, m2.phi) and np.array_equal(m1.theta, m2.theta)
+        top = T.top_terms(m1, n=8)
+        prefixes = top.groupby("topic")["term"].agg(lambda s: {t[:2] for t in s})
+        assert sorted(p for s in prefixes for p in s) == ["人工", "政务", "数据"]  # one block per topic
+        assert np.allclose(m1.phi.sum(axis=1), 1)
+
+
+def test_stability_hungarian_matching():
+    dtm, vocab = T.build_dtm(block_corpus(), min_df=1)
+    pairs = T.topic_stability(dtm, vocab, 3, model="lda", seeds=(0, 1, 2))
+    assert len(pairs) == 6 and set(pairs.seed) == {1, 2}
+    for _, g in pairs.groupby("seed"):
+        assert sorted(g.matched_topic) == [0, 1, 2]  # one-to-one
+    assert pairs.cosine.min() > 0.95
+    summ = T.summarise_stability(pairs)
+    assert list(summ.columns) == ["topic", "mean_cosine", "min_cosine", "n_runs"]
+    assert (summ.n_runs == 2).all()
+
+
+def test_k_selection_panel_shape():
+    dtm, vocab = T.build_dtm(block_corpus(), min_df=1)
+    p = T.k_selection_panel(dtm, vocab, ks=[2, 3, 4], top_n=5)
+    assert list(p.columns) == ["k", "model", "npmi", "diversity", "exclusivity", "perplexity", "seconds"]
+    assert len(p) == 6
+    assert p.loc[p.model == "nmf", "perplexity"].isna().all()
+    assert p.loc[p.model == "lda", "perplexity"].notna().all()
+    # k=3 matches the 3 blocks: top-5 terms of each topic are exclusive to it
+    best = p[(p.k == 3) & (p.model == "nmf")].iloc[0]
+    assert best.diversity == 1.0 and best.npmi > 0
+
+
+def test_relevance_by_hand():
+    phi = np.array([[0.6, 0.3, 0.1], [0.1, 0.1, 0.8]])
+    dtm = T.sparse.csr_matrix(np.array([[6, 2, 0], [0, 1, 1]]))  # p(w) = 6/10, 3/10, 1/10
+    m = T.TopicModel("lda", 2, phi, np.full((2, 2), .5), np.array(["甲", "乙", "丙"]), estimator=None)
+    r = T.relevance_table(m, dtm, lam=0.5, n=3)
+    first = r[(r.topic == 0) & (r.term == "乙")].iloc[0]
+    assert first.relevance == pytest.approx(0.5 * math.log(0.3) + 0.5 * math.log(0.3 / 0.3))
+    assert first.lift == pytest.approx(1.0)
+    # lam=0 ranks topic 1 by lift: 丙 (8.0) > 乙 (0.333) > 甲 (0.1667)
+    assert list(T.relevance_table(m, dtm, lam=0.0, n=3).query("topic == 1").term) == ["丙", "乙", "甲"]
+    assert list(T.relevance_table(m, dtm, lam=1.0, n=3).query("topic == 0").term) == ["甲", "乙", "丙"]
+    assert T.topic_labels(m, dtm, lam=1.0, n=2).tolist() == ["T00 甲·乙", "T01 丙·甲"]
+
+
+def test_prevalence_bootstrap():
+    dt = pd.DataFrame({"T00": [1.0, 1.0, 0.0, 0.5], "T01": [0.0, 0.0, 1.0, 0.5]})
+    out = T.prevalence_by_covariate(dt, [2020, 2020, 2021, 2021], n_boot=200)
+    row = out[(out.covariate == 2020) & (out.topic == "T00")].iloc[0]
+    assert row.prevalence == 1.0 and row.ci_low == 1.0 and row.ci_high == 1.0  # no variance
+    row = out[(out.covariate == 2021) & (out.topic == "T01")].iloc[0]
+    assert row.prevalence == 0.75 and 0.5 <= row.ci_low <= row.ci_high <= 1.0
+    again = T.prevalence_by_covariate(dt, [2020, 2020, 2021, 2021], n_boot=200)
+    assert out.equals(again)
+
+
+def test_intertopic_js_and_mds():
+    phi = np.array([[0.5, 0.5, 0, 0], [0, 0, 0.5, 0.5], [0.25, 0.25, 0.25, 0.25]])
+    m = T.TopicModel("lda", 3, phi, np.full((1, 3), 1 / 3), np.array(list("abcd")), estimator=None)
+    coords, d = T.intertopic_distances(m)
+    assert d.iloc[0, 1] == pytest.approx(1.0)  # disjoint supports: JS distance (base 2) = 1
+    # P=(.5,.5,0,0), Q=uniform, M=(.375,.375,.125,.125):
+    # KL(P||M) = log2(4/3); KL(Q||M) = .5*log2(2/3) + .5*log2(2); JSD = mean = 0.311278 bits
+    jsd = 0.5 * (math.log2(4 / 3) + 0.5 * math.log2(2 / 3) + 0.5)
+    assert d.iloc[0, 2] == pytest.approx(math.sqrt(jsd), abs=1e-12)
+    assert d.iloc[0, 2] == pytest.approx(0.557923, abs=1e-6)
+    xy = coords[["x", "y"]].to_numpy()
+    emb = np.linalg.norm(xy[:, None] - xy[None], axis=2)
+    assert np.allclose(emb, d.to_numpy(), atol=1e-9)  # 3 points of a metric embed exactly in 2-D
+
+
+def test_plot_map_runs():
+    import matplotlib
+    matplotlib.use("Agg")
+    phi = np.array([[0.5, 0.5, 0, 0], [0, 0, 0.5, 0.5], [0.25, 0.25, 0.25, 0.25]])
+    m = T.TopicModel("lda", 3, phi, np.full((1, 3), 1 / 3), np.array(list("abcd")), estimator=None)
+    coords, _ = T.intertopic_distances(m, labels=["数据", "人工智能", "政务"])
+    ax = T.plot_intertopic_map(coords)
+    assert sorted(t.get_text() for t in ax.texts) == sorted(["数据", "人工智能", "政务"])
+
+
+def test_real_law_articles():
+    """数据安全法 has 55 articles (第一条 … 第五十五条); topic model runs on them."""
+    jieba = pytest.importorskip("jieba")
+    text = (RAW_DIR / "lawrefbook-laws" / "行政法" / "数据安全法(2021-06-10).md").read_text(encoding="utf-8")
+    body = text.split("<!-- INFO END -->", 1)[1]
+    articles = re.split(r"\n(?=第[一二三四五六七八九十百]+条\s)", "\n" + body)
+    articles = [a for a in articles if re.match(r"第[一二三四五六七八九十百]+条", a)]
+    assert len(articles) == 55
+    dtm, vocab = T.build_dtm([jieba.lcut(a) for a in articles], min_df=2)
+    p = T.k_selection_panel(dtm, vocab, ks=[3, 5], top_n=8)
+    assert np.isfinite(p[["npmi", "diversity", "exclusivity"]].to_numpy()).all()
+    assert p.npmi.between(-1, 1).all()
