@@ -122,8 +122,8 @@ def theme_rc(family: str) -> dict:
         "font.family": "sans-serif",
         "font.sans-serif": [family, "DejaVu Sans"],
         "axes.unicode_minus": False,
-        "axes.titlesize": 13,
-        "axes.titleweight": "bold",
+        "axes.titlesize": 14,
+        "axes.titleweight": "normal",  # the pip font ships one weight; "bold" would make findfont complain
         "axes.titlelocation": "left",
         "axes.labelsize": 11,
         "axes.spines.top": False,

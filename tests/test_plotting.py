@@ -19,8 +19,9 @@ def _close():
     plt.close("all")
 
 
-def test_chinese_text_and_negative_numbers_render_without_missing_glyphs():
+def test_chinese_text_and_negative_numbers_render_without_missing_glyphs(caplog):
     analysis.setup()
+    caplog.set_level("DEBUG", logger="matplotlib.font_manager")
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph is a UserWarning: make it fail the test
         fig, ax = plt.subplots()
@@ -33,6 +34,8 @@ def test_chinese_text_and_negative_numbers_render_without_missing_glyphs():
         import io
         fig.savefig(io.BytesIO(), format="png")
         fig.savefig(io.BytesIO(), format="svg")
+    # matplotlib reports a font it cannot resolve (e.g. a bold weight the font lacks) through logging
+    assert not [r for r in caplog.records if "findfont: Failed" in r.getMessage()]
     assert matplotlib.rcParams["axes.unicode_minus"] is False
     assert matplotlib.rcParams["font.sans-serif"][0] == "Noto Sans SC"
 
