@@ -22,3 +22,7 @@ from .data import (  # noqa: E402,F401
     load_captions, load_documents, load_egov_survey, load_footnotes, load_indicators, load_milestones,
     load_provincial_levels, load_report,
 )
+from .clauses import segment, structure  # noqa: E402,F401
+from .corpus import (  # noqa: E402,F401
+    cited_texts, digest_corpus, digest_principles, load_clauses, load_corpus, national_corpus, policy_collection,
+)

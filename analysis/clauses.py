@@ -1,0 +1,570 @@
+"""Segmenting Chinese legal and policy texts into clauses.
+
+A *clause* is the unit of analysis: the smallest numbered or paragraph-level piece of a
+document (a 款, 项 or 目 of a law; a numbered item or an unnumbered paragraph of a policy
+document; a sentence when a text has no structure at all). The enclosing divisions
+(编/分编/章/节, 条, policy parts such as 一、 or （一） that hold further items) are the
+*structure*.
+
+Offsets
+-------
+``start`` and ``end`` are character offsets (Python ``str`` indices, i.e. Unicode code
+points) into the string passed to :func:`segment`, so that ``text[start:end]`` is exactly the
+clause (or node) text. For the corpora in :mod:`analysis.corpus` that string is the complete
+source file decoded as UTF-8 (LawRefBook Markdown, including its title and ``<!-- INFO END -->``
+header) or the complete spreadsheet cell (policy texts); nothing is normalised before
+segmentation.
+
+What is recognised (at the start of a line, after any whitespace, ``\u3000``, zero-width
+spaces and Markdown ``#`` marks)
+----------------------------------------------------------------------------------------
+* ``第X编`` / ``第X分编`` / ``第X章`` / ``第X节`` headings (Markdown or bare lines);
+* ``第X条`` articles, including ``第X条之一``; Chinese numerals up to the thousands
+  (``第一百二十三条``) and Arabic digits;
+* policy numbering ``一、`` (part), ``（一）`` (section), ``1.`` / ``1、`` / ``1．`` (item),
+  ``（1）`` (subitem) and circled ``①`` (subsubitem); half-width brackets are accepted and
+  normalised to full width in paths;
+* any other Markdown heading (``## 附件``) as a part heading.
+
+In a *law* (a text with at least one article line) every unnumbered line inside an article
+is a new 款 (paragraph), ``（一）`` lines are 项 of the preceding 款 and ``1.`` lines are 目 of
+the preceding 项 — the drafting convention of Chinese statutes. In a *policy* text unnumbered
+lines are paragraphs of the innermost open numbered division. A text with neither articles
+nor at least two numbered lines falls back to sentences (split after 。！？；).
+
+Front matter: in LawRefBook files everything up to and including the ``<!-- INFO END -->``
+line (the ``# title`` and the promulgation lines) is not segmented; without that marker,
+leading Markdown ``# `` title lines are skipped. HTML comment lines (``<!-- TABLE -->``) and
+pkulaw.com advertisement lines (``法宝联想：法学期刊 3 篇``, found in texts copied from pkulaw) are
+skipped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = [
+    "CLAUSE_COLUMNS",
+    "STRUCTURE_COLUMNS",
+    "LAW_LEVELS",
+    "POLICY_LEVELS",
+    "cn_to_int",
+    "segment",
+    "structure",
+    "segment_document",
+    "body_start",
+]
+
+LAW_LEVELS = ("编", "分编", "章", "节", "条", "款", "项", "目")
+POLICY_LEVELS = ("part", "section", "item", "subitem", "subsubitem", "paragraph", "sentence")
+
+CLAUSE_COLUMNS = [
+    "doc_id", "clause_id", "path", "parent_path", "level", "order", "number",
+    "heading", "text", "start", "end", "n_chars",
+]
+STRUCTURE_COLUMNS = [
+    "doc_id", "node_id", "path", "parent_path", "level", "order", "number", "label",
+    "heading", "start", "end", "n_chars", "n_clauses",
+]
+
+# --------------------------------------------------------------------------- numerals
+_CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_NUM = "零〇○一二两三四五六七八九十百千"
+
+
+def cn_to_int(s: str) -> int:
+    """Convert a Chinese (or Arabic) numeral to an int.
+
+    Parameters
+    ----------
+    s : str
+        ``"一百二十三"``, ``"十五"``, ``"二十"``, ``"一百零五"``, ``"一〇五"`` or ``"123"``.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        If ``s`` is empty or holds a character that is not a numeral.
+    """
+    if not s:
+        raise ValueError("empty numeral")
+    if s.isdigit():
+        return int(s)
+    total, cur = 0, 0
+    if all(ch in _CN_DIGITS for ch in s):  # digit-by-digit form: 一〇五
+        return int("".join(str(_CN_DIGITS[ch]) for ch in s))
+    for ch in s:
+        if ch in _CN_DIGITS:
+            cur = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            unit = _CN_UNITS[ch]
+            total += (cur or 1) * unit
+            cur = 0
+        else:
+            raise ValueError(f"not a Chinese numeral: {s!r}")
+    return total + cur
+
+
+# --------------------------------------------------------------------------- line patterns
+_WS = " \t\u3000\u00a0\u200b\u200c\u200d\ufeff\u2002\u2003\u2009\r"
+_NUMC = f"[{_CN_NUM}]+"
+_NUMCD = f"(?:[{_CN_NUM}]+|[0-9]+)"
+# one master pattern, anchored at the first non-blank character of a line
+_LINE_RE = re.compile(
+    rf"""
+    (?P<md>\#{{1,6}}[ \t\u3000]+)?
+    (?:
+      (?P<div>第(?P<div_n>{_NUMCD})(?P<div_k>分编|编|章|节))(?P<div_sep>[{_WS}]*)
+    | (?P<art>第(?P<art_n>{_NUMCD})条(?:之(?P<art_sub>{_NUMC}))?)(?P<art_sep>[{_WS}]*)
+    | (?P<part>(?P<part_n>{_NUMC})[{_WS}]*[、．])(?P<part_sep>[{_WS}]*)
+    | (?P<sec>[（(][{_WS}]*(?P<sec_n>{_NUMC})[{_WS}]*[）)])(?P<sec_sep>[{_WS}、．.]*)
+    | (?P<item>(?P<item_n>[0-9]{{1,3}}(?:[.．][0-9]{{1,3}})*)[、．.](?![0-9]))(?P<item_sep>[{_WS}]*)
+    | (?P<sub>[（(](?P<sub_n>[0-9]{{1,3}})[）)])(?P<sub_sep>[{_WS}、．.]*)
+    | (?P<circ>(?P<circ_n>[\u2460-\u2473]))(?P<circ_sep>[{_WS}]*)
+    )?
+    """,
+    re.VERBOSE,
+)
+# characters that, right after "第X条" without a space, show the line is a cross-reference
+_ART_NOT_LABEL = set("的至、，,和或及所中规第之款项内起以前后")
+_SENT_END = "。！？；!?;"
+_SENT_RE = re.compile(r"[^。！？；!?;]*(?:[。！？；!?;]+[”’」』）)\"']*|$)")
+_INFO_END = "<!-- INFO END -->"
+_PKULAW_AD = "法宝联想："
+_HEADING_MAX = 40
+
+# ranks: smaller = higher in the hierarchy
+_RANK = {"编": 0, "分编": 1, "章": 2, "节": 3, "part": 4, "条": 5, "款": 6,
+         "section": 7, "item": 8, "subitem": 9, "subsubitem": 10}
+_LAW_NAME = {"section": "项", "item": "目", "subitem": "subitem", "subsubitem": "subsubitem"}
+
+
+def body_start(text: str) -> int:
+    """Offset where the segmentable body of ``text`` starts.
+
+    After the line holding ``<!-- INFO END -->`` when present; otherwise after any leading
+    Markdown ``# `` title lines (and blank lines); otherwise 0.
+
+    Parameters
+    ----------
+    text : str
+        The document text.
+
+    Returns
+    -------
+    int
+        Character offset into ``text``.
+    """
+    i = text.find(_INFO_END)
+    if i >= 0:
+        j = text.find("\n", i)
+        return len(text) if j < 0 else j + 1
+    pos = 0
+    n = len(text)
+    while pos < n:
+        j = text.find("\n", pos)
+        j = n if j < 0 else j
+        line = text[pos:j].strip(_WS)
+        if line and not line.startswith("# "):
+            break
+        pos = j + 1
+    return min(pos, n)
+
+
+@dataclass
+class _Node:
+    level: str
+    rank: int
+    seg: str           # path segment
+    number: int | None
+    label: str
+    heading: str | None
+    start: int         # start of label
+    end: int           # end of own line
+    parent: "_Node | None"
+    path: str = ""
+    n_par: int = 0     # paragraphs counted inside (policy) / 款 counter (article)
+    has_children: bool = False
+    own_leaf: bool = False
+    leaves: int = 0
+    pending: tuple[int, int] | None = None  # own text of a heading-only division
+
+
+def _runin_heading(s: str) -> str | None:
+    """Run-in heading of a policy item: '指导思想。以…' -> '指导思想'."""
+    for i, ch in enumerate(s[:26]):
+        if ch in "。：:":
+            head = s[:i].strip(_WS)
+            if head and "，" not in head and "," not in head:
+                return head
+            return None
+        if ch in "，,；;":
+            return None
+    return None
+
+
+def _is_heading_only(content: str) -> bool:
+    """A short line without sentence punctuation (one trailing 。 allowed): a title."""
+    if len(content) > _HEADING_MAX:
+        return False
+    body = content[:-1] if content.endswith(("。", ".")) else content
+    return not any(c in _SENT_END or c in "，,：:" for c in body)
+
+
+def _lines(text: str, pos: int):
+    """Yield (content_start, content_end) of non-blank lines from pos (offsets into text)."""
+    n = len(text)
+    while pos < n:
+        j = text.find("\n", pos)
+        if j < 0:
+            j = n
+        a, b = pos, j
+        while a < b and text[a] in _WS:
+            a += 1
+        while b > a and text[b - 1] in _WS:
+            b -= 1
+        if b > a:
+            yield a, b
+        pos = j + 1
+
+
+def _classify(text: str, a: int, b: int):
+    """Return (kind, number, label_end, content_start, is_md, label) for one line."""
+    m = _LINE_RE.match(text, a, b)
+    is_md = m.group("md") is not None
+    if m.group("div"):
+        k = m.group("div_k")
+        return k, _num(m.group("div_n")), m.end("div"), m.end(), is_md, m.group("div")
+    if m.group("art"):
+        after = text[m.end("art"):m.end("art") + 1]
+        if m.group("art_sep") or m.end("art") == b or after not in _ART_NOT_LABEL:
+            lab = m.group("art")
+            return "条", _num(m.group("art_n")), m.end("art"), m.end(), is_md, lab
+        return ("md" if is_md else None), None, a, (m.end("md") if is_md else a), is_md, ""
+    for k in ("part", "sec", "item", "sub", "circ"):
+        if m.group(k):
+            g = m.group(k + "_n")
+            if k == "part":
+                num, lab = _num(g), g
+            elif k == "sec":
+                num, lab = _num(g), f"（{g}）"
+            elif k == "item":
+                num = int(g) if g.isdigit() else None
+                lab = g.replace("．", ".")
+            elif k == "sub":
+                num, lab = int(g), f"（{g}）"
+            else:
+                num, lab = ord(g) - 0x245F, g
+            kind = {"part": "part", "sec": "section", "item": "item", "sub": "subitem",
+                    "circ": "subsubitem"}[k]
+            return kind, num, m.end(k), m.end(), is_md, lab
+    if is_md:
+        return "md", None, m.end("md"), m.end("md"), True, ""
+    return None, None, a, a, False, ""
+
+
+def _num(s: str) -> int | None:
+    try:
+        return cn_to_int(s)
+    except ValueError:
+        return None
+
+
+def _path_of(parent: _Node | None, seg: str) -> str:
+    return seg if parent is None or not parent.path else f"{parent.path}/{seg}"
+
+
+def segment_document(text: str, doc_id: str) -> tuple[list[tuple], list[tuple]]:
+    """Segment one document into plain tuples (fast path used by :func:`segment`).
+
+    Parameters
+    ----------
+    text : str
+        Document text (offset base, see the module docstring).
+    doc_id : str
+        Document id, used as the prefix of ``clause_id``/``node_id``.
+
+    Returns
+    -------
+    (clauses, nodes) : tuple of lists of tuples
+        Rows in the order of :data:`CLAUSE_COLUMNS` and :data:`STRUCTURE_COLUMNS`.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"{doc_id}: text must be str, got {type(text).__name__}")
+    b0 = body_start(text)
+    lines = []
+    for a, b in _lines(text, b0):
+        if text.startswith("<!--", a) and text.endswith("-->", a, b):
+            continue
+        if text.startswith(_PKULAW_AD, a):
+            continue  # pkulaw.com cross-reference advertisement, not part of the document
+        lines.append((a, b, _classify(text, a, b)))
+    is_law = any(c[0] == "条" for _, _, c in lines)
+    n_numbered = sum(1 for _, _, c in lines if c[0] in _RANK)
+    clauses: list[tuple] = []
+    nodes: list[_Node] = []
+    if not is_law and n_numbered < 2 and not any(c[0] == "md" for _, _, c in lines):
+        _sentences(text, lines, doc_id, clauses)
+        return clauses, []
+
+    used_paths: dict[str, int] = {}
+    used_node_paths: dict[str, int] = {}
+
+    def uniq(path: str, used: dict) -> str:
+        k = used.get(path, 0) + 1
+        used[path] = k
+        return path if k == 1 else f"{path}#{k}"
+
+    stack: list[_Node] = []
+    top_par = [0]
+
+    def enclosing_heading() -> str | None:
+        for nd in reversed(stack):
+            if nd.heading:
+                return nd.heading
+        return None
+
+    def add_clause(level, parent, seg, number, heading, a, b):
+        path = uniq(_path_of(parent, seg) if seg else parent.path, used_paths)
+        ppath = path.rpartition("/")[0]
+        clauses.append((doc_id, f"{doc_id}:{path}", path, ppath, level, len(clauses) + 1,
+                        number, heading, text[a:b], a, b, b - a))
+        for nd in stack:
+            nd.leaves += 1
+            if b > nd.end:
+                nd.end = b
+
+    def push(level, number, seg, label, heading, a, b, heading_only, rank=None):
+        parent = stack[-1] if stack else None
+        nd = _Node(level=level, rank=_RANK.get(level, 4) if rank is None else rank, seg=seg, number=number, label=label,
+                   heading=heading, start=a, end=b, parent=parent)
+        nd.path = uniq(_path_of(parent, seg), used_node_paths)
+        if parent is not None:
+            parent.has_children = True
+        stack.append(nd)
+        nodes.append(nd)
+        return nd
+
+    for a, b, (kind, number, lab_end, c0, is_md, label) in lines:
+        content = text[c0:b]
+        if kind in ("编", "分编", "章", "节") and (is_md or _is_heading_only(content)):
+            rank = _RANK[kind]
+            while stack and stack[-1].rank >= rank:
+                stack.pop()
+            head = content.strip(_WS).rstrip("。.") or None
+            push(kind, number, label, label, head, text.find(label, a, b), b, True)
+            continue
+        if kind == "md":
+            seg = content.strip(_WS)
+            while stack and stack[-1].rank >= _RANK["part"]:
+                stack.pop()
+            push("part", None, seg, "", seg, c0, b, True)
+            continue
+        if kind == "part" and is_law and not is_md and stack and stack[-1].rank >= _RANK["条"] \
+                and (not _is_heading_only(content) or content.endswith(tuple(_SENT_END + "：:"))):
+            kind = "section"  # 一、 used for the items of an article (older statutes)
+        if kind == "part" and (is_md or (_is_heading_only(content) and is_law)):
+            while stack and stack[-1].rank >= _RANK["part"]:
+                stack.pop()
+            seg = label
+            push("part", number, seg, label, content.strip(_WS).rstrip("。.") or None,
+                 a if not is_md else text.find(label, a, b), b, True)
+            continue
+        if kind == "条":
+            while stack and stack[-1].rank >= _RANK["条"]:
+                stack.pop()
+            art = push("条", number, label, label, None, text.find(label, a, b), b, False)
+            if c0 < b:
+                art.n_par = 1
+                add_clause("款", art, "第1款", 1, enclosing_heading(), c0, b)
+            continue
+        if kind in ("编", "分编", "章", "节"):
+            kind = None  # long line starting 第X章… that is not a heading: a paragraph
+            c0 = a
+        if kind is None:
+            # unnumbered paragraph
+            if is_law:
+                art = next((nd for nd in reversed(stack) if nd.level == "条"), None)
+                if art is not None:
+                    while stack[-1] is not art:
+                        stack.pop()
+                    art.n_par += 1
+                    add_clause("款", art, f"第{art.n_par}款", art.n_par, enclosing_heading(), a, b)
+                    continue
+            parent = stack[-1] if stack else None
+            if parent is None:
+                top_par[0] += 1
+                k = top_par[0]
+                clauses_parent = _Node("root", -1, "", None, "", None, 0, 0, None)
+                add_clause("paragraph", clauses_parent, f"第{k}段", k, None, a, b)
+            else:
+                parent.n_par += 1
+                parent.has_children = True
+                add_clause("paragraph", parent, f"第{parent.n_par}段", parent.n_par,
+                           enclosing_heading(), a, b)
+            continue
+        # numbered policy division / law item (in a law, items hang below the current 款)
+        rank = _RANK[kind]
+        while stack and stack[-1].rank >= rank:
+            stack.pop()
+        level = _LAW_NAME.get(kind, kind) if is_law else kind
+        in_article = is_law and any(nd.level == "条" for nd in stack)
+        if in_article:
+            art = next(nd for nd in reversed(stack) if nd.level == "条")
+            k_no = max(art.n_par, 1)
+            # parent path for the item: …/第k款 (a virtual level, not a structure node)
+            base = stack[-1]
+            if base is art:
+                seg = f"第{k_no}款/{label}"
+            else:
+                seg = label
+            nd = push(level, number, seg, label, None, text.find(label, a, b), b, False, rank)
+        else:
+            head = content.strip(_WS)
+            heading_only = _is_heading_only(head)
+            nd = push(level, number, label, label,
+                      head.rstrip("。.") if heading_only else _runin_heading(head),
+                      text.find(label, a, b) if label else a, b, heading_only, rank)
+            if heading_only:
+                nd.own_leaf = False
+                nd.n_par = 0
+                nd.pending = (c0, b)
+                continue
+        if c0 < b:
+            nd.own_leaf = True
+            nd.n_par = 1
+            add_clause(level, nd, "", number, nd.heading or enclosing_heading(), c0, b)
+
+    # heading-only numbered divisions that got no children: keep their text as a clause
+    pending = [nd for nd in nodes if nd.pending is not None and nd.leaves == 0]
+    for nd in pending:
+        a, b = nd.pending
+        if a < b:
+            stack[:] = _ancestors(nd)
+            add_clause(nd.level, nd, "", nd.number, nd.heading, a, b)
+    if pending:
+        clauses.sort(key=lambda r: r[9])
+        clauses[:] = [r[:5] + (i + 1,) + r[6:] for i, r in enumerate(clauses)]
+
+    node_rows = []
+    for i, nd in enumerate(nodes):
+        if nd.level not in ("编", "分编", "章", "节", "part", "条") and not (
+                nd.leaves > (1 if nd.own_leaf else 0)):
+            continue  # numbered division without children: it is a clause, not structure
+        node_rows.append(nd)
+    out_nodes = []
+    for i, nd in enumerate(node_rows):
+        ppath = nd.path.rpartition("/")[0]
+        out_nodes.append((doc_id, f"{doc_id}:{nd.path}", nd.path, ppath, nd.level, i + 1,
+                          nd.number, nd.label, nd.heading, nd.start, nd.end,
+                          nd.end - nd.start, nd.leaves))
+    return clauses, out_nodes
+
+
+def _ancestors(nd: _Node) -> list[_Node]:
+    out = []
+    while nd is not None:
+        out.append(nd)
+        nd = nd.parent
+    return out[::-1]
+
+
+def _sentences(text: str, lines, doc_id: str, clauses: list) -> None:
+    for p, (a, b, _) in enumerate(lines, start=1):
+        s_no = 0
+        for m in _SENT_RE.finditer(text, a, b):
+            sa, sb = m.start(), m.end()
+            while sa < sb and text[sa] in _WS:
+                sa += 1
+            while sb > sa and text[sb - 1] in _WS:
+                sb -= 1
+            if sb <= sa:
+                continue
+            s_no += 1
+            path = f"第{p}段/第{s_no}句"
+            clauses.append((doc_id, f"{doc_id}:{path}", path, f"第{p}段", "sentence",
+                            len(clauses) + 1, s_no, None, text[sa:sb], sa, sb, sb - sa))
+
+
+def _frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame.from_records(rows, columns=columns)
+    for c in columns:
+        if c in ("order", "number", "start", "end", "n_chars", "n_clauses"):
+            df[c] = df[c].astype("Int64")
+        else:
+            df[c] = df[c].astype("string")
+    return df
+
+
+def segment(text: str, doc_id: str) -> pd.DataFrame:
+    """Split one document into clauses (the leaves of its structure).
+
+    Parameters
+    ----------
+    text : str
+        The document text. Offsets refer to this exact string (for LawRefBook files: the
+        whole file decoded as UTF-8, header included).
+    doc_id : str
+        Document id; prefixes ``clause_id``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per clause, in document order, columns:
+
+        - ``doc_id`` (string)
+        - ``clause_id`` (string): ``f"{doc_id}:{path}"``; depends only on the clause's own
+          position in the numbering (chapter/article/款/项 or policy numbers), so editing
+          another article does not change it. A repeated path gets ``#2``, ``#3``.
+        - ``path`` (string): e.g. ``第三章/第二十一条/第2款/（一）`` for a law,
+          ``一/（二）/3/（1）`` for a policy, ``一/（二）/第2段`` for the second paragraph of a
+          numbered division, ``第4段/第2句`` for the sentence fallback.
+        - ``parent_path`` (string): path of the enclosing division ("" at top level).
+        - ``level`` (string): 款/项/目 (law), part/section/item/subitem/subsubitem/paragraph
+          (policy) or sentence.
+        - ``order`` (Int64): 1-based position in the document.
+        - ``number`` (Int64): value of the clause's own number (款 2, 项 （三）→3, 段 k,
+          sentence k), <NA> where it has none.
+        - ``heading`` (string): run-in heading of a policy item (``指导思想`` in
+          ``（一）指导思想。…``) or else the title of the nearest enclosing titled division
+          (``数据安全制度``); <NA> when none.
+        - ``text`` (string): the clause text without its number label.
+        - ``start``, ``end`` (Int64): offsets into ``text`` with ``text[start:end] == text``.
+        - ``n_chars`` (Int64): ``end - start``.
+    """
+    rows, _ = segment_document(text, doc_id)
+    return _frame(rows, CLAUSE_COLUMNS)
+
+
+def structure(text: str, doc_id: str) -> pd.DataFrame:
+    """The divisions that hold clauses: 编/分编/章/节, parts, articles, numbered policy
+    divisions with sub-items.
+
+    Parameters
+    ----------
+    text : str
+        The document text (same offset base as :func:`segment`).
+    doc_id : str
+        Document id; prefixes ``node_id``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per division, in document order, columns ``doc_id``, ``node_id``
+        (``f"{doc_id}:{path}"``), ``path``, ``parent_path``, ``level`` (编/分编/章/节/part/条
+        or section/item/subitem for policy divisions that contain items), ``order``,
+        ``number`` (Int64, the division's number: 第二十一条 → 21), ``label`` (``第二十一条``),
+        ``heading`` (title, e.g. ``数据安全制度``; <NA> for articles), ``start``/``end``
+        (Int64; ``text[start:end]`` runs from the label to the end of the last clause
+        inside), ``n_chars`` and ``n_clauses`` (clauses inside, Int64). Empty for
+        unstructured texts.
+    """
+    _, rows = segment_document(text, doc_id)
+    return _frame(rows, STRUCTURE_COLUMNS)
