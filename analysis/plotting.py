@@ -125,6 +125,7 @@ def theme_rc(family: str) -> dict:
         "axes.titlesize": 14,
         "axes.titleweight": "normal",  # the pip font ships one weight; "bold" would make findfont complain
         "axes.titlelocation": "left",
+        "figure.titleweight": "normal",
         "axes.labelsize": 11,
         "axes.spines.top": False,
         "axes.spines.right": False,
