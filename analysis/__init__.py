@@ -5,6 +5,9 @@ Start every notebook with::
     import analysis
     analysis.setup()
 
+Clause segmentation is :func:`analysis.clauses.segment` (and ``structure``); word segmentation
+(jieba, project dictionary, stopwords, token cache) is :mod:`analysis.segment`.
+
 Loaders (``load_report``, ``load_indicators``, ``load_documents``, ``load_egov_survey``, …) read the
 validated tables under ``data/``; see ``data/README.md`` for every column.
 """
@@ -22,7 +25,6 @@ from .data import (  # noqa: E402,F401
     load_captions, load_documents, load_egov_survey, load_footnotes, load_indicators, load_milestones,
     load_provincial_levels, load_report,
 )
-from .clauses import segment, structure  # noqa: E402,F401
 from .corpus import (  # noqa: E402,F401
     cited_texts, digest_corpus, digest_principles, load_clauses, load_corpus, national_corpus, policy_collection,
 )

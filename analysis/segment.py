@@ -1,0 +1,533 @@
+"""Chinese text normalisation and word segmentation (jieba) with the project's governance dictionary.
+
+Pipeline for one text::
+
+    raw text --normalize()--> normalised text --jieba (private Tokenizer + userdict)--> segments
+             --filters (punctuation, numbers, stopwords, POS)--> tokens
+
+* :func:`normalize` -- the normalisation rules (documented in its docstring).
+* :func:`tokenize` / :func:`tokenize_series` -- tokens of one text / of a Series of texts.
+* :func:`stopwords` -- the general (stopwords-iso) and policy-boilerplate stopword sets.
+* :func:`load_userdict` -- the validated user dictionary ``data/curated/userdict.csv``.
+* :class:`Tokenizer` -- a picklable callable for scikit-learn (``TfidfVectorizer(tokenizer=...)``).
+* :func:`clear_cache` -- empties the on-disk token cache ``.cache/tokens/``.
+
+The jieba tokenizer is a private :class:`jieba.Tokenizer` instance: the user dictionary is never
+added to jieba's global tokenizer, so other code using ``jieba.cut`` is unaffected.
+
+Token cache
+-----------
+Segmentation results (before any filtering) are cached on disk under
+``CACHE_DIR/tokens/<dictionary version>/<shard>/<batch>.pkl``. The key of a text is
+``sha256(normalize(text))``; the shard is the first two hex digits of the key; the dictionary
+version (:func:`dictionary_version`) hashes the user-dictionary file, the jieba version, the
+normalisation version and the segmentation mode, so editing ``userdict.csv`` invalidates the cache
+automatically. Each :func:`tokenize_series` call writes, per shard, one new file holding only the
+texts it had to segment; the file name is the hash of its keys, content is a pickled dict sorted by
+key, written to a temporary file and renamed with :func:`os.replace`. Two processes filling the
+cache at once therefore never write the same file with different content and never lose an entry
+(no read-modify-write); rebuilding the cache produces byte-identical files.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import re
+import tempfile
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from .paths import CACHE_DIR, CURATED_DIR, RAW_DIR
+
+USERDICT_CSV = CURATED_DIR / "userdict.csv"
+GENERAL_STOPWORDS_TXT = RAW_DIR / "stopwords-iso-zh" / "stopwords-zh.txt"
+POLICY_STOPWORDS_CSV = CURATED_DIR / "stopwords_policy.csv"
+TOKEN_CACHE_DIR = CACHE_DIR / "tokens"
+
+#: Bumped whenever :func:`normalize` or the cached value format changes (part of the cache key).
+NORMALIZE_VERSION = "1"
+STOPWORD_KINDS = ("general", "policy")
+DEFAULT_STOP = ("general", "policy")
+
+#: Characters a user-dictionary term may contain. jieba only looks up the dictionary inside runs
+#: matched by ``jieba.re_han_default`` (CJK, ASCII letters/digits, ``+#&._%-``) and, for POS
+#: tagging, ``jieba.posseg.re_han_internal`` (the same without ``%`` and ``-``). A term with any
+#: other character (space, ·, （, “) would silently never match, so it is rejected on load.
+_TERM_RE = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._]+$")
+_TERM_POS_RE = re.compile(r"^[a-z]{1,4}$")
+
+_log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------------------------
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}           # ０-９
+_FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})     # Ａ-Ｚ
+_FULLWIDTH.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})     # ａ-ｚ
+_FULLWIDTH.update({0xFF0B: ord("+"), 0xFF05: ord("%"), 0xFF03: ord("#"), 0xFF06: ord("&")})
+_FULLWIDTH.update({ord(c): ord("“") for c in "「『〝"})
+_FULLWIDTH.update({ord(c): ord("”") for c in "」』〞"})
+_FULLWIDTH.update({c: None for c in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)})  # zero-width, soft hyphen
+
+# "wide" characters: CJK ideographs (+ ext. A, compatibility), CJK symbols and punctuation,
+# full-width forms, curly quotes, dashes and ellipsis. Whitespace touching one of them is an
+# artefact of PDF extraction or of legal-text layout ("总  则") and is deleted.
+_WIDE = r"\u2E80-\u2FFF\u3000-\u303F\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\u2010-\u2027"
+_WS_AFTER_WIDE = re.compile(rf"(?<=[{_WIDE}])\s+")
+_WS_BEFORE_WIDE = re.compile(rf"\s+(?=[{_WIDE}])")
+_WS = re.compile(r"\s+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_STRAIGHT_DQ = re.compile(r'["＂]')
+
+
+def normalize(text: str) -> str:
+    """Normalise a Chinese text before segmentation. Idempotent: ``normalize(normalize(t)) == normalize(t)``.
+
+    Rules, in order:
+
+    1. ``None``/NaN → ``""``; zero-width characters and soft hyphens are removed.
+    2. Full-width ASCII letters and digits (``Ａ``, ``５``) and ``＋ ％ ＃ ＆`` become their ASCII
+       forms (``互联网＋`` → ``互联网+``). CJK punctuation is **not** touched: ``。，、；：？！（）《》``
+       keep their full-width forms (NFKC would turn ``，`` into ``,`` and ``（`` into ``(``, which
+       changes the text a reader quotes and the clause splitter relies on). No NFKC is applied.
+    3. Quote marks: corner brackets ``「『〝`` → ``“`` and ``」』〞`` → ``”``; straight double quotes
+       (``"`` and ``＂``) become ``“`` and ``”`` alternately within the text. Single curly quotes
+       ``‘’`` (nested quotations) and the ASCII apostrophe are kept.
+    4. Whitespace (spaces, tabs, line breaks, U+3000) next to a CJK character or CJK/full-width
+       punctuation is deleted (PDF extraction puts line breaks inside words and spaces around
+       numbers: ``"上世纪 70年代"`` → ``"上世纪70年代"``, ``"数\\n字政府"`` → ``"数字政府"``). Any other
+       whitespace run (between two ASCII words) becomes one space; the text is stripped.
+    5. Numbers: thousands separators between digits are dropped (``1,000`` → ``1000``); decimals,
+       percentages and dates are kept as written (``2021年6月10日``). Whether numbers become tokens
+       is decided by :func:`tokenize` (``numbers=``), not here.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    if not isinstance(text, str):
+        raise TypeError(f"normalize expects str, got {type(text).__name__}: {text!r:.80}")
+    text = text.translate(_FULLWIDTH)
+    if '"' in text or "＂" in text:
+        counter = iter(range(1 << 30))
+        text = _STRAIGHT_DQ.sub(lambda m: "“" if next(counter) % 2 == 0 else "”", text)
+    text = _WS_AFTER_WIDE.sub("", text)
+    text = _WS_BEFORE_WIDE.sub("", text)
+    text = _WS.sub(" ", text).strip()
+    text = _THOUSANDS.sub("", text)
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# User dictionary and jieba tokenizers
+# --------------------------------------------------------------------------------------------
+def _file_sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def load_userdict(path: Path | str = USERDICT_CSV) -> pd.DataFrame:
+    """Read and validate the project user dictionary.
+
+    Parameters
+    ----------
+    path : path, default ``data/curated/userdict.csv``
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``term`` (the word kept whole), ``pos`` (jieba POS tag, e.g. ``n``, ``nz``, ``v``),
+        ``freq`` (Int64, optional jieba frequency; missing → jieba's ``suggest_freq``), ``source``
+        (where it was found: ``report p.N``, a ``doc_id``, or ``national corpus``), ``example``
+        (verbatim context, line breaks of the PDF removed), ``note``. Sorted by ``term``.
+
+    Raises
+    ------
+    ValueError
+        Naming file, row (1-based data row, header = row 1) and field, for an empty or duplicate
+        term, a term with characters jieba cannot keep whole, a bad POS tag or a bad frequency.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"user dictionary not found: {path}")
+    df = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8")
+    expected = ["term", "pos", "freq", "source", "example", "note"]
+    if list(df.columns) != expected:
+        raise ValueError(f"{path}: header must be {','.join(expected)}, got {','.join(df.columns)}")
+    problems = []
+    seen: dict[str, int] = {}
+    for i, row in enumerate(df.itertuples(index=False), start=2):
+        term = row.term
+        if pd.isna(term) or not str(term).strip():
+            problems.append(f"{path}: row {i}, field term: empty")
+            continue
+        if not _TERM_RE.match(term):
+            bad = sorted({c for c in term if not _TERM_RE.match(c)})
+            problems.append(f"{path}: row {i}, field term: {term!r} contains {bad!r}; jieba splits on "
+                            "these characters (see jieba.re_han_default), the term could never match")
+        if term in seen:
+            problems.append(f"{path}: row {i}, field term: duplicate of row {seen[term]} ({term!r})")
+        seen.setdefault(term, i)
+        if pd.isna(row.pos) or not _TERM_POS_RE.match(row.pos):
+            problems.append(f"{path}: row {i}, field pos: {row.pos!r} is not a jieba tag like n/nz/v/vn")
+        if not pd.isna(row.freq) and not str(row.freq).isdigit():
+            problems.append(f"{path}: row {i}, field freq: {row.freq!r} is not a positive integer")
+        if pd.isna(row.source) or not str(row.source).strip():
+            problems.append(f"{path}: row {i}, field source: empty (where was {term!r} found?)")
+        if pd.isna(row.example) or (isinstance(term, str) and term not in normalize(str(row.example))):
+            problems.append(f"{path}: row {i}, field example: must contain the term {term!r}")
+    if problems:
+        raise ValueError("invalid user dictionary:\n" + "\n".join(problems))
+    df["freq"] = pd.to_numeric(df["freq"]).astype("Int64")
+    return df.sort_values("term", kind="stable").reset_index(drop=True)
+
+
+def dictionary_version(path: Path | str = USERDICT_CSV, pos: bool = False) -> str:
+    """Short hash identifying a segmentation setup: user-dictionary bytes, jieba version,
+    normalisation version and mode (plain or POS). Used as the token-cache namespace."""
+    import jieba
+
+    h = hashlib.sha256()
+    for part in (_file_sha256(Path(path)), jieba.__version__, NORMALIZE_VERSION, "pos" if pos else "cut", "hmm"):
+        h.update(part.encode() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def _quiet_jieba() -> None:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+
+
+@lru_cache(maxsize=4)
+def _tokenizers(path: str, digest: str):
+    import jieba
+    import jieba.posseg
+
+    _quiet_jieba()
+    tok = jieba.Tokenizer()
+    tok.tmp_dir = str(CACHE_DIR / "jieba")      # jieba's prefix-dict cache, inside the project cache
+    Path(tok.tmp_dir).mkdir(parents=True, exist_ok=True)
+    tok.initialize()
+    for row in load_userdict(path).itertuples(index=False):
+        freq = None if pd.isna(row.freq) else int(row.freq)
+        tok.add_word(row.term, freq, row.pos)
+    return tok, jieba.posseg.POSTokenizer(tok)
+
+
+def get_tokenizer(path: Path | str = USERDICT_CSV, pos: bool = False):
+    """Return the private jieba tokenizer with the user dictionary loaded.
+
+    Parameters
+    ----------
+    path : path, default ``data/curated/userdict.csv``
+    pos : bool
+        ``False`` → :class:`jieba.Tokenizer`; ``True`` → :class:`jieba.posseg.POSTokenizer` over it.
+    """
+    path = Path(path).resolve()
+    tok, ptok = _tokenizers(str(path), _file_sha256(path))
+    return ptok if pos else tok
+
+
+def _segment_raw(norm_text: str, pos: bool, path: Path | str = USERDICT_CSV) -> tuple[list[str], list[str] | None]:
+    tok = get_tokenizer(path, pos=pos)
+    if pos:
+        words, flags = [], []
+        for p in tok.cut(norm_text, HMM=True):
+            if not p.word.isspace():
+                words.append(p.word)
+                flags.append(p.flag)
+        return words, flags
+    return [w for w in tok.cut(norm_text, HMM=True) if not w.isspace()], None
+
+
+# --------------------------------------------------------------------------------------------
+# Stopwords
+# --------------------------------------------------------------------------------------------
+@lru_cache(maxsize=8)
+def _stopword_set(kind: str, digest: str) -> frozenset[str]:
+    if kind == "general":
+        words = GENERAL_STOPWORDS_TXT.read_text(encoding="utf-8").split("\n")
+        return frozenset(w.strip() for w in words if w.strip())
+    df = pd.read_csv(POLICY_STOPWORDS_CSV, dtype="string", keep_default_na=False, encoding="utf-8")
+    if "word" not in df.columns:
+        raise ValueError(f"{POLICY_STOPWORDS_CSV}: no column 'word'")
+    empty = df.index[df["word"].str.strip() == ""].tolist()
+    if empty:
+        raise ValueError(f"{POLICY_STOPWORDS_CSV}: row {empty[0] + 2}, field word: empty")
+    return frozenset(df["word"].str.strip())
+
+
+def stopwords(kind: str | Iterable[str] = DEFAULT_STOP) -> frozenset[str]:
+    """The stopword set for one kind or the union of several.
+
+    Parameters
+    ----------
+    kind : str or iterable of str
+        ``"general"`` — stopwords-iso Chinese list (``data/raw/stopwords-iso-zh/stopwords-zh.txt``,
+        793 words, MIT); ``"policy"`` — policy/legal boilerplate
+        (``data/curated/stopwords_policy.csv``, each with reason and evidence). Default: both.
+        An empty tuple gives the empty set.
+
+    Returns
+    -------
+    frozenset of str
+    """
+    kinds = (kind,) if isinstance(kind, str) else tuple(kind or ())
+    out: frozenset[str] = frozenset()
+    for k in kinds:
+        if k not in STOPWORD_KINDS:
+            raise ValueError(f"unknown stopword kind {k!r}; choose from {STOPWORD_KINDS}")
+        path = GENERAL_STOPWORDS_TXT if k == "general" else POLICY_STOPWORDS_CSV
+        out = out | _stopword_set(k, _file_sha256(path))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Token filters
+# --------------------------------------------------------------------------------------------
+_HAS_CONTENT = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFFa-zA-Z0-9]")
+_NUMERIC = re.compile(r"^[0-9.%+\-]+$|^第?[一二三四五六七八九十百千零〇两]+[条款项章节编]$")
+#: Unit/date characters dropped together with the number token they follow (``2021``+``年``).
+NUMBER_UNITS = frozenset("年月日号时分秒个万亿元项家次倍岁多余")
+
+
+def _filter(words: Sequence[str], flags: Sequence[str] | None, stop: frozenset[str],
+            numbers: bool, keep_pos: tuple[str, ...] | None, with_pos: bool):
+    out = []
+    prev_num = False
+    for i, w in enumerate(words):
+        if not _HAS_CONTENT.search(w):
+            prev_num = False
+            continue
+        if _NUMERIC.match(w):
+            prev_num = True
+            if not numbers:
+                continue
+        elif prev_num and not numbers and w in NUMBER_UNITS:
+            prev_num = False
+            continue
+        else:
+            prev_num = False
+        if w in stop:
+            continue
+        if keep_pos is not None and not flags[i].startswith(keep_pos):
+            continue
+        out.append((w, flags[i]) if with_pos else w)
+    return out
+
+
+def _stop_set(stop) -> frozenset[str]:
+    if stop is None or stop is False:
+        return frozenset()
+    if isinstance(stop, frozenset):
+        return stop
+    if isinstance(stop, str):
+        return stopwords(stop)
+    stop = tuple(stop)
+    if all(s in STOPWORD_KINDS for s in stop):
+        return stopwords(stop)
+    return frozenset(stop)   # an explicit collection of words
+
+
+# --------------------------------------------------------------------------------------------
+# Disk cache
+# --------------------------------------------------------------------------------------------
+_MEM: dict[str, dict[str, tuple]] = {}        # version -> key -> (words, flags)
+_LOADED: dict[str, set[str]] = {}             # version -> cache files already read
+
+
+def _key(norm_text: str) -> str:
+    return hashlib.sha256(norm_text.encode("utf-8")).hexdigest()
+
+
+def _cache_lookup(version: str, keys: Iterable[str]) -> dict[str, tuple]:
+    mem = _MEM.setdefault(version, {})
+    loaded = _LOADED.setdefault(version, set())
+    base = TOKEN_CACHE_DIR / version
+    need_shards = sorted({k[:2] for k in keys if k not in mem})
+    for shard in need_shards:
+        d = base / shard
+        if not d.is_dir():
+            continue
+        for f in sorted(d.glob("*.pkl")):
+            if f.name in loaded:
+                continue
+            try:
+                with open(f, "rb") as fh:
+                    mem.update(pickle.load(fh))
+            except (OSError, EOFError, pickle.UnpicklingError) as exc:   # corrupt entry: recompute
+                _log.warning("ignoring unreadable token-cache file %s: %s", f, exc)
+            loaded.add(f.name)
+    return mem
+
+
+def _cache_store(version: str, entries: dict[str, tuple]) -> None:
+    by_shard: dict[str, dict[str, tuple]] = {}
+    for k in sorted(entries):
+        by_shard.setdefault(k[:2], {})[k] = entries[k]
+    for shard, part in by_shard.items():
+        d = TOKEN_CACHE_DIR / version / shard
+        d.mkdir(parents=True, exist_ok=True)
+        name = hashlib.sha256("".join(part).encode()).hexdigest()[:24] + ".pkl"
+        target = d / name
+        if target.exists():
+            _LOADED.setdefault(version, set()).add(name)
+            continue
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pkl", dir=d)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(part, fh, protocol=5)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _LOADED.setdefault(version, set()).add(name)
+
+
+def clear_cache() -> int:
+    """Delete the on-disk token cache (all dictionary versions) and the in-memory copy.
+
+    Returns
+    -------
+    int
+        Number of cache files removed.
+    """
+    import shutil
+
+    n = sum(1 for _ in TOKEN_CACHE_DIR.rglob("*.pkl")) if TOKEN_CACHE_DIR.exists() else 0
+    shutil.rmtree(TOKEN_CACHE_DIR, ignore_errors=True)
+    _MEM.clear()
+    _LOADED.clear()
+    return n
+
+
+# --------------------------------------------------------------------------------------------
+# Public tokenisation API
+# --------------------------------------------------------------------------------------------
+def _segment_many(norm_texts: Sequence[str], pos: bool, cache: bool, path) -> list[tuple]:
+    if not cache:
+        return [_segment_raw(t, pos, path) for t in norm_texts]
+    version = dictionary_version(path, pos=pos)
+    keys = [_key(t) for t in norm_texts]
+    mem = _cache_lookup(version, keys)
+    missing: dict[str, tuple] = {}
+    for k, t in zip(keys, norm_texts):
+        if k not in mem and k not in missing:
+            w, f = _segment_raw(t, pos, path)
+            missing[k] = (tuple(w), tuple(f) if f is not None else None)
+    if missing:
+        _cache_store(version, missing)
+        mem.update(missing)
+    return [mem[k] for k in keys]
+
+
+def tokenize(text: str, pos: bool = False, keep_pos: Iterable[str] | None = None,
+             stop=DEFAULT_STOP, numbers: bool = False, cache: bool = False,
+             userdict: Path | str = USERDICT_CSV) -> list:
+    """Segment one text into tokens.
+
+    Parameters
+    ----------
+    text : str
+        Raw text; :func:`normalize` is applied first.
+    pos : bool
+        Return ``(word, flag)`` pairs (jieba.posseg tags) instead of words.
+    keep_pos : iterable of str, optional
+        Keep only tokens whose POS tag starts with one of these prefixes (``("n", "v")`` keeps
+        ``n, nr, ns, nz, vn, v, …``). Uses POS segmentation even when ``pos=False``.
+    stop : kinds, words or None
+        ``("general", "policy")`` (default), ``"general"``, ``"policy"``, an explicit collection of
+        words, or ``None``/``()`` for no stopword removal.
+    numbers : bool
+        ``False`` (default) drops numeric tokens (ASCII digits with ``.%+-``, and Chinese ordinals
+        like ``第二十一条``) together with a unit/date character right after them (``年 月 日 个 万
+        亿 元 …``: ``2021年`` disappears, ``年`` elsewhere is left to the stopword list). ``True``
+        keeps them.
+    cache : bool
+        Use the on-disk token cache (worth it for batches; see :func:`tokenize_series`).
+    userdict : path
+        User dictionary CSV.
+
+    Returns
+    -------
+    list of str, or list of (str, str)
+        Tokens in text order. Tokens without any CJK character, ASCII letter or digit
+        (punctuation) are always removed; single CJK characters are kept unless they are stopwords.
+    """
+    return tokenize_series(pd.Series([text]), pos=pos, keep_pos=keep_pos, stop=stop,
+                           numbers=numbers, cache=cache, userdict=userdict).iloc[0]
+
+
+def tokenize_series(texts, pos: bool = False, keep_pos: Iterable[str] | None = None,
+                    stop=DEFAULT_STOP, numbers: bool = False, cache: bool = True,
+                    userdict: Path | str = USERDICT_CSV) -> pd.Series:
+    """Tokenise a Series (or list) of texts; same parameters as :func:`tokenize`.
+
+    Repeated texts are segmented once; with ``cache=True`` (default) segmentations are read from and
+    written to ``CACHE_DIR/tokens/``.
+
+    Returns
+    -------
+    pandas.Series
+        One list of tokens per input text, with the input's index (a RangeIndex for a list).
+    """
+    if not isinstance(texts, pd.Series):
+        texts = pd.Series(list(texts), dtype="object")
+    norm = [normalize(t) for t in texts.tolist()]
+    keep = tuple(keep_pos) if keep_pos is not None else None
+    need_pos = pos or keep is not None
+    segs = _segment_many(norm, need_pos, cache, userdict)
+    stop_set = _stop_set(stop)
+    out = [_filter(w, f, stop_set, numbers, keep, pos) for w, f in segs]
+    return pd.Series(out, index=texts.index, dtype="object", name="tokens")
+
+
+class Tokenizer:
+    """Picklable callable text → tokens for scikit-learn (``TfidfVectorizer(tokenizer=Tokenizer())``).
+
+    Call :meth:`prime` with the corpus first to fill the memo from the disk cache in one batch;
+    unknown texts are segmented on the fly.
+    """
+
+    def __init__(self, stop=DEFAULT_STOP, numbers: bool = False, keep_pos=None,
+                 userdict: Path | str = USERDICT_CSV):
+        self.stop = stop if isinstance(stop, (str, type(None))) else tuple(stop)
+        self.numbers = numbers
+        self.keep_pos = tuple(keep_pos) if keep_pos is not None else None
+        self.userdict = str(userdict)
+        self._memo: dict[str, list[str]] = {}
+
+    def _kw(self):
+        return dict(stop=self.stop, numbers=self.numbers, keep_pos=self.keep_pos, userdict=self.userdict)
+
+    def prime(self, texts) -> "Tokenizer":
+        texts = list(texts)
+        toks = tokenize_series(texts, **self._kw())
+        self._memo.update(zip(texts, toks))
+        return self
+
+    def __call__(self, text: str) -> list[str]:
+        got = self._memo.get(text)
+        if got is None:
+            got = tokenize(text, cache=False, **self._kw())
+            self._memo[text] = got
+        return got
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_memo"] = {}
+        return state
