@@ -29,8 +29,29 @@ spaces and Markdown ``#`` marks)
 In a *law* (a text with at least one article line) every unnumbered line inside an article
 is a new 款 (paragraph), ``（一）`` lines are 项 of the preceding 款 and ``1.`` lines are 目 of
 the preceding 项 — the drafting convention of Chinese statutes. In a *policy* text unnumbered
-lines are paragraphs of the innermost open numbered division. A text with neither articles
+lines are paragraphs of the innermost open numbered division (after hard-wrapped lines were
+joined, see below). A text with neither articles
 nor at least two numbered lines falls back to sentences (split after 。！？；).
+
+Hard-wrapped texts (PDF copies)
+-------------------------------
+Many texts of the extended policy collection were copied from PDFs and keep the printed line
+breaks: a hard break every 25–35 characters inside sentences. Each printed line would otherwise
+become a clause. When a text shows such a wrap width (most of its open lines — lines not ending
+with 。；！？：… before any closing quote/bracket — share one width of 20–60 display columns, an
+ASCII character counting half; see ``_wrap_widths``), a *full* open line (that width minus 3 or
+more) is joined with the following line if that line is unnumbered (not ``一、``, ``（一）``,
+``1.``, ``（1）``, ``①``, ``第X条``, ``第X章``… nor a Markdown heading) and follows without a
+blank line; a bare page-number line in between (``12``) is taken along. Numbered lines wrap too
+(``1.研发…复`` + ``合材料…``) and are joined the same way, except numbered title lines
+(``（三）加强统筹协调``: short, no sentence punctuation), which stay headings. The joined clause
+spans the lines: ``text[start:end]`` contains the newline(s) (and a page number taken along),
+offsets stay exact. What stays unjoined, by design: texts without a clear wrap width (one line
+per paragraph, as in all LawRefBook laws, the cited texts and most of the collection —
+their clauses and ids are unchanged); tables and lists (short cells such as a list of names or
+standard numbers: they do not reach the wrap width, each line stays its own clause);
+headings; two over-wide lines in a row (table rows). Known imperfection: inside a hard-wrapped
+text, table rows whose width happens to equal the wrap width are joined into blocks.
 
 Front matter: in LawRefBook files everything up to and including the ``<!-- INFO END -->``
 line (the ``# title`` and the promulgation lines) is not segmented; without that marker,
@@ -137,6 +158,17 @@ _ART_NOT_LABEL = set("的至、，,和或及所中规第之款项内起以前后
 _SENT_END = "。！？；!?;"
 _SENT_RE = re.compile(r"[^。！？；!?;]*(?:[。！？；!?;]+[”’」』）)\"']*|$)")
 _INFO_END = "<!-- INFO END -->"
+# hard-wrap detection (texts copied from PDFs, see _join_wrapped)
+_WRAP_END = "。；！？：…;:!?"          # a line ending with one of these (optionally followed by
+_WRAP_CLOSE = "”’」』）)】〕》\"'"       # closing quotes/brackets) ends a clause
+_WRAP_MIN, _WRAP_MAX = 20, 60          # plausible wrap widths (display columns)
+_WRAP_BELOW, _WRAP_ABOVE = 2, 1        # window used to find W: widths W-2 … W+1
+_WRAP_SLACK = 3                        # a full line is at least W-3 columns wide (indent, rounding)
+_WRAP_MIN_LINES = 5                    # lines needed to call a width the document's wrap width
+_WRAP_MIN_SHARE = 0.5                  # … at least this share of the open lines 20–60 columns wide
+_WRAP_MIN_DOC_SHARE = 0.1              # … and at least this share of all the document's lines
+_PAGE_NO_RE = re.compile(r"[-—–－ ]*[0-9]{1,3}[-—–－ ]*")
+_TOC_RE = re.compile(r"(?:[.．…·]{4,}|…{2,})[ \t]*[0-9]{1,3}")  # "一、总体要求......1"
 _PKULAW_AD = "法宝联想："
 _HEADING_MAX = 40
 
@@ -235,6 +267,132 @@ def _lines(text: str, pos: int):
         pos = j + 1
 
 
+def _width(s: str) -> float:
+    """Display width: a CJK/full-width character is 1 column, an ASCII character 1/2."""
+    return len(s) - 0.5 * len(s.encode("ascii", "ignore"))
+
+
+def _is_open(text: str, a: int, b: int) -> bool:
+    """True when the line text[a:b] does not end a clause (no final 。；！？：… before any
+    closing quotes/brackets; a final ASCII '.' counts as final only after a non-ASCII
+    character, as in texts converted to half-width punctuation)."""
+    j = b
+    while j > a and text[j - 1] in _WRAP_CLOSE:
+        j -= 1
+    if j == a:
+        return False
+    ch = text[j - 1]
+    if ch in _WRAP_END:
+        return False
+    if ch == "." and j - 1 > a and ord(text[j - 2]) > 127:
+        return False
+    return not (ch.isdigit() and _TOC_RE.search(text, max(a, b - 12), b))
+
+
+def _wrap_widths(text: str, lines: list) -> list[int]:
+    """The widths W (display columns) at which a PDF copy hard-wrapped its lines; [] if none.
+
+    Counted over unnumbered lines that do not end a clause and are 20–60 columns wide. The
+    main width W is the one whose window W-2…W+1 holds most of them; it is accepted when that
+    window holds at least 5 lines, at least half of those lines and at least a tenth of all
+    the text's lines. Tables (short cells), forms, headings and texts with one line per
+    paragraph do not produce such a peak (in the policy collection the hard-wrapped texts have
+    30–79 % of their lines in the window, the others at most 6 %). A second, non-overlapping
+    peak of at least 10 lines is accepted too (boxed text, 专栏, set in a different width).
+    """
+    widths = []
+    for a, b, c in lines:
+        if c[0] is None and _WRAP_MIN <= b - a <= 2 * _WRAP_MAX and _is_open(text, a, b):
+            w = _width(text[a:b])
+            if _WRAP_MIN <= w <= _WRAP_MAX:
+                widths.append(int(w + 0.5))
+    if len(widths) < _WRAP_MIN_LINES:
+        return []
+    hist = [0] * (_WRAP_MAX + _WRAP_BELOW + 2)
+    for w in widths:
+        for x in range(w - _WRAP_ABOVE, w + _WRAP_BELOW + 1):
+            if x < len(hist):
+                hist[x] += 1
+    best = max(range(_WRAP_MIN, _WRAP_MAX + 1), key=lambda x: (hist[x], x))
+    if (hist[best] < _WRAP_MIN_LINES or hist[best] < _WRAP_MIN_SHARE * len(widths)
+            or hist[best] < _WRAP_MIN_DOC_SHARE * len(lines)):
+        return []
+    span = _WRAP_BELOW + _WRAP_ABOVE
+    rest = [x for x in range(_WRAP_MIN, _WRAP_MAX + 1) if abs(x - best) > span]
+    second = max(rest, key=lambda x: (hist[x], x))
+    if hist[second] >= 2 * _WRAP_MIN_LINES:
+        return sorted((best, second))
+    return [best]
+
+
+_JOINABLE = (None, "part", "section", "item", "subitem", "subsubitem", "条")
+
+
+def _join_wrapped(text: str, lines: list) -> list:
+    """Merge hard-wrapped continuation lines into the line they continue.
+
+    Applies only to texts with a wrap width (:func:`_wrap_widths`). A line is continued by
+    the next line when it is *full* (W-3 … W+1 columns wide for one of the text's wrap widths
+    W, or wider, up to 2W+2 — two printed lines the copy ran together), does not end a clause
+    (:func:`_is_open`), is not a numbered policy title line (``（三）加强统筹协调``: at most 40
+    characters without sentence punctuation — a wrapped numbered line without any comma in its
+    first printed line is therefore left unjoined, the cautious choice), and the next
+    line is unnumbered (not ``一、``/``（一）``/``1.``/``（1）``/``①``/``第X条``/``第X章``… and not
+    a Markdown heading) and follows without a blank line; two over-wide lines in a row are
+    rows of a table and are not joined. A bare page-number line (``12``, ``- 12 -``) between a
+    full open line and its continuation is taken into the clause. The merged entry keeps the
+    first line's classification and ends where the last continuation line ends.
+    """
+    Ws = _wrap_widths(text, lines)
+    if not Ws:
+        return lines
+    ranges = [(W - _WRAP_SLACK - 0.5, W + _WRAP_ABOVE + 0.5) for W in Ws]
+    wide, hi = max(Ws) + _WRAP_ABOVE + 0.5, 2 * max(Ws) + 2
+
+    def kind_of(a: int, b: int) -> int:
+        """0 = not a full line, 1 = one printed line, 2 = over-wide (merged lines)."""
+        w = _width(text[a:b])
+        if any(lo <= w < up for lo, up in ranges):
+            return 1
+        return 2 if wide <= w < hi else 0
+
+    def adjacent(b: int, a2: int) -> bool:  # no blank line between the two lines
+        return text.count("\n", b, a2) == 1
+
+    out = []
+    i, n = 0, len(lines)
+    while i < n:
+        a, b, c = lines[i]
+        if c[0] not in _JOINABLE or (c[0] not in (None, "条") and _is_heading_only(text[c[3]:b])):
+            out.append(lines[i])
+            i += 1
+            continue
+        last_a, last_b = a, b
+        j = i + 1
+        while j < n:
+            k = kind_of(last_a, last_b)
+            if not k or not _is_open(text, last_a, last_b):
+                break
+            a2, b2, c2 = lines[j]
+            if not adjacent(last_b, a2):
+                break
+            step = 1
+            if c2[0] is None and _PAGE_NO_RE.fullmatch(text, a2, b2):
+                a2, b2, c2 = lines[j + 1] if j + 1 < n else (0, 0, (False,))
+                if not adjacent(lines[j][1], a2) or _PAGE_NO_RE.fullmatch(text, a2, b2):
+                    break
+                step = 2
+            if c2[0] is not None:
+                break
+            if k == 2 and kind_of(a2, b2) == 2:
+                break  # two over-wide lines in a row: rows of a table, not a wrapped sentence
+            last_a, last_b = a2, b2
+            j += step
+        out.append((a, last_b, c) if j > i + 1 else lines[i])
+        i = j
+    return out
+
+
 def _classify(text: str, a: int, b: int):
     """Return (kind, number, label_end, content_start, is_md, label) for one line."""
     m = _LINE_RE.match(text, a, b)
@@ -306,6 +464,7 @@ def segment_document(text: str, doc_id: str) -> tuple[list[tuple], list[tuple]]:
         if text.startswith(_PKULAW_AD, a):
             continue  # pkulaw.com cross-reference advertisement, not part of the document
         lines.append((a, b, _classify(text, a, b)))
+    lines = _join_wrapped(text, lines)
     is_law = any(c[0] == "条" for _, _, c in lines)
     n_numbered = sum(1 for _, _, c in lines if c[0] in _RANK)
     clauses: list[tuple] = []

@@ -154,3 +154,123 @@ def test_columns_and_dtypes(cited):
     assert (c["n_chars"] == c["end"] - c["start"]).all()
     assert c["clause_id"].is_unique
     assert c["start"].is_monotonic_increasing
+
+
+# --------------------------------------------------------------------------- hard-wrapped PDF copies
+_FILL = "数字政府建设应当坚持以人民为中心推进政务服务标准化规范化便利化提升治理效能"  # 38 chars, no punctuation
+
+
+def _wrap(sentence: str, width: int = 26) -> str:
+    """Hard-wrap a sentence every `width` characters, as a PDF copy does."""
+    return "\n".join(sentence[i:i + width] for i in range(0, len(sentence), width))
+
+
+def _hard_wrapped_policy() -> tuple[str, list[str]]:
+    p1 = "为加快推进数字政府建设，" + _FILL + "，" + _FILL + "，制定本方案。"
+    p2 = "（一）指导思想。" + _FILL + "，" + _FILL + "。"
+    p3 = "各地区各部门要" + _FILL + "，" + _FILL + "，" + _FILL + "。"
+    p4 = "1.完善制度规则，" + _FILL + "，" + _FILL + "；"
+    text = "\n".join([_wrap(p1), "一、总体要求", _wrap(p2), _wrap(p3), _wrap(p4), "2.强化保障。", ""])
+    return text, [p1, p2, p3, p4]
+
+
+def test_hard_wrapped_policy_lines_are_joined():
+    text, paras = _hard_wrapped_policy()
+    c = segment(text, "w")
+    # one clause per paragraph, not one per printed line
+    assert [t.replace("\n", "") for t in c["text"]] == [
+        paras[0], paras[1][len("（一）"):], paras[2], paras[3][len("1."):], "强化保障。"]
+    # （一）'s own text is its paragraph 1, so the next paragraph is 第2段 (as for unwrapped text)
+    assert c["path"].tolist() == ["第1段", "一/（一）", "一/（一）/第2段", "一/（一）/1", "一/（一）/2"]
+    assert c.set_index("path").loc["一/（一）", "heading"] == "指导思想"
+    # the joined clause spans the line breaks and offsets stay exact
+    assert c["text"].str.contains("\n").sum() == 4
+    for r in c.itertuples():
+        assert text[r.start:r.end] == r.text
+    # every clause now ends with clause-final punctuation
+    assert c["text"].str[-1].isin(list("。；")).all()
+
+
+def test_hard_wrap_does_not_cross_numbered_lines_headings_or_blank_lines():
+    text, _ = _hard_wrapped_policy()
+    # cut the first paragraph after a full open line: the next line is numbered → no join
+    lines = text.split("\n")
+    cut = "\n".join(lines[:2] + ["二、保障措施", "（一）加强组织领导", "1.完善制度。"] + lines[2:])
+    c = segment(cut, "w").set_index("path")
+    assert c.loc["第1段", "text"] == "\n".join(lines[:2])
+    # the numbered lines open their units; the rest of the cut sentence is a paragraph of 1.
+    assert c.loc["二/（一）/1/第1段", "heading"] == "完善制度"
+    assert c.loc["二/（一）/1/第1段", "text"].startswith(lines[2] + "\n")
+    # a blank line ends the paragraph even after a full open line
+    blank = "\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:])
+    c = segment(blank, "w")
+    assert c["text"].iloc[0] == "\n".join(lines[:2])
+    for r in c.itertuples():
+        assert blank[r.start:r.end] == r.text
+
+
+def test_table_block_in_hard_wrapped_text_stays_one_line_per_cell():
+    # a list of names / numbers (short lines without punctuation) is not a wrapped sentence:
+    # it never reaches the wrap width, so each line stays its own clause (as before)
+    text, _ = _hard_wrapped_policy()
+    table = "附件：联系人名单\n单位\n联系人\n电话\n工业和信息化部\n张三\n010-68205624\n国家标准化管理委员会\n李四\n010-82262634\n"
+    full = text + table
+    c = segment(full, "w")
+    tail = c[c["start"] >= len(text)]
+    assert tail["text"].tolist() == table.strip("\n").split("\n")
+    for r in c.itertuples():
+        assert full[r.start:r.end] == r.text
+
+
+def test_page_number_inside_a_wrapped_sentence_is_taken_along():
+    text, _ = _hard_wrapped_policy()
+    lines = text.split("\n")
+    paged = "\n".join(lines[:1] + ["12"] + lines[1:])
+    c = segment(paged, "w")
+    assert c["text"].iloc[0].startswith(lines[0] + "\n12\n" + lines[1])
+    assert c["text"].iloc[0].endswith("制定本方案。")
+    assert len(c) == len(segment(text, "w"))
+
+
+def test_no_wrap_width_no_join():
+    # two open lines are not enough to call the text hard-wrapped: lines stay paragraphs
+    text = "一、总体要求\n" + _FILL[:26] + "\n" + _FILL[:20] + "。\n二、重点任务\n" + _FILL[:26] + "\n补充。\n"
+    c = segment(text, "n")
+    assert c["path"].tolist() == ["一/第1段", "一/第2段", "二/第1段", "二/第2段"]
+    assert c["text"].tolist() == [_FILL[:26], _FILL[:20] + "。", _FILL[:26], "补充。"]
+
+
+def test_real_hard_wrapped_collection_text():
+    from analysis.corpus import policy_collection
+    t = policy_collection().set_index("doc_id")["text"]
+    # 智慧健康养老产业发展行动计划 (2021–2025): its opening paragraph is printed on 7 lines
+    c = segment(t["central-065"], "central-065")
+    first = c[c["text"].str.startswith("智慧健康养老产业是以智能产品和信息系统平台为载")]
+    assert len(first) == 1
+    assert first["text"].iloc[0].endswith("可持续发展，制定本计划。")
+    assert first["text"].iloc[0].count("\n") == 6
+    # “十四五”智能制造发展规划, 专栏 2: a sentence broken by the page number 10
+    c = segment(t["central-061"], "central-061")
+    hit = c[c["text"].str.contains("航空航天大型复\n10\n合材料", regex=False)]
+    assert len(hit) == 1 and hit["text"].iloc[0].endswith("新型平\n板显示制造成套装备等。")
+    for r in c.itertuples():
+        assert t["central-061"][r.start:r.end] == r.text
+
+
+def test_hard_wrapped_law_keeps_one_kuan_per_paragraph():
+    # LawRefBook laws have one 款 per line and no wrap width (their clauses are unchanged);
+    # a law copied from a PDF with hard wraps gets its lines joined back into 款
+    arts = []
+    for k, num in enumerate("一二三四五六", start=1):
+        kuan1 = f"第{num}条 " + _FILL + "，" + _FILL + "。"
+        kuan2 = "有关部门应当" + _FILL + "，" + _FILL + "。"
+        arts += [_wrap(kuan1), _wrap(kuan2)]
+    text = "\n".join(["第一章 总则"] + arts) + "\n"
+    c = segment(text, "law")
+    assert len(c) == 12
+    assert c["path"].tolist()[:2] == ["第一章/第一条/第1款", "第一章/第一条/第2款"]
+    assert c["text"].str.endswith("。").all()
+    for r in c.itertuples():
+        assert text[r.start:r.end] == r.text
+    s = structure(text, "law")
+    assert (s["level"] == "条").sum() == 6
