@@ -28,27 +28,29 @@ Decisions a reader should know
   report prints 2017年1月, the document was written on 2016-12-20 and published on 2017-01-12. Under
   this reading row 7 (国发〔2022〕5号, printed 2022年2月; written 2022-02-07, published 2022-03-01)
   is contradicted: the report gives its 成文 month.
-* The year of a State Council document in the timing checks is the year written (``iss``), or the
-  year published when ``iss`` is missing: the library backfilled many older documents with late
-  publication dates (e.g. 1,003 documents "published" in 2008).
-* Technology keywords (:data:`TECH_KEYWORDS`) are matched in titles after NFKC normalisation (so the
-  full-width ＋ counts as +). The Internet line is matched by ``互联网+`` only: plain ``互联网`` also
-  finds rules on Internet cafés (2001, 2004) that are not Internet-plus policies.
+* The timing checks use the project's one definition of "a State Council title names a technology",
+  :data:`analysis.corpus_stats.TECH_KEYWORDS` matched by :func:`analysis.corpus_stats.technology_mentions`
+  (NFKC-normalised titles, so the full-width ＋ counts as +; ``互联网+`` only for the Internet line), and
+  its one year rule, :func:`analysis.corpus_stats.document_year` (year written, ``iss``, else year
+  published: the library backfilled many older documents with late publication dates). Notebook 03
+  uses the same functions, so the two notebooks count the same titles.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
 import pandas as pd
 
+from .corpus_stats import (TECH_KEYWORDS, document_year, normalize_title, technology_mentions,
+                           technology_mentions_by_year, technology_timing)
+
 __all__ = [
     "CONFIRMED", "CONTRADICTED", "NOT_CHECKABLE", "VERDICTS", "CLAIM_COLUMNS",
-    "TECH_KEYWORDS", "RULE_WORDS", "STRATEGY_WORDS", "VERY_HIGH_INDEX", "CONCENTRATION_THRESHOLD",
+    "RULE_WORDS", "STRATEGY_WORDS", "VERY_HIGH_INDEX", "CONCENTRATION_THRESHOLD",
     "ClaimData", "ClaimCheckError", "CHECKS", "load_claim_data", "claims_table", "verdict_counts",
-    "run_check", "keyword_titles", "titles_per_year", "table1_rows", "table1_date_check",
+    "run_check", "table1_rows", "table1_date_check",
     "plot_titles_per_year",
 ]
 
@@ -61,13 +63,6 @@ VERDICTS = (CONFIRMED, CONTRADICTED, NOT_CHECKABLE)
 CLAIM_COLUMNS = ["claim_id", "page", "section_path", "claim_zh", "quote_source", "claim_en", "data_used",
                  "evidence", "verdict", "reason"]
 
-#: Keywords looked for in State Council document titles, per technology (keys of analysis.TECH_COLORS).
-TECH_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "互联网": ("互联网+",),
-    "大数据": ("大数据",),
-    "人工智能": ("人工智能",),
-    "区块链": ("区块链",),
-}
 #: Title words that mark a management rule (as opposed to a development plan or guideline).
 RULE_WORDS = ("管理", "规定", "办法", "条例", "规范", "治理", "监管")
 #: Title words that mark a strategic document.
@@ -231,87 +226,6 @@ def _indicator(data: ClaimData, indicator_id: str) -> tuple[dict, pd.Series]:
 # ----------------------------------------------------------------------------------------------
 # State Council metadata helpers
 # ----------------------------------------------------------------------------------------------
-def _norm(text: str) -> str:
-    return unicodedata.normalize("NFKC", str(text))
-
-
-def _sc_year(metadata: pd.DataFrame) -> pd.Series:
-    written = metadata["sc_date_written"].astype("string").str.slice(0, 4)
-    published = metadata["sc_date_published"].astype("string").str.slice(0, 4)
-    return written.fillna(published).astype("Int64")
-
-
-def keyword_titles(metadata: pd.DataFrame, keywords: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
-    """State Council documents whose title holds a technology keyword.
-
-    Parameters
-    ----------
-    metadata : pandas.DataFrame
-        From :func:`analysis.documents.read_state_council_metadata`.
-    keywords : dict, optional
-        technology -> keywords (any of them in the NFKC-normalised title); default :data:`TECH_KEYWORDS`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (technology, document): technology, keyword (the first that matched), title,
-        year (year written, else year published), sc_date_written, sc_date_published, sc_doc_number,
-        sc_dates_row. Sorted by technology (in ``keywords`` order), date written, title.
-    """
-    keywords = TECH_KEYWORDS if keywords is None else keywords
-    titles = metadata["title"].astype("string").fillna("").map(_norm)
-    year = _sc_year(metadata)
-    rows = []
-    for order, (tech, words) in enumerate(keywords.items()):
-        for i in metadata.index:
-            hit = next((w for w in words if _norm(w) in titles[i]), None)
-            if hit:
-                rows.append({"order": order, "technology": tech, "keyword": hit, "title": metadata.at[i, "title"],
-                             "year": year[i], "sc_date_written": metadata.at[i, "sc_date_written"],
-                             "sc_date_published": metadata.at[i, "sc_date_published"],
-                             "sc_doc_number": metadata.at[i, "sc_doc_number"],
-                             "sc_dates_row": metadata.at[i, "sc_dates_row"]})
-    cols = ["technology", "keyword", "title", "year", "sc_date_written", "sc_date_published", "sc_doc_number",
-            "sc_dates_row"]
-    out = pd.DataFrame(rows, columns=["order"] + cols)
-    out = out.sort_values(["order", "sc_date_written", "title"], kind="mergesort", na_position="last")
-    return out[cols].reset_index(drop=True).astype({
-        "technology": "string", "keyword": "string", "title": "string", "year": "Int64",
-        "sc_date_written": "string", "sc_date_published": "string", "sc_doc_number": "string",
-        "sc_dates_row": "Int64"})
-
-
-def titles_per_year(metadata: pd.DataFrame, keywords: dict[str, tuple[str, ...]] | None = None,
-                    years: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Count State Council titles per year and technology keyword, with all documents as the baseline.
-
-    Parameters
-    ----------
-    metadata : pandas.DataFrame
-        From :func:`analysis.documents.read_state_council_metadata`.
-    keywords : dict, optional
-        Default :data:`TECH_KEYWORDS`.
-    years : (int, int), optional
-        First and last year kept (inclusive); default the span of the metadata.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per year: year, n_all (all documents that year), then one count column per technology
-        (zero where none). Sorted by year.
-    """
-    keywords = TECH_KEYWORDS if keywords is None else keywords
-    year = _sc_year(metadata).dropna().astype(int)
-    lo, hi = (int(year.min()), int(year.max())) if years is None else years
-    out = pd.DataFrame({"year": range(lo, hi + 1)})
-    out["n_all"] = out["year"].map(year.value_counts()).fillna(0).astype(int)
-    hits = keyword_titles(metadata, keywords)
-    for tech in keywords:
-        counts = hits.loc[hits["technology"] == tech, "year"].dropna().astype(int).value_counts()
-        out[tech] = out["year"].map(counts).fillna(0).astype(int)
-    return out.astype({c: "Int64" for c in out.columns})
-
-
 def _sc_match(data: ClaimData, title: str) -> pd.Series | None:
     """The State Council metadata entry whose (unwrapped) title equals ``title`` after normalisation."""
     from analysis.documents import match_state_council
@@ -325,7 +239,7 @@ def _sc_match(data: ClaimData, title: str) -> pd.Series | None:
 
 
 def _norm_number(number: str) -> str:
-    return re.sub(r"\s+", "", _norm(number)).replace("[", "〔").replace("]", "〕")
+    return re.sub(r"\s+", "", normalize_title(number)).replace("[", "〔").replace("]", "〕")
 
 
 _TITLE_NUMBER = re.compile(r"《([^》]+)》（([^）]*?〔\s*\d{4}\s*〕\s*\d+\s*号)\s*）")
@@ -546,11 +460,11 @@ def digital_government_guideline_number(data: ClaimData) -> dict:
 def technologies_differ_in_timing(data: ClaimData) -> dict:
     """不同技术制度出台的时间分布也不一致: first State Council title per technology."""
     quote = _sentence(data, "p0061", "不同技术制度出台的时间分布也不一致")
-    hits = keyword_titles(data.state_council)
+    hits = technology_mentions(data.state_council)
     first, notes = {}, []
     for tech in TECH_KEYWORDS:
-        h = hits[hits["technology"] == tech]
-        first[tech] = int(h["year"].min()) if len(h) else None
+        h = hits[(hits["technology"] == tech) & hits["year"].notna()]  # earliest first
+        first[tech] = int(h.iloc[0]["year"]) if len(h) else None
         notes.append(f"{tech} {len(h)} titles, first {first[tech] if first[tech] else 'none'}"
                      + (f" ({h.iloc[0]['sc_date_written']})" if len(h) else ""))
     end = str(data.state_council["sc_date_published"].dropna().max())
@@ -560,7 +474,7 @@ def technologies_differ_in_timing(data: ClaimData) -> dict:
     later = min(key["人工智能"], key["区块链"]) > max(key["互联网"], key["大数据"])
     return _record("time-01", quote,
                    "Rules for different technologies came at different times (AI and blockchain after Internet-plus and big data)",
-                   f"{_SC_FILE}: titles with the keywords of TECH_KEYWORDS, year written",
+                   f"{_SC_FILE}: titles with the keywords of corpus_stats.TECH_KEYWORDS, year written",
                    "; ".join(notes) + f"; the library ends {end}",
                    _all_true([differ, later]))
 
@@ -570,7 +484,7 @@ def internet_plus_2015_marker(data: ClaimData) -> dict:
     """国发〔2015〕40号 issued in 2015 as the first Internet-plus document; numbers of the follow-ups."""
     quote = _sentence(data, "p0087", "以此为标识")
     notes, parts, _ = _numbers_check(data, quote["claim_zh"])
-    hits = keyword_titles(data.state_council, {"互联网": TECH_KEYWORDS["互联网"]})
+    hits = technology_mentions(data.state_council, {"互联网": TECH_KEYWORDS["互联网"]})
     lead = _sc_match(data, "关于积极推进“互联网+”行动的指导意见")
     if lead is None:
         parts += [None]
@@ -590,24 +504,23 @@ def internet_plus_2015_marker(data: ClaimData) -> dict:
 def internet_plus_concentrated(data: ClaimData) -> dict:
     """这些政策集中在 2015-2020年: share of 互联网+ titles written 2015–2020."""
     quote, _ = _indicator(data, "ind-074")
-    hits = keyword_titles(data.state_council, {"互联网": TECH_KEYWORDS["互联网"]})
-    years = hits["year"].dropna().astype(int)
-    inside = int(years.between(2015, 2020).sum())
-    all_years = _sc_year(data.state_council).dropna().astype(int)
-    base = float(all_years.between(2015, 2020).mean())
+    by_year = technology_mentions_by_year(data.state_council, {"互联网": TECH_KEYWORDS["互联网"]})
+    timing = technology_timing(by_year, window=(2015, 2020)).iloc[0]
+    n, inside = int(timing["n_titles"]), int(timing["n_in_window"])
+    base, n_all = float(timing["baseline_share_in_window"]), int(by_year.drop_duplicates("year")["n_documents"].sum())
     t1 = table1_rows(data.table1_raw)
     t1_in = int(t1["year"].between(2015, 2020).sum())
-    if len(years) < MIN_TITLES:
+    if n < MIN_TITLES:
         return _record("time-03", quote, "Internet-plus policies are concentrated in 2015–2020",
-                       f"{_SC_FILE}", f"{len(years)} titles with 互联网+", NOT_CHECKABLE,
+                       f"{_SC_FILE}", f"{n} titles with 互联网+", NOT_CHECKABLE,
                        "too few titles to compute a share; a ministry-level policy database would settle it")
-    share = inside / len(years)
+    share = float(timing["share_in_window"])
     return _record("time-03", quote,
                    f"Internet-plus policies are concentrated in 2015–2020 (rule: ≥ {CONCENTRATION_THRESHOLD:.0%} of "
                    "State Council 互联网+ titles written in those years)",
                    f"{_SC_FILE}: titles with 互联网+; report Table 1 for comparison",
-                   f"{inside} of {len(years)} State Council 互联网+ titles ({share:.0%}) written 2015–2020 "
-                   f"(years {years.min()}–{years.max()}), against {base:.0%} of all {len(all_years)} documents; "
+                   f"{inside} of {n} State Council 互联网+ titles ({share:.0%}) written 2015–2020 "
+                   f"(years {timing['first_year']}–{timing['last_year']}), against {base:.0%} of all {n_all} documents; "
                    f"Table 1 itself: {t1_in} of {len(t1)} rows dated 2015–2020",
                    CONFIRMED if share >= CONCENTRATION_THRESHOLD and share > base else CONTRADICTED)
 
@@ -630,7 +543,7 @@ def big_data_outline_date(data: ClaimData) -> dict:
 def big_data_outline_first(data: ClaimData) -> dict:
     """这是我国首个发展和应用大数据的战略性指导文件: no earlier strategic big-data title."""
     quote = _sentence(data, "p0095", "首个发展和应用大数据的战略性指导文件")
-    hits = keyword_titles(data.state_council, {"大数据": TECH_KEYWORDS["大数据"]})
+    hits = technology_mentions(data.state_council, {"大数据": TECH_KEYWORDS["大数据"]})
     before = hits[hits["sc_date_written"].astype("string") < "2015-08-31"]
     strategic = before[before["title"].map(lambda t: any(w in t for w in STRATEGY_WORDS))]
     other = "; ".join(f"{r.title} ({r.sc_doc_number}, {r.sc_date_written})" for r in before.itertuples())
@@ -675,7 +588,7 @@ def ai_plan_2017(data: ClaimData) -> dict:
 def ai_blockchain_no_dedicated_rules(data: ClaimData) -> dict:
     """区块链和人工智能…目前还没有形成针对政府治理领域的专项管理制度."""
     quote = _sentence(data, "p0100", "目前还没有形成针对政府治理领域的专项管理制度")
-    hits = keyword_titles(data.state_council, {k: TECH_KEYWORDS[k] for k in ("人工智能", "区块链")})
+    hits = technology_mentions(data.state_council, {k: TECH_KEYWORDS[k] for k in ("人工智能", "区块链")})
     rules = hits[hits["title"].map(lambda t: any(w in t for w in RULE_WORDS))]
     listed = "; ".join(f"{r.title} ({r.sc_date_written})" for r in hits.itertuples()) or "none"
     return _record("time-05", quote,
@@ -786,7 +699,7 @@ def blockchain_central_documents(data: ClaimData) -> dict:
     quote, row = _indicator(data, "ind-084")
     named = re.findall(r"《([^》]+)》", quote["claim_zh"])
     held = [t for t in named if _sc_match(data, t) is not None]
-    sc_hits = keyword_titles(data.state_council, {"区块链": TECH_KEYWORDS["区块链"]})
+    sc_hits = technology_mentions(data.state_council, {"区块链": TECH_KEYWORDS["区块链"]})
     evidence = (f"the sentence names {len(named)} documents (states {int(row['value'])}); {len(held)} of them in the State "
                 f"Council library, which has {len(sc_hits)} titles with 区块链 in all")
     if len(named) != int(row["value"]):
@@ -813,7 +726,7 @@ def data_sharing_lists(data: ClaimData) -> dict:
                        f"{_SC_FILE}: titles with 数据共享责任清单", "no title with 数据共享责任清单 in the library",
                        NOT_CHECKABLE, "the lists were not issued as State Council policy documents; the gov.cn release "
                        "pages of the three batches would settle it")
-    years = sorted(_sc_year(hits).dropna().astype(int))
+    years = sorted(document_year(hits)["year"].dropna().astype(int))
     ok = len(hits) == int(row["value"]) and all(2018 <= y <= 2020 for y in years)
     return _record("count-04", quote, "Three batches of departmental data-sharing lists were published 2018–2020",
                    f"{_SC_FILE}", f"{len(hits)} titles, years {years}", CONFIRMED if ok else CONTRADICTED)
@@ -1012,13 +925,15 @@ def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
         {"verdict": "string", "n_claims": "Int64"})
 
 
-def plot_titles_per_year(counts: pd.DataFrame, *, period: tuple[int, int] = (2015, 2020)):
+def plot_titles_per_year(by_year: pd.DataFrame, *, period: tuple[int, int] = (2015, 2020)):
     """Stacked bars: State Council titles per year with each technology keyword (analysis.TECH_COLORS).
 
     Parameters
     ----------
-    counts : pandas.DataFrame
-        From :func:`titles_per_year`.
+    by_year : pandas.DataFrame
+        From :func:`analysis.corpus_stats.technology_mentions_by_year` (``technology``, ``year``,
+        ``n_titles``); pass its ``years`` to choose the span drawn. Technologies are stacked in the
+        order they appear.
     period : (int, int)
         Years shaded as the report's 2015–2020 period.
 
@@ -1030,22 +945,24 @@ def plot_titles_per_year(counts: pd.DataFrame, *, period: tuple[int, int] = (201
 
     from .plotting import ENGLISH, TECH_COLORS, title
 
+    counts = by_year.pivot(index="year", columns="technology", values="n_titles").sort_index().astype(float)
+    years = counts.index.astype(int)
     fig, ax = plt.subplots(figsize=(9, 4.6), layout="constrained")
     ax.axvspan(period[0] - 0.5, period[1] + 0.5, color="#EEEEEE", zorder=0)
     ax.text(period[0] - 0.4, 0.98, f"报告所称 {period[0]}–{period[1]}", transform=ax.get_xaxis_transform(),
             ha="left", va="top", fontsize=9, color="#555555")
-    bottom = pd.Series(0, index=counts.index, dtype=float)
-    for tech in TECH_KEYWORDS:
-        vals = counts[tech].astype(float)
+    bottom = pd.Series(0.0, index=counts.index)
+    for tech in by_year["technology"].drop_duplicates():
+        vals = counts[tech]
         label = f"{'“互联网+”' if tech == '互联网' else tech} ({ENGLISH[tech]}): {int(vals.sum())}"
-        ax.bar(counts["year"].astype(int), vals, bottom=bottom, color=TECH_COLORS[tech], label=label, zorder=2)
+        ax.bar(years, vals, bottom=bottom, color=TECH_COLORS[tech], label=label, zorder=2)
         bottom += vals
     top = int(max(bottom.max(), 1))
     ax.set_ylim(0, top + 1.5)
     ax.set_yticks(range(0, top + 2))
-    ax.set_xticks(counts["year"].astype(int))
+    ax.set_xticks(years)
     ax.grid(axis="x", visible=False)
-    ax.set_xlabel("成文年份 (year written)")
+    ax.set_xlabel("成文年份，缺则用发布年份 (year written, else year published)")
     ax.set_ylabel("标题含关键词的国务院文件数")
     ax.legend(loc="upper right", frameon=False, fontsize=9, title="关键词 keyword: 文件数", title_fontsize=9)
     title(ax, "国务院文件标题中的技术关键词，按年份",

@@ -2,10 +2,11 @@
 
 Two groups of functions:
 
-* **Timing** — which State Council documents name a technology in their title, and when.
-  :data:`TECH_KEYWORDS` is the explicit rule (a title "mentions" a technology when it contains
-  one of its keywords as a literal substring); :func:`technology_mentions` lists the matching
-  documents and :func:`technology_mentions_by_year` counts them per year;
+* **Timing** — which State Council documents name a technology in their title, and when. This is
+  the project's one definition, used by notebook 03 (policy corpora) and by the timing checks of
+  :mod:`analysis.claims` (notebook 07). :data:`TECH_KEYWORDS` is the explicit rule (see there);
+  :func:`document_year` is the one year rule; :func:`technology_mentions` lists the matching
+  documents, :func:`technology_mentions_by_year` counts them per year and
   :func:`technology_timing` summarises each technology (first year, median year, share inside a
   window such as 2015–2020).
 * **Corpus size** — :func:`corpus_summary` (documents, clauses, characters, median clause length
@@ -14,16 +15,19 @@ Two groups of functions:
 
 The metadata table expected by the timing functions is the one returned by
 :func:`analysis.documents.read_state_council_metadata` (columns ``url``, ``title``,
-``sc_date_written``, ``sc_date_published``; dates as ``YYYY-MM-DD`` strings).
+``sc_date_written``, ``sc_date_published``; dates as ``YYYY-MM-DD`` strings; ``sc_doc_number`` and
+``sc_dates_row`` are carried along when present).
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 __all__ = [
     "TECH_KEYWORDS",
+    "normalize_title",
     "document_year",
     "cited_document_year",
     "technology_mentions",
@@ -35,19 +39,36 @@ __all__ = [
     "unterminated_clauses",
 ]
 
-#: The rule for "a title mentions a technology": the title contains at least one of these strings
-#: (literal, case-sensitive substring match on the title as published; no normalisation).
-#: Keys are the report's four technologies (the keys of :data:`analysis.TECH_COLORS`).
-#: ``互联网`` counts *Internet-plus* titles only (``互联网+`` with a half- or full-width plus),
-#: not every title containing 互联网 (which would add e.g. 互联网上网服务营业场所 rules of 2001).
-#: ``智能`` also matches 人工智能, and matches non-AI uses such as 智能制造; ``人工智能`` is listed
-#: separately so the rule reads as stated.
+#: The rule for "a title mentions a technology": after NFKC normalisation of both the title and
+#: the keyword (so the full-width ``＋`` reads as ``+``), the title contains at least one of the
+#: technology's keywords as a literal substring. Keys are the report's four technologies (the keys of
+#: :data:`analysis.TECH_COLORS`). The set is deliberately narrow, one term per technology:
+#:
+#: - ``互联网``: Internet-plus titles only (``互联网+``), not every title containing 互联网, which
+#:   would add e.g. the 2001 and 2004 rules on Internet cafés (互联网上网服务营业场所).
+#: - ``大数据``: the term itself. ``数据共享`` (data sharing) and ``政务数据`` (government data) name
+#:   data governance — a common rule of the report (数据治理) — not big-data technology.
+#: - ``人工智能``: the term itself. ``智能`` alone also matches smart devices and services, e.g.
+#:   国办发〔2020〕45号 on older people's difficulties with smart technology (老年人运用智能技术), or
+#:   智能制造; these are not AI rules.
+#: - ``区块链``: the term itself.
+#:
+#: Pass a different mapping as ``keywords`` to the functions below to test another rule.
 TECH_KEYWORDS: dict[str, tuple[str, ...]] = {
-    "互联网": ("互联网+", "互联网＋"),
-    "大数据": ("大数据", "数据共享", "政务数据"),
-    "人工智能": ("人工智能", "智能"),
+    "互联网": ("互联网+",),
+    "大数据": ("大数据",),
+    "人工智能": ("人工智能",),
     "区块链": ("区块链",),
 }
+
+_DATE_COLUMNS = ["sc_date_written", "sc_date_published"]
+_MENTION_COLUMNS = ["technology", "year", "year_basis", "sc_date_written", "sc_date_published",
+                    "sc_doc_number", "sc_dates_row", "title", "keywords", "url"]
+
+
+def normalize_title(text) -> str:
+    """A title (or keyword) in NFKC normal form, as the keyword rule compares them (``＋`` → ``+``)."""
+    return unicodedata.normalize("NFKC", str(text))
 
 
 def _check_keywords(keywords: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
@@ -64,8 +85,7 @@ def _check_keywords(keywords: Mapping[str, Sequence[str]]) -> dict[str, tuple[st
     return out
 
 
-def _check_metadata(metadata: pd.DataFrame) -> None:
-    need = ["url", "title", "sc_date_written", "sc_date_published"]
+def _check_metadata(metadata: pd.DataFrame, need: Sequence[str]) -> None:
     missing = [c for c in need if c not in metadata.columns]
     if missing:
         raise ValueError(f"State Council metadata: missing column(s) {missing} "
@@ -73,13 +93,16 @@ def _check_metadata(metadata: pd.DataFrame) -> None:
 
 
 def document_year(metadata: pd.DataFrame) -> pd.DataFrame:
-    """The year of each State Council document: 成文日期, else 发布日期.
+    """The year of each State Council document: 成文日期 (written), else 发布日期 (published).
+
+    The written date comes first because the library back-filled many older documents with late
+    publication dates (e.g. 1,003 documents "published" in 2008).
 
     Parameters
     ----------
     metadata : pandas.DataFrame
-        :func:`analysis.documents.read_state_council_metadata` (``sc_date_written``,
-        ``sc_date_published`` as ``YYYY-MM-DD`` strings, possibly missing).
+        :func:`analysis.documents.read_state_council_metadata`, or any table with
+        ``sc_date_written`` and ``sc_date_published`` as ``YYYY-MM-DD`` strings (possibly missing).
 
     Returns
     -------
@@ -88,7 +111,7 @@ def document_year(metadata: pd.DataFrame) -> pd.DataFrame:
         ``sc_date_published`` where the written date is missing; <NA> when both are missing) and
         ``year_basis`` (string: ``written``, ``published`` or <NA>).
     """
-    _check_metadata(metadata)
+    _check_metadata(metadata, _DATE_COLUMNS)
     written = pd.to_numeric(metadata["sc_date_written"].astype("string").str[:4], errors="coerce")
     published = pd.to_numeric(metadata["sc_date_published"].astype("string").str[:4], errors="coerce")
     year = written.fillna(published).astype("Int64")
@@ -135,48 +158,51 @@ def technology_mentions(metadata: pd.DataFrame,
     Parameters
     ----------
     metadata : pandas.DataFrame
-        :func:`analysis.documents.read_state_council_metadata`.
+        :func:`analysis.documents.read_state_council_metadata` (``url``, ``title``,
+        ``sc_date_written``, ``sc_date_published``; ``sc_doc_number`` and ``sc_dates_row`` when
+        present).
     keywords : mapping, default :data:`TECH_KEYWORDS`
-        ``{technology: [keyword, ...]}``; a title matches a technology when it contains any of its
-        keywords (literal substring). A title may match several technologies.
+        ``{technology: [keyword, ...]}``; a title matches a technology when its NFKC-normalised text
+        contains any of the NFKC-normalised keywords (literal substring, see
+        :func:`normalize_title`). A title may match several technologies.
 
     Returns
     -------
     pandas.DataFrame
         One row per matching (document, technology), columns ``technology``, ``year`` (Int64, see
         :func:`document_year`), ``year_basis``, ``sc_date_written``, ``sc_date_published``,
-        ``title``, ``keywords`` (the matching keywords, joined by ``" / "`` in the order given),
-        ``url``. Sorted by technology (in the order of ``keywords``), year, date, url.
+        ``sc_doc_number`` (文号, <NA> where unknown or not in ``metadata``), ``sc_dates_row`` (Int64,
+        row of the source spreadsheet; <NA> likewise), ``title`` (as published), ``keywords`` (the
+        matching keywords as given, joined by ``" / "`` in the order given), ``url``. Sorted by
+        technology (in the order of ``keywords``), year, date written, date published, url, so the
+        first row of a technology is its earliest document.
     """
     kw = _check_keywords(keywords)
+    _check_metadata(metadata, ["url", "title", *_DATE_COLUMNS])
     meta = document_year(metadata)
-    titles = meta["title"].astype("string").fillna("")
+    for col in ("sc_doc_number", "sc_dates_row"):
+        if col not in meta.columns:
+            meta[col] = pd.NA
+    titles = meta["title"].astype("string").fillna("").map(normalize_title)
     rows = []
     for t_order, (tech, words) in enumerate(kw.items()):
-        hits = pd.DataFrame({w: titles.str.contains(w, regex=False) for w in words})
+        hits = pd.DataFrame({w: titles.str.contains(normalize_title(w), regex=False) for w in words})
         any_hit = hits.any(axis=1)
-        sub = meta.loc[any_hit, ["year", "year_basis", "sc_date_written", "sc_date_published",
-                                 "title", "url"]].copy()
-        sub.insert(0, "technology", tech)
-        sub.insert(0, "_order", t_order)
+        sub = meta.loc[any_hit, [c for c in _MENTION_COLUMNS if c not in ("technology", "keywords")]].copy()
+        sub["technology"] = tech
+        sub["_order"] = t_order
         sub["keywords"] = [" / ".join(w for w in words if h[w]) for _, h in hits[any_hit].iterrows()]
         rows.append(sub)
-    cols = ["technology", "year", "year_basis", "sc_date_written", "sc_date_published", "title",
-            "keywords", "url"]
-    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["_order"] + cols)
+    out = pd.concat(rows, ignore_index=True)
     out = out.sort_values(["_order", "year", "sc_date_written", "sc_date_published", "url"],
                           na_position="last", kind="mergesort")
-    out = out[cols].reset_index(drop=True)
-    for c in cols:
-        if c != "year":
-            out[c] = out[c].astype("string")
-    out["year"] = out["year"].astype("Int64")
-    return out
+    out = out[_MENTION_COLUMNS].reset_index(drop=True)
+    return out.astype({**{c: "string" for c in _MENTION_COLUMNS}, "year": "Int64", "sc_dates_row": "Int64"})
 
 
 def technology_mentions_by_year(metadata: pd.DataFrame,
-                                keywords: Mapping[str, Sequence[str]] = TECH_KEYWORDS
-                                ) -> pd.DataFrame:
+                                keywords: Mapping[str, Sequence[str]] = TECH_KEYWORDS,
+                                years: tuple[int, int] | None = None) -> pd.DataFrame:
     """Count, per technology and year, the State Council documents whose title mentions it.
 
     Parameters
@@ -185,12 +211,15 @@ def technology_mentions_by_year(metadata: pd.DataFrame,
         :func:`analysis.documents.read_state_council_metadata` (5,781 documents, 1969–2023-09).
     keywords : mapping, default :data:`TECH_KEYWORDS`
         ``{technology: [keyword, ...]}``; see :func:`technology_mentions`.
+    years : (int, int), optional
+        First and last year shown (inclusive); default from the earliest to the latest dated
+        document in ``metadata``.
 
     Returns
     -------
     pandas.DataFrame
-        One row per technology and year, for every year from the earliest to the latest dated
-        document in ``metadata`` (years without a match have 0), columns:
+        One row per technology and year, every year of the span (years without a match have 0),
+        columns:
 
         - ``technology`` (string, in the order of ``keywords``)
         - ``year`` (Int64; 成文日期 year, else 发布日期 year — see :func:`document_year`)
@@ -205,15 +234,18 @@ def technology_mentions_by_year(metadata: pd.DataFrame,
     dated = meta["year"].dropna().astype(int)
     if dated.empty:
         raise ValueError("State Council metadata: no document has a written or published date")
-    years = list(range(int(dated.min()), int(dated.max()) + 1))
-    totals = dated.value_counts().reindex(years, fill_value=0)
+    lo, hi = (int(dated.min()), int(dated.max())) if years is None else (int(years[0]), int(years[1]))
+    if lo > hi:
+        raise ValueError(f"years must be (first, last) with first <= last, got {years}")
+    span = list(range(lo, hi + 1))
+    totals = dated.value_counts().reindex(span, fill_value=0)
     mentions = technology_mentions(metadata, kw)
     mentions = mentions[mentions["year"].notna()]
     frames = []
     for tech in kw:
         counts = (mentions.loc[mentions["technology"] == tech, "year"].astype(int)
-                  .value_counts().reindex(years, fill_value=0))
-        frames.append(pd.DataFrame({"technology": tech, "year": years, "n_titles": counts.values,
+                  .value_counts().reindex(span, fill_value=0))
+        frames.append(pd.DataFrame({"technology": tech, "year": span, "n_titles": counts.values,
                                     "n_documents": totals.values}))
     out = pd.concat(frames, ignore_index=True)
     out["technology"] = out["technology"].astype("string")
@@ -230,7 +262,8 @@ def technology_timing(by_year: pd.DataFrame, window: tuple[int, int] = (2015, 20
     Parameters
     ----------
     by_year : pandas.DataFrame
-        :func:`technology_mentions_by_year` (``technology``, ``year``, ``n_titles``).
+        :func:`technology_mentions_by_year` (``technology``, ``year``, ``n_titles``,
+        ``n_documents``). Titles outside its years are not seen.
     window : (int, int), default (2015, 2020)
         Inclusive year range for ``n_in_window`` / ``share_in_window`` (the report's claim that
         Internet-plus rules are concentrated in 2015–2020).
@@ -241,11 +274,17 @@ def technology_timing(by_year: pd.DataFrame, window: tuple[int, int] = (2015, 20
         One row per technology (input order), columns ``technology``, ``n_titles`` (Int64),
         ``first_year``, ``median_year`` (the year of the middle title, lower median), ``last_year``
         (Int64, <NA> without titles), ``n_in_window`` (Int64), ``share_in_window`` (float, NaN
-        without titles).
+        without titles), ``baseline_share_in_window`` (float: share of *all* dated documents of
+        ``by_year`` that fall in the window — what ``share_in_window`` would be if the titles
+        followed the library as a whole).
     """
     lo, hi = window
     if lo > hi:
         raise ValueError(f"window must be (start, end) with start <= end, got {window}")
+    missing = [c for c in ("technology", "year", "n_titles", "n_documents") if c not in by_year.columns]
+    if missing:
+        raise ValueError(f"technology_timing: by_year lacks column(s) {missing} "
+                         "(expected technology_mentions_by_year)")
     rows = []
     for tech, g in by_year.groupby("technology", sort=False):
         years = g.loc[g["n_titles"] > 0, ["year", "n_titles"]].astype(int)
@@ -257,8 +296,11 @@ def technology_timing(by_year: pd.DataFrame, window: tuple[int, int] = (2015, 20
                          median_year=expanded[(n - 1) // 2] if n else pd.NA,
                          last_year=expanded[-1] if n else pd.NA,
                          n_in_window=inside, share_in_window=inside / n if n else float("nan")))
+    docs = by_year.drop_duplicates("year").set_index("year")["n_documents"].astype(float)
+    baseline = docs[(docs.index >= lo) & (docs.index <= hi)].sum() / docs.sum() if docs.sum() else float("nan")
     out = pd.DataFrame(rows, columns=["technology", "n_titles", "first_year", "median_year",
                                       "last_year", "n_in_window", "share_in_window"])
+    out["baseline_share_in_window"] = float(baseline)
     out["technology"] = out["technology"].astype("string")
     for c in ("n_titles", "first_year", "median_year", "last_year", "n_in_window"):
         out[c] = out[c].astype("Int64")

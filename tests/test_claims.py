@@ -17,9 +17,10 @@ import pytest
 
 from analysis import claims
 from analysis.claims import (
-    CONFIRMED, CONTRADICTED, NOT_CHECKABLE, VERDICTS, claims_table, keyword_titles, load_claim_data, run_check,
-    table1_date_check, table1_rows, titles_per_year, verdict_counts,
+    CONFIRMED, CONTRADICTED, NOT_CHECKABLE, VERDICTS, claims_table, load_claim_data, run_check,
+    table1_date_check, table1_rows, verdict_counts,
 )
+from analysis.corpus_stats import technology_mentions, technology_mentions_by_year
 
 
 @pytest.fixture(scope="module")
@@ -138,14 +139,22 @@ def test_table1_date_reading(data):
 
 
 # ------------------------------------------------------------------------------------------ timing
-def test_keyword_titles_known_documents(data):
-    hits = keyword_titles(data.state_council)
+def test_technology_mentions_known_documents(data):
+    hits = technology_mentions(data.state_council)
     ip = hits[hits["technology"] == "互联网"]
     assert "国发〔2015〕40号" in set(ip["sc_doc_number"].dropna())
     assert ip.iloc[0]["sc_date_written"] == "2015-07-01"
     assert (hits["technology"] == "区块链").sum() == 0
-    counts = titles_per_year(data.state_council, years=(2015, 2020)).set_index("year")
-    assert int(counts.loc[2015:2020, "互联网"].sum()) == len(ip)
+    counts = technology_mentions_by_year(data.state_council, years=(2015, 2020))
+    assert int(counts.loc[counts["technology"] == "互联网", "n_titles"].sum()) == len(ip)
+
+
+def test_time_01_uses_the_shared_definition(data):
+    rec = one("time-01", data)
+    # one AI title (新一代人工智能发展规划, 2017); the 2020 plan on 老年人运用智能技术 is not counted
+    assert "人工智能 1 titles, first 2017" in rec["evidence"]
+    assert "区块链 0 titles, first none" in rec["evidence"]
+    assert rec["verdict"] == CONFIRMED
 
 
 def test_internet_plus_concentration_flips(data):

@@ -24,15 +24,20 @@ SMALL = _meta([
     ("u6", "国务院关于印发新一代人工智能发展规划的通知", "2017-07-08", "2017-07-20"),
     ("u7", "无日期的区块链文件", None, None),
     ("u8", "国务院关于某事的通知", "2013-05-01", "2013-05-02"),
+    ("u9", "国务院办公厅印发关于切实解决老年人运用智能技术困难实施方案的通知", "2020-11-15", "2020-11-24"),
 ])
 
 
 def test_keyword_sets_are_the_stated_rule():
-    assert list(TECH_KEYWORDS) == ["互联网", "大数据", "人工智能", "区块链"]
-    assert set(TECH_KEYWORDS["互联网"]) == {"互联网+", "互联网＋"}
-    assert set(TECH_KEYWORDS["大数据"]) == {"大数据", "数据共享", "政务数据"}
-    assert set(TECH_KEYWORDS["人工智能"]) == {"人工智能", "智能"}
-    assert TECH_KEYWORDS["区块链"] == ("区块链",)
+    assert TECH_KEYWORDS == {"互联网": ("互联网+",), "大数据": ("大数据",), "人工智能": ("人工智能",),
+                             "区块链": ("区块链",)}
+
+
+def test_claims_uses_the_same_definition():
+    from analysis import claims, corpus_stats
+
+    assert claims.TECH_KEYWORDS is corpus_stats.TECH_KEYWORDS
+    assert not hasattr(claims, "keyword_titles") and not hasattr(claims, "_sc_year")
 
 
 def test_document_year_falls_back_to_published_date():
@@ -40,33 +45,53 @@ def test_document_year_falls_back_to_published_date():
     assert y.loc["u1", "year"] == 2015 and y.loc["u1", "year_basis"] == "written"
     assert y.loc["u5", "year"] == 2017 and y.loc["u5", "year_basis"] == "published"
     assert pd.isna(y.loc["u7", "year"]) and pd.isna(y.loc["u7", "year_basis"])
+    # only the two date columns are needed
+    assert list(document_year(SMALL[["sc_date_written", "sc_date_published"]])["year"])[:2] == [2015, 2016]
 
 
 def test_mentions_match_plus_signs_not_bare_internet():
     m = technology_mentions(SMALL)
     internet = m[m["technology"] == "互联网"]
-    assert sorted(internet["url"]) == ["u1", "u2"]  # u3 has 互联网 but not 互联网+
+    # u2 has the full-width ＋ (NFKC makes it +); u3 has 互联网 but not 互联网+
+    assert list(internet["url"]) == ["u1", "u2"]
+    assert internet.iloc[1]["title"] == SMALL.loc[1, "title"]  # title shown as published, not normalised
     big = m[m["technology"] == "大数据"].set_index("url")
     assert sorted(big.index) == ["u4", "u5"]
-    assert big.loc["u5", "keywords"] == "大数据 / 数据共享 / 政务数据"
+    assert big.loc["u5", "keywords"] == "大数据"
+    assert list(m.loc[m["technology"] == "人工智能", "url"]) == ["u6"]  # not u9 (智能技术: smart devices)
     assert list(m.loc[m["technology"] == "区块链", "url"]) == ["u7"]  # listed, but undated
+    assert m["sc_doc_number"].isna().all()  # not in this metadata: column kept, empty
+    assert list(m.columns) == ["technology", "year", "year_basis", "sc_date_written", "sc_date_published",
+                               "sc_doc_number", "sc_dates_row", "title", "keywords", "url"]
+
+
+def test_full_width_keyword_and_broader_mapping():
+    m = technology_mentions(SMALL, {"互联网": ["互联网＋"], "智能": ["智能"], "数据": ["数据共享", "政务数据"]})
+    assert list(m.loc[m["technology"] == "互联网", "url"]) == ["u1", "u2"]  # keyword normalised too
+    assert list(m.loc[m["technology"] == "智能", "url"]) == ["u6", "u9"]
+    assert m.loc[m["technology"] == "数据", "keywords"].tolist() == ["数据共享 / 政务数据"]
 
 
 def test_by_year_counts_grid_and_share():
     by = technology_mentions_by_year(SMALL)
     assert list(by.columns) == ["technology", "year", "n_titles", "n_documents", "share"]
-    assert by["year"].min() == 2013 and by["year"].max() == 2017
-    assert len(by) == 4 * 5  # every technology × every year 2013–2017
+    assert by["year"].min() == 2013 and by["year"].max() == 2020
+    assert len(by) == 4 * 8  # every technology × every year 2013–2020
     row = by[(by["technology"] == "互联网") & (by["year"] == 2015)].iloc[0]
     assert row["n_titles"] == 1 and row["n_documents"] == 3  # u1, u3, u4 dated 2015
     assert row["share"] == pytest.approx(1 / 3)
     assert by.loc[by["technology"] == "区块链", "n_titles"].sum() == 0  # the only match is undated
     assert by.loc[by["year"] == 2014, "share"].isna().all()  # no document in 2014
+    short = technology_mentions_by_year(SMALL, years=(2015, 2016))
+    assert list(short["year"].drop_duplicates()) == [2015, 2016]
+    assert short.loc[short["technology"] == "互联网", "n_titles"].tolist() == [1, 1]
+    with pytest.raises(ValueError, match="first <= last"):
+        technology_mentions_by_year(SMALL, years=(2016, 2015))
 
 
 def test_custom_keywords_and_bad_keywords():
     by = technology_mentions_by_year(SMALL, {"通知": ["通知"]})
-    assert by["n_titles"].sum() == 3  # u4, u6, u8
+    assert by["n_titles"].sum() == 4  # u4, u6, u8, u9
     with pytest.raises(ValueError, match="list of strings"):
         technology_mentions_by_year(SMALL, {"x": "通知"})
     with pytest.raises(ValueError, match="missing column"):
@@ -80,8 +105,10 @@ def test_timing_summary():
     assert t.loc["互联网", "first_year"] == 2015 and t.loc["互联网", "last_year"] == 2016
     assert t.loc["互联网", "share_in_window"] == 1.0
     assert t.loc["大数据", "n_in_window"] == 1 and t.loc["大数据", "share_in_window"] == 0.5
-    assert t.loc["人工智能", "median_year"] == 2017
+    assert t.loc["人工智能", "median_year"] == 2017 and t.loc["人工智能", "n_titles"] == 1
     assert pd.isna(t.loc["区块链", "first_year"])
+    # 8 dated documents (all but u7), 4 of them (u1-u4) in 2015–2016
+    assert t.loc["互联网", "baseline_share_in_window"] == pytest.approx(4 / 8)
 
 
 def test_real_state_council_titles():
@@ -93,8 +120,12 @@ def test_real_state_council_titles():
     # known documents from the State Council library
     net = m[m["technology"] == "互联网"]
     assert "国务院关于积极推进“互联网+”行动的指导意见" in set(net.loc[net["year"] == 2015, "title"])
+    assert net.iloc[0]["sc_doc_number"] == "国发〔2015〕40号" and net.iloc[0]["sc_date_written"] == "2015-07-01"
     ai = m[m["technology"] == "人工智能"]
     assert "国务院关于印发新一代人工智能发展规划的通知" in set(ai.loc[ai["year"] == 2017, "title"])
+    # 国办发〔2020〕45号 (older people and smart technology) is in the library but is not an AI title
+    elderly = meta[meta["title"].str.contains("老年人运用智能技术", regex=False)]
+    assert len(elderly) == 1 and elderly.iloc[0]["url"] not in set(m["url"])
     by = technology_mentions_by_year(meta)
     assert by.groupby("technology")["n_documents"].sum().eq(5781 - 52).all()  # 52 undated
 
