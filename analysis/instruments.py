@@ -11,6 +11,7 @@ given). A clause can carry several subtypes (multi-label), as in the guide.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -36,10 +37,14 @@ SUBTYPES = tuple(s for subs in TAXONOMY.values() for s in subs)
 SUBTYPE_TO_TYPE = {s: t for t, subs in TAXONOMY.items() for s in subs}
 CODE_SEP = "|"
 
+#: The evaluation sample's unit: a sentence or a ``；``-terminated item (see the coding guide).
+SENTENCE_PATTERN = re.compile(r"[^。；！？\n]+[。；！？]?")
+
 __all__ = [
     "TAXONOMY", "TYPES", "SUBTYPES", "SUBTYPE_TO_TYPE", "load_instrument_dictionary",
     "load_instrument_sample", "code_clauses", "instrument_crosstab", "evaluate_coding",
-    "draw_coding_sample", "parse_codes",
+    "draw_coding_sample", "parse_codes", "SENTENCE_PATTERN", "sentence_units", "wilson_interval",
+    "evaluation_intervals", "adjust_for_accuracy",
 ]
 
 
@@ -317,3 +322,113 @@ def draw_coding_sample(clauses: pd.DataFrame, n: int = 170, *, text_col: str = "
     out = elig.iloc[idx].reset_index(drop=True)
     out.insert(0, "sample_id", [f"ins-{i + 1:03d}" for i in range(n)])
     return out
+
+
+def sentence_units(clauses: pd.DataFrame, *, text_col: str = "text",
+                   id_cols: Sequence[str] = ("doc_id", "clause_id"), min_chars: int = 6) -> pd.DataFrame:
+    """Split clauses into the evaluation sample's units (sentences and ``；``-items).
+
+    The hand-coded sample (``instrument_sample.csv``) was drawn from units made with
+    :data:`SENTENCE_PATTERN` after removing spaces and ``\\u3000``, dropping pieces shorter than 6
+    characters. Coding the same kind of unit keeps the measured precision and recall applicable.
+
+    Parameters
+    ----------
+    clauses : DataFrame
+        E.g. from :func:`analysis.load_clauses`, with ``text_col`` and the ``id_cols``.
+    text_col : str
+    id_cols : sequence of str
+    min_chars : int
+        Shorter pieces (after stripping) are dropped.
+
+    Returns
+    -------
+    DataFrame with the ``id_cols``, ``unit_no`` (Int64, 1-based within the clause) and ``text``,
+    in input order.
+    """
+    missing = [c for c in (text_col, *id_cols) if c not in clauses.columns]
+    if missing:
+        raise KeyError(f"sentence_units: input lacks column(s) {missing}; has {list(clauses.columns)}")
+    rows = []
+    for ids, text in zip(clauses[list(id_cols)].itertuples(index=False, name=None), clauses[text_col]):
+        if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)):
+            continue
+        t = str(text).replace(" ", "").replace("\u3000", "")
+        k = 0
+        for m in SENTENCE_PATTERN.finditer(t):
+            piece = m.group().strip()
+            if len(piece) >= min_chars:
+                k += 1
+                rows.append((*ids, k, piece))
+    out = pd.DataFrame(rows, columns=[*id_cols, "unit_no", "text"])
+    out["unit_no"] = out["unit_no"].astype("Int64")
+    return out
+
+
+def wilson_interval(k, n, z: float = 1.96):
+    """Wilson score interval for a proportion ``k / n`` (arrays allowed; NaN where ``n`` is 0).
+
+    Returns
+    -------
+    tuple (low, high) of floats or numpy arrays.
+    """
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        den = 1 + z ** 2 / n
+        centre = (p + z ** 2 / (2 * n)) / den
+        half = z * np.sqrt(p * (1 - p) / n + z ** 2 / (4 * n ** 2)) / den
+        lo = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
+        hi = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+    if lo.ndim == 0:
+        return float(lo), float(hi)
+    return lo, hi
+
+
+def evaluation_intervals(evaluation: pd.DataFrame, z: float = 1.96) -> pd.DataFrame:
+    """Add 95 % Wilson intervals to the precision and recall of :func:`evaluate_coding`.
+
+    Returns
+    -------
+    The input with ``precision_low``, ``precision_high`` (from ``tp`` of ``predicted``) and
+    ``recall_low``, ``recall_high`` (from ``tp`` of ``support``); NaN where ``tp`` is missing
+    (macro and exact-match rows) or the denominator is 0.
+    """
+    out = evaluation.copy()
+    tp = pd.to_numeric(out["tp"], errors="coerce").astype(float).to_numpy()
+    for name, den in (("precision", "predicted"), ("recall", "support")):
+        n = pd.to_numeric(out[den], errors="coerce").astype(float).to_numpy()
+        n = np.where(np.isnan(tp), 0.0, n)
+        lo, hi = wilson_interval(np.nan_to_num(tp), n, z)
+        out[f"{name}_low"], out[f"{name}_high"] = lo, hi
+    return out
+
+
+def adjust_for_accuracy(counts: pd.DataFrame, evaluation: pd.DataFrame) -> pd.DataFrame:
+    """Rescale dictionary counts by the measured ``precision / recall`` of each instrument.
+
+    If the dictionary assigns a label to ``c`` units, about ``c × precision`` are right, and those
+    are about ``recall`` of the units that truly carry it; so ``c × precision / recall`` estimates
+    the true count. This assumes the accuracy measured on the 170-clause sample holds in the
+    corpus being coded — a strong assumption for labels with small support.
+
+    Parameters
+    ----------
+    counts : DataFrame from :func:`instrument_crosstab` (counts, not shares); columns are types or
+        subtypes.
+    evaluation : DataFrame from :func:`evaluate_coding`.
+
+    Returns
+    -------
+    DataFrame like ``counts`` (float); a column is NaN where precision or recall is undefined or
+    recall is 0.
+    """
+    ev = evaluation.drop_duplicates("instrument").set_index("instrument")
+    unknown = [c for c in counts.columns if c not in ev.index]
+    if unknown:
+        raise KeyError(f"adjust_for_accuracy: no evaluation row for {unknown}")
+    p = ev.loc[list(counts.columns), "precision"].astype(float)
+    r = ev.loc[list(counts.columns), "recall"].astype(float)
+    factor = (p / r.where(r > 0)).to_numpy()
+    return counts.astype(float) * factor

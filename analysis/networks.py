@@ -24,7 +24,7 @@ from scipy import sparse
 DEFAULT_SEED = 20221130  # analysis.plotting.SEED
 
 __all__ = ["cooccurrence_edges", "cooccurrence_graph", "detect_communities", "term_neighbourhoods",
-           "draw_network", "write_graphml"]
+           "backbone", "repel_labels", "draw_network", "write_graphml"]
 
 
 def _identity(tokens):
@@ -181,18 +181,142 @@ def term_neighbourhoods(g: nx.Graph, terms: Sequence[str] | None = None, *, top_
     return pd.DataFrame(rows, columns=["term", "rank", "neighbour", "weight", "n_ab", "npmi"])
 
 
+def backbone(g: nx.Graph, k: int = 4, weight: str = "weight") -> nx.Graph:
+    """Keep, for every node, its ``k`` strongest edges (an edge survives if either end keeps it).
+
+    A common way to thin a dense co-occurrence graph for drawing: every node keeps its closest
+    associates, so clusters stay visible while the hairball of weak links disappears.
+
+    Parameters
+    ----------
+    g : networkx.Graph
+    k : int
+        Edges kept per node, ranked by ``weight`` (descending), ties by neighbour name.
+    weight : str
+        Edge attribute to rank by.
+
+    Returns
+    -------
+    networkx.Graph with all nodes of ``g`` (and their attributes) and the kept edges (with theirs).
+    """
+    if k < 1:
+        raise ValueError(f"backbone: k must be >= 1, got {k}")
+    keep = set()
+    for n in sorted(g.nodes):
+        nbrs = sorted(g[n].items(), key=lambda kv: (-kv[1].get(weight, 0.0), kv[0]))[:k]
+        keep.update(tuple(sorted((n, m))) for m, _ in nbrs)
+    h = nx.Graph()
+    h.add_nodes_from(sorted(g.nodes(data=True)))
+    h.add_edges_from((a, b, g[a][b]) for a, b in sorted(keep))
+    return h
+
+
+def _overlap(a, b, pad: float) -> tuple[float, float] | None:
+    """Minimal (dx, dy) that separates box ``a`` from box ``b`` (display units), or None."""
+    ox = min(a.x1, b.x1) - max(a.x0, b.x0) + pad
+    oy = min(a.y1, b.y1) - max(a.y0, b.y0) + pad
+    if ox <= 0 or oy <= 0:
+        return None
+    return (ox, oy)
+
+
+def repel_labels(ax, texts, *, obstacles=(), pad: float = 2.0,
+                 radii: Sequence[float] = (0, 4, 8, 12, 16, 22, 28, 36, 46, 58, 72, 90, 110, 135)) -> int:
+    """Move text labels so that no label overlaps another label or an obstacle (greedy, deterministic).
+
+    Labels are placed one after another in the order given (put the most important first). Each
+    tries its current position, then positions shifted by ``radii`` pixels in 8 directions (up,
+    down, right, left, then the diagonals) and takes the first whose box overlaps neither an
+    already placed label nor an obstacle and stays inside the axes. A label with no free position
+    stays where it was. Call ``fig.canvas.draw()`` first and do not change the figure layout
+    afterwards (constrained layout would move the axes and invalidate the placement).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes holding the texts (data coordinates).
+    texts : list of matplotlib.text.Text
+    obstacles : list of matplotlib.text.Text or matplotlib.transforms.Bbox (display units)
+        Fixed things (other texts, node markers) that labels must avoid but that do not move.
+    pad : float
+        Minimum gap in pixels.
+    radii : sequence of float
+        Candidate shift distances in pixels.
+
+    Returns
+    -------
+    int: the number of labels that could not be placed without overlap (0 = none overlap).
+    """
+    fig = ax.figure
+    ax.set_xlim(ax.get_xlim())
+    ax.set_ylim(ax.get_ylim())
+    renderer = fig.canvas.get_renderer()
+    to_data = ax.transData.inverted()
+    axbox = ax.get_window_extent(renderer)
+    fixed = [f if hasattr(f, "x0") else f.get_window_extent(renderer) for f in obstacles]
+    dirs = [(0, 1), (0, -1), (1, 0), (-1, 0), (0.71, 0.71), (-0.71, 0.71), (0.71, -0.71), (-0.71, -0.71)]
+    placed = []
+    failed = 0
+    for t in texts:
+        b = t.get_window_extent(renderer)
+        chosen = None
+        for r in radii:
+            for dx, dy in (dirs if r else [(0, 0)]):
+                c = b.translated(dx * r, dy * r)
+                if c.x0 < axbox.x0 or c.x1 > axbox.x1 or c.y0 < axbox.y0 or c.y1 > axbox.y1:
+                    continue
+                if any(_overlap(c, o, pad) is not None for o in placed) or \
+                        any(_overlap(c, o, 0.0) is not None for o in fixed):
+                    continue
+                chosen = (dx * r, dy * r, c)
+                break
+            if chosen:
+                break
+        if chosen is None:
+            failed += 1
+            placed.append(b)
+            continue
+        dx, dy, c = chosen
+        if dx or dy:
+            x, y = ax.transData.transform(t.get_position())
+            t.set_position(to_data.transform((x + dx, y + dy)))
+        placed.append(c)
+    return failed
+
+
 def draw_network(g: nx.Graph, *, label_top: int = 30, seed: int = DEFAULT_SEED, ax=None,
-                 title: str | None = "词语共现网络（节点颜色 = 社区）"):
+                 title: str | None = "词语共现网络（节点颜色 = 社区）", layout_k: int | None = 4,
+                 edge_k: int | None = None, legend: bool = True, legend_terms: int = 3,
+                 font_size: float = 9.0):
     """Draw the graph with a seeded spring layout, colour by ``community``, Chinese labels on top nodes.
 
-    Node size ∝ ``n_clauses``; only the ``label_top`` nodes with most clauses are labelled.
-    Call :func:`detect_communities` first to colour by community (otherwise all one colour).
+    Node size ∝ ``n_clauses``; only the ``label_top`` nodes with most clauses are labelled, with a
+    white halo, and moved apart by :func:`repel_labels` so that no two labels overlap (a thin
+    leader line joins a label moved away from its node). Call :func:`detect_communities` first to
+    colour by community (otherwise all one colour).
+
+    Parameters
+    ----------
+    g : networkx.Graph
+    label_top : int
+    seed : int
+        Seed of ``networkx.spring_layout``.
+    ax : matplotlib Axes, optional
+    title : str or None
+    layout_k : int or None
+        Compute the layout on :func:`backbone` ``(g, layout_k)`` (clearer clusters); None: on ``g``.
+    edge_k : int or None
+        Draw only the backbone edges with this ``k``; None draws every edge of ``g``.
+    legend : bool
+        Legend: one entry per community present, named by its ``legend_terms`` terms with most clauses.
+    font_size : float
 
     Returns
     -------
     matplotlib.axes.Axes
     """
+    import matplotlib.patheffects as pe
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     from .topics import _register_font
 
@@ -200,21 +324,57 @@ def draw_network(g: nx.Graph, *, label_top: int = 30, seed: int = DEFAULT_SEED, 
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 8))
     nodes = sorted(g.nodes)
-    pos = nx.spring_layout(g.subgraph(nodes), seed=seed, weight="weight")
+    lay = backbone(g, layout_k) if layout_k else g.subgraph(nodes)
+    pos = nx.spring_layout(lay, seed=seed, weight="weight")
     comm = [g.nodes[n].get("community", 0) for n in nodes]
     cmap = plt.get_cmap("tab10")
     size = np.array([g.nodes[n].get("n_clauses", 1) for n in nodes], dtype=float)
     size = 20 + 400 * size / size.max() if len(size) else size
-    nx.draw_networkx_edges(g, pos, ax=ax, alpha=0.15, width=0.5, edge_color="#888888")
+    drawn = backbone(g, edge_k) if edge_k else g
+    nx.draw_networkx_edges(drawn, pos, ax=ax, alpha=0.25, width=0.6, edge_color="#888888")
     nx.draw_networkx_nodes(g, pos, nodelist=nodes, node_size=size, ax=ax,
                            node_color=[cmap(c % 10) for c in comm], alpha=0.85, linewidths=0)
     top = sorted(nodes, key=lambda n: (-g.nodes[n].get("n_clauses", 0), n))[:label_top]
     family = plt.rcParams["font.sans-serif"][0] if plt.rcParams["font.sans-serif"] else None
-    nx.draw_networkx_labels(g, pos, labels={n: n for n in top}, font_size=9, ax=ax,
-                            font_family=family)
+    xs = np.array([p[0] for p in pos.values()])
+    ys = np.array([p[1] for p in pos.values()])
+    if len(xs):
+        mx, my = 0.08 * (np.ptp(xs) or 1), 0.06 * (np.ptp(ys) or 1)
+        ax.set_xlim(xs.min() - mx, xs.max() + mx)
+        ax.set_ylim(ys.min() - my, ys.max() + my)
+    halo = [pe.withStroke(linewidth=2.5, foreground="white")]
+    if legend and any("community" in g.nodes[n] for n in nodes):
+        handles = []
+        for c in sorted(set(comm)):
+            members = sorted((n for n in nodes if g.nodes[n].get("community", 0) == c),
+                             key=lambda n: (-g.nodes[n].get("n_clauses", 0), n))
+            handles.append(Line2D([], [], marker="o", ls="", color=cmap(c % 10), markersize=7,
+                                  label=f"{c}: " + "、".join(members[:legend_terms])))
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
+                  fontsize=font_size, title="社区 (community)", title_fontsize=font_size)
     ax.set_axis_off()
     if title:
         ax.set_title(title)
+    lift = 0.018 * (np.ptp(ys) or 1) if len(ys) else 0.0  # label just above its node
+    texts = [ax.text(pos[n][0], pos[n][1] + lift, n, fontsize=font_size, ha="center", va="bottom",
+                     family=family, path_effects=halo, zorder=5) for n in top]
+    if texts:
+        from matplotlib.transforms import Bbox
+
+        ax.figure.canvas.draw()
+        # freeze the layout: a layout engine moving the axes later would undo the label placement
+        ax.figure.set_layout_engine("none")
+        px = ax.figure.dpi / 72.0
+        markers = []
+        for n, s in zip(nodes, size):
+            cx, cy = ax.transData.transform(pos[n])
+            r = 0.5 * np.sqrt(s) * px
+            markers.append(Bbox.from_extents(cx - r, cy - r, cx + r, cy + r))
+        repel_labels(ax, texts, obstacles=markers)
+        for n, t in zip(top, texts):
+            x, y = t.get_position()
+            if np.hypot((x - pos[n][0]) / (np.ptp(xs) or 1), (y - pos[n][1] - lift) / (np.ptp(ys) or 1)) > 0.02:
+                ax.plot([pos[n][0], x], [pos[n][1], y], color="#555555", lw=0.5, zorder=4)
     return ax
 
 

@@ -114,3 +114,52 @@ def test_evaluation_on_curated_sample_is_complete():
     sub = ev[ev.level == "subtype"]
     assert sub.support.sum() == sum(len(I.parse_codes(c)) for c in I.load_instrument_sample().hand_codes)
     assert ((sub.tp + sub.fn) == sub.support).all()
+
+
+def test_sentence_units_split_like_the_sample():
+    df = pd.DataFrame({"doc_id": ["x", "x"], "clause_id": ["x:1", "x:2"],
+                       "text": ["国家支持 数据开发利用；鼓励应用。短句。", "到2025年，建成标准体系！其他"]})
+    u = I.sentence_units(df)
+    assert list(u.columns) == ["doc_id", "clause_id", "unit_no", "text"]
+    # spaces removed; "鼓励应用。" (5 chars) and "短句。", "其他" dropped (< 6 characters)
+    assert u.text.tolist() == ["国家支持数据开发利用；", "到2025年，建成标准体系！"]
+    assert u.unit_no.tolist() == [1, 1]
+
+
+def test_sentence_units_reproduce_sample_units():
+    # the sample's units are verbatim sentences of the cited texts; most must come out of the clause texts
+    # unchanged (the rest differ only by article/item numbers the clause splitter strips, or are headings)
+    import analysis
+    units = I.sentence_units(analysis.load_clauses(analysis.cited_texts()))
+    have = set(zip(units.doc_id, units.text))
+    s = I.load_instrument_sample()
+    strip = re.compile(r"^第[一二三四五六七八九十百零]+条")
+    found = sum((d, strip.sub("", t.replace(" ", "").replace("\u3000", ""))) in have
+                for d, t in zip(s.doc_id, s.clause_text))
+    assert found >= 0.75 * len(s)
+
+
+def test_wilson_interval_textbook_value():
+    lo, hi = I.wilson_interval(8, 10)  # 8/10: Wilson 95 % interval 0.490–0.943
+    assert lo == pytest.approx(0.4902, abs=1e-4) and hi == pytest.approx(0.9433, abs=1e-4)
+    lo, hi = I.wilson_interval([0, 5], [0, 5])
+    assert pd.isna(lo[0]) and hi[1] == 1.0
+
+
+def test_adjust_for_accuracy_by_hand():
+    ev = pd.DataFrame({"level": ["type", "type"], "instrument": ["供给型", "环境型"],
+                       "precision": [0.5, 0.9], "recall": [1.0, 0.6]})
+    counts = pd.DataFrame({"供给型": [10, 4], "环境型": [6, 0]}, index=["a", "b"])
+    adj = I.adjust_for_accuracy(counts, ev)
+    # 供给型: ×0.5/1.0; 环境型: ×0.9/0.6 = ×1.5
+    assert adj.loc["a"].tolist() == [5.0, 9.0] and adj.loc["b"].tolist() == [2.0, 0.0]
+    with pytest.raises(KeyError, match="需求型"):
+        I.adjust_for_accuracy(counts.assign(需求型=1), ev)
+
+
+def test_evaluation_intervals_bracket_the_estimates():
+    ev = I.evaluation_intervals(I.evaluate_coding())
+    ok = ev.tp.notna() & (ev.predicted > 0)
+    assert (ev.loc[ok, "precision_low"] <= ev.loc[ok, "precision"]).all()
+    assert (ev.loc[ok, "precision"] <= ev.loc[ok, "precision_high"]).all()
+    assert ev.loc[ev.instrument == "macro (subtypes)", "recall_low"].isna().all()

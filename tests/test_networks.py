@@ -69,3 +69,56 @@ def test_draw_network_labels(tmp_path):
 def test_bad_weight_rejected():
     with pytest.raises(ValueError, match="weight"):
         N.cooccurrence_graph(N.cooccurrence_edges(TOY, min_count=1, min_length=1), weight="lift")
+
+
+def test_backbone_keeps_each_nodes_strongest_edges():
+    import networkx as nx
+    g = nx.Graph()
+    # hub h linked to a (0.9), b (0.5), c (0.1); a–b 0.2
+    for u, v, w in [("h", "a", 0.9), ("h", "b", 0.5), ("h", "c", 0.1), ("a", "b", 0.2)]:
+        g.add_edge(u, v, weight=w)
+    bb = N.backbone(g, k=1)
+    # h keeps h–a; a keeps h–a; b keeps h–b (0.5 > 0.2); c keeps h–c (its only edge)
+    assert sorted(tuple(sorted(e)) for e in bb.edges) == [("a", "h"), ("b", "h"), ("c", "h")]
+    assert set(bb.nodes) == set(g.nodes)
+    assert N.backbone(g, k=2).has_edge("a", "b")  # a's second-strongest link
+    with pytest.raises(ValueError, match="k must be"):
+        N.backbone(g, k=0)
+
+
+def test_repel_labels_removes_overlaps():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    texts = [ax.text(0.5, 0.5, f"标签{i}", fontsize=10, ha="center", va="center") for i in range(6)]
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    before = [t.get_window_extent(r) for t in texts]
+    assert N._overlap(before[0], before[1], 0.0) is not None  # all six start on the same spot
+    assert N.repel_labels(ax, texts) == 0
+    after = [t.get_window_extent(r) for t in texts]
+    assert all(N._overlap(after[i], after[j], 0.0) is None for i in range(6) for j in range(i + 1, 6))
+    assert texts[0].get_position() == (0.5, 0.5)  # the first label keeps its free spot
+    plt.close(fig)
+
+
+def test_draw_network_labels_do_not_overlap_nodes_or_each_other():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    # a dense toy graph: 12 terms all co-occurring
+    terms = [f"词{i:02d}" for i in range(12)]
+    docs = [terms[i:i + 4] for i in range(9)] * 3
+    g = N.cooccurrence_graph(N.cooccurrence_edges(docs, min_count=2))
+    N.detect_communities(g)
+    fig, ax = plt.subplots(figsize=(4, 4))
+    N.draw_network(g, label_top=12, ax=ax, legend=False, title=None)
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(r) for t in ax.texts]
+    assert len(boxes) == 12
+    assert all(N._overlap(boxes[i], boxes[j], 0.0) is None for i in range(12) for j in range(i + 1, 12))
+    plt.close(fig)
