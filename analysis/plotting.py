@@ -49,6 +49,8 @@ ENGLISH = {
     "数据治理": "Data governance", "安全管理": "Security management", "数字鸿沟": "Digital divide",
     "共性规则": "Common rules", "技术规则": "Technology rules",
 }
+#: Rothwell & Zegveld policy-instrument types, kept apart from the technology and category colours.
+INSTRUMENT_COLORS = {"供给型": "#332288", "环境型": "#999999", "需求型": "#44AA99"}
 NEUTRAL = "#7F7F7F"
 HIGHLIGHT = "#C00000"  # China in comparisons
 
