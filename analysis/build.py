@@ -16,12 +16,14 @@ from .tables import DataError, schemas, table_path, validate, write_csv
 def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
     from .documents import build_documents
     from .egov import build_egov_survey
+    from .keywords import build_national_term_counts
     from .report import report_tables
 
     steps: list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]] = [
         ("report", report_tables),
         ("egov", lambda: {"egov_survey": build_egov_survey()}),
         ("documents", lambda: {"documents_processed": build_documents()}),
+        ("keywords", build_national_term_counts),
     ]
     return steps
 

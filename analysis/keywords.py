@@ -15,6 +15,13 @@ disk cache), so every table here uses the same segmentation.
 * :func:`document_frequency_shares` -- share of clauses containing each token, per corpus
   (the evidence behind ``data/curated/stopwords_policy.csv``).
 * :func:`wordcloud_image` -- a deterministic word cloud in the project's CJK font.
+* :func:`reference_frequencies`, :func:`build_national_term_counts`, :func:`national_term_counts`,
+  :func:`reference_counts` -- the national-law word-frequency list, built once into
+  ``data/processed/national_term_counts.csv`` (notebooks never re-segment the 7.5M-character corpus), and the
+  reference counts for :func:`keyness` taken from it (stopwords removed, member documents excluded, exactly).
+* :func:`token_counts`, :func:`keyness_by_group`, :func:`significant_keywords`, :func:`terms_by_group`,
+  :func:`plot_keyness` -- target counts, each group against the rest, a Bonferroni + effect-size filter, compact
+  term lists and a keyness bar chart for notebooks.
 """
 from __future__ import annotations
 
@@ -575,3 +582,289 @@ def wordcloud_image(freqs, *, width: int = 900, height: int = 540, max_words: in
                    prefer_horizontal=0.95, collocations=False, **kwargs)
     wc.generate_from_frequencies(freqs)
     return wc.to_image()
+
+
+# --------------------------------------------------------------------------------------------
+# Reference frequency list (national law), built once and stored in data/processed
+# --------------------------------------------------------------------------------------------
+REFERENCE_TABLE = "national_term_counts"
+REFERENCE_COLUMNS = ["term", "tf", "df", "n_clauses", "dictionary_version"]
+
+
+def token_counts(df: pd.DataFrame, *, text_col: str = "text", stop=segment.DEFAULT_STOP,
+                 tokens: pd.Series | None = None) -> pd.Series:
+    """Occurrences of every token in a clause table (the target side of :func:`keyness`).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Clauses with ``text_col``.
+    stop : stopword kinds, words or None
+        As in :func:`analysis.segment.tokenize_series`; numbers are always dropped.
+    tokens : Series of lists, optional
+        Pre-computed tokens aligned with ``df``.
+
+    Returns
+    -------
+    Series
+        int64 counts indexed by term (index name ``term``), sorted by count descending then term.
+    """
+    _check_columns(df, [text_col], "token_counts")
+    toks = _tokens(df, text_col, tokens, {"stop": stop})
+    c = Counter(t for ts in toks for t in ts)
+    s = pd.Series(c, dtype="int64", name="tf")
+    s.index = s.index.astype("string")
+    s.index.name = "term"
+    return s.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
+
+
+def reference_frequencies(corpus: str | pd.DataFrame = "national", *, text_col: str = "text") -> pd.DataFrame:
+    """Word-frequency list of a reference corpus, for keyness against stored counts.
+
+    The corpus is split into clauses (:func:`analysis.load_clauses`) and tokenised with
+    :func:`analysis.segment.tokenize_series` (``stop=None, numbers=False``): stopwords are *not*
+    removed here (:func:`reference_counts` removes them when the table is used), numbers and their
+    unit characters are. Every term is kept (no frequency cut), so ``tf.sum()`` is the corpus size
+    in tokens and removing stopwords or excluding documents later is exact.
+
+    Parameters
+    ----------
+    corpus : str or DataFrame
+        A corpus name for :func:`analysis.load_clauses` (default ``"national"``: the 1,512
+        LawRefBook files), or a clause table with ``text_col``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``term``, ``tf`` (occurrences), ``df`` (clauses containing the term),
+        ``n_clauses`` (clauses in the corpus), ``dictionary_version``
+        (:func:`analysis.segment.dictionary_version`, identifies the segmentation). Sorted by ``tf``
+        descending, then ``term``.
+    """
+    if isinstance(corpus, pd.DataFrame):
+        clauses = corpus
+    else:
+        from .corpus import load_clauses
+        clauses = load_clauses(corpus)
+    _check_columns(clauses, [text_col], "reference_frequencies")
+    toks = segment.tokenize_series(clauses[text_col], stop=None, numbers=False)
+    tf: Counter = Counter()
+    dfc: Counter = Counter()
+    for ts in toks:
+        tf.update(ts)
+        dfc.update(set(ts))
+    terms = sorted(tf)
+    out = pd.DataFrame({
+        "term": pd.array(terms, dtype="string"),
+        "tf": np.array([tf[t] for t in terms], dtype="int64"),
+        "df": np.array([dfc[t] for t in terms], dtype="int64"),
+    })
+    out["n_clauses"] = np.int64(len(clauses))
+    out["dictionary_version"] = pd.array([segment.dictionary_version()] * len(out), dtype="string")
+    out = out.sort_values(["tf", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return out[REFERENCE_COLUMNS]
+
+
+def build_national_term_counts() -> dict[str, pd.DataFrame]:
+    """Build step for ``python -m analysis build``: ``{"national_term_counts": DataFrame}``.
+
+    The frame is :func:`reference_frequencies` of the national-law corpus (about 1 min cold: clause
+    segmentation ~2 s, jieba ~25 s; a few seconds from a warm token cache), written to
+    ``data/processed/national_term_counts.csv`` (schema ``analysis/schemas/keywords.py``).
+    """
+    return {REFERENCE_TABLE: reference_frequencies("national")}
+
+
+def national_term_counts(check_version: bool = True) -> pd.DataFrame:
+    """Load the stored national-law frequency list (table ``national_term_counts``).
+
+    Parameters
+    ----------
+    check_version : bool
+        Raise if the table was built with another segmentation than the current one (the user
+        dictionary, jieba or the normalisation changed since the last build).
+
+    Returns
+    -------
+    DataFrame
+        Columns of :func:`reference_frequencies`.
+
+    Raises
+    ------
+    ValueError
+        When ``check_version`` and the stored ``dictionary_version`` differs from
+        :func:`analysis.segment.dictionary_version` (message says to run ``python -m analysis build``).
+    """
+    from .tables import load_table, table_path
+
+    table = load_table(REFERENCE_TABLE, typed=False)
+    if check_version:
+        stored = sorted(table["dictionary_version"].dropna().unique())
+        current = segment.dictionary_version()
+        if stored != [current]:
+            raise ValueError(f"{table_path(REFERENCE_TABLE)} was built with segmentation {stored} but the current "
+                             f"segmentation is {current!r} (user dictionary, jieba or normalisation changed): "
+                             "run `python -m analysis build`")
+    return table
+
+
+def reference_counts(table: pd.DataFrame, *, stop=segment.DEFAULT_STOP,
+                     exclude: pd.DataFrame | None = None, text_col: str = "text") -> pd.Series:
+    """Reference-corpus counts for :func:`keyness`, from a stored frequency list.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`reference_frequencies` / :func:`national_term_counts` (``term``, ``tf``).
+    stop : stopword kinds, words or None
+        Terms removed, as in :func:`analysis.segment.tokenize_series` (use the same value for the
+        target counts). Exact, because the table keeps every term and removes no stopword.
+    exclude : DataFrame, optional
+        Clauses of documents that are *members* of the reference corpus (byte-identical texts,
+        segmented the same way), whose tokens are subtracted — e.g. the cited laws when the cited
+        texts are the target. A subtraction below zero means a document was not in the corpus and
+        raises ``ValueError``.
+
+    Returns
+    -------
+    Series
+        int64 counts indexed by term (name ``term``), zero counts dropped; ``.sum()`` is the
+        reference corpus size to use (pass nothing else to :func:`keyness`).
+    """
+    _check_columns(table, ["term", "tf"], "reference_counts")
+    s = pd.Series(table["tf"].astype("int64").to_numpy(), index=pd.Index(table["term"].astype(str), name="term"),
+                  name="tf")
+    if s.index.duplicated().any():
+        raise ValueError(f"reference_counts: duplicate terms {s.index[s.index.duplicated()][:5].tolist()}")
+    if exclude is not None:
+        sub = token_counts(exclude, text_col=text_col, stop=None)
+        sub.index = sub.index.astype(str)
+        new = s.sub(sub, fill_value=0)
+        bad = new[new < 0]
+        if len(bad):
+            raise ValueError(f"reference_counts: excluded documents hold terms the reference does not "
+                             f"(e.g. {bad.index[:5].tolist()}); exclude only texts that are members of the corpus")
+        s = new.astype("int64")
+    drop = segment._stop_set(stop)
+    s = s[(s > 0) & ~s.index.isin(list(drop))]
+    s.index = s.index.astype("string")
+    s.index.name = "term"
+    return s
+
+
+def significant_keywords(res: pd.DataFrame, *, alpha: float = 0.05, correction: str | None = "bonferroni",
+                         min_log_ratio: float = 1.0, min_target: int = 3, positive: bool = True) -> pd.DataFrame:
+    """Keep the keyness rows that pass a multiple-testing threshold and an effect-size filter.
+
+    Parameters
+    ----------
+    res : DataFrame
+        Output of :func:`keyness`.
+    alpha : float
+        Family-wise error rate.
+    correction : {"bonferroni", None}
+        ``"bonferroni"`` tests each feature at ``alpha / m`` with ``m = len(res)`` (every feature
+        tested); ``None`` at ``alpha``.
+    min_log_ratio : float
+        Minimum ``|log_ratio|`` (1 = at least twice as frequent, relatively).
+    min_target : int
+        Minimum ``n_target`` (``positive=True``) or ``n_reference`` (``positive=False``).
+    positive : bool
+        Keywords of the target (``G2 > 0``) or of the reference (``G2 < 0``).
+
+    Returns
+    -------
+    DataFrame
+        The passing rows of ``res`` (same columns plus ``p_threshold``), in ``res``'s order for
+        positive keywords, strongest negative first otherwise.
+    """
+    _check_columns(res, ["G2", "G2_p", "log_ratio", "n_target", "n_reference"], "significant_keywords")
+    if correction not in ("bonferroni", None):
+        raise ValueError("correction must be 'bonferroni' or None")
+    thr = alpha / max(len(res), 1) if correction == "bonferroni" else alpha
+    side = res["G2"] > 0 if positive else res["G2"] < 0
+    count = res["n_target"] if positive else res["n_reference"]
+    keep = side & (res["G2_p"] < thr) & (res["log_ratio"].abs() >= min_log_ratio) & (count >= min_target)
+    out = res[keep].assign(p_threshold=thr)
+    if not positive:
+        out = out.iloc[::-1]
+    return out.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Convenience for notebooks: one group against the rest, compact term lists, a keyness bar chart
+# --------------------------------------------------------------------------------------------
+def keyness_by_group(df: pd.DataFrame, by: str, *, groups: Sequence | None = None, text_col: str = "text",
+                     min_count: int = 2, stop=segment.DEFAULT_STOP) -> pd.DataFrame:
+    """Keyness of each group of clauses against all the other clauses of ``df``.
+
+    Rows whose ``by`` is missing stay in the reference of every group (they belong to no group).
+
+    Parameters
+    ----------
+    by : str
+        Group column (e.g. ``"category"``).
+    groups : sequence, optional
+        Groups to test, in this order; default every non-missing value, sorted.
+    min_count : int
+        Passed to :func:`keyness`.
+
+    Returns
+    -------
+    DataFrame
+        Column ``by`` (the target group) followed by the columns of :func:`keyness` and ``n_tests``
+        (features tested for that group, the ``m`` of a Bonferroni correction). Groups in order,
+        each sorted by ``G2`` descending.
+    """
+    _check_columns(df, [text_col, by], "keyness_by_group")
+    toks = segment.tokenize_series(df[text_col], stop=stop)
+    if groups is None:
+        groups = sorted(df[by].dropna().unique())
+    parts = []
+    for g in groups:
+        mask = (df[by] == g).fillna(False).astype(bool)
+        if not mask.any():
+            raise ValueError(f"keyness_by_group: no rows with {by} == {g!r}")
+        res = keyness(df, mask, tokens=toks, min_count=min_count)
+        res.insert(0, by, g)
+        res["n_tests"] = len(res)
+        parts.append(res)
+    return pd.concat(parts, ignore_index=True)
+
+
+def terms_by_group(top: pd.DataFrame, by: str, *, n: int = 10, sep: str = "、") -> pd.Series:
+    """The first ``n`` terms of each group of a ranked term table, joined in one string.
+
+    Parameters
+    ----------
+    top : DataFrame
+        Output of :func:`tfidf_top_terms`, :func:`textrank_keywords` or :func:`keyness_by_group`
+        (``term`` or ``feature`` column, rows in rank order within each group).
+
+    Returns
+    -------
+    Series
+        Indexed by group (sorted), values like ``"区块链、应用、试点"``.
+    """
+    col = "term" if "term" in top.columns else "feature"
+    _check_columns(top, [by, col], "terms_by_group")
+    return top.groupby(by, sort=True)[col].agg(lambda s: sep.join(map(str, s.iloc[:n])))
+
+
+def plot_keyness(ax, res: pd.DataFrame, *, top_n: int = 12, color: str = "#444444",
+                 reference_label: str = "ref") -> None:
+    """Horizontal bars of signed ``G2`` for the ``top_n`` rows of a keyness table (strongest on top).
+
+    Each bar is labelled ``n_target / n_reference``. Pass a pre-filtered table (e.g. from
+    :func:`significant_keywords`) to draw only keywords that pass a threshold.
+    """
+    rows = res.head(top_n).iloc[::-1]
+    y = np.arange(len(rows))
+    ax.barh(y, rows["G2"], color=color)
+    ax.set_yticks(y, rows["feature"].astype(str))
+    xmax = float(rows["G2"].max()) if len(rows) else 1.0
+    for yi, r in zip(y, rows.itertuples(index=False)):
+        ax.text(r.G2 + xmax * 0.02, yi, f"{r.n_target:,}/{r.n_reference:,}", va="center", fontsize=7.5,
+                color="#555555", zorder=3, bbox=dict(facecolor="white", edgecolor="none", pad=0.6))
+    ax.set_xlim(0, xmax * 1.32)
+    ax.set_xlabel(f"G² (log-likelihood); label: count in target / {reference_label}")

@@ -168,3 +168,72 @@ def test_wordcloud_is_deterministic_with_otf_font(laws):
     assert (arr < 200).mean() > 0.03          # glyphs were drawn (not an empty white canvas)
     with pytest.raises(ValueError):
         keywords.wordcloud_image({"a": 0})
+
+
+# ------------------------------------------------------------------ reference frequency table (national law)
+def test_stored_national_term_counts_match_current_segmentation():
+    from analysis.tables import load_table
+
+    table = load_table("national_term_counts", typed=False)
+    stored = set(table["dictionary_version"])
+    current = segment.dictionary_version()
+    assert stored == {current}, (
+        f"data/processed/national_term_counts.csv was built with segmentation {sorted(stored)}, the current one is "
+        f"{current!r} (user dictionary, jieba or normalisation changed): run `python -m analysis build`")
+    # the loader raises the same message when stale; here it must load
+    assert len(keywords.national_term_counts()) == len(table)
+
+
+def test_stored_national_term_counts_contain_member_laws(laws):
+    """The PIPL, the Data Security Law and 国令第716号 are files of the national corpus: subtracting their tokens
+    from the stored counts must never go below zero, and the PIPL's subject must survive in the reference."""
+    table = keywords.national_term_counts()
+    assert table["n_clauses"].nunique() == 1 and (table["df"] <= table["tf"]).all()
+    assert table["term"].is_unique and table["tf"].is_monotonic_decreasing
+    from analysis import load_clauses, cited_texts
+    members = cited_texts()
+    members = members[members["doc_id"].isin(["pipl-2021", "data-security-law-2021"])]
+    clauses = load_clauses(members)
+    full = keywords.reference_counts(table)
+    less = keywords.reference_counts(table, exclude=clauses)
+    pipl_count = keywords.token_counts(clauses[clauses.doc_id == "pipl-2021"])["个人信息处理者"]
+    assert pipl_count > 50
+    assert full["个人信息处理者"] - less.get("个人信息处理者", 0) == pipl_count
+    assert full.sum() - less.sum() == keywords.token_counts(clauses).sum()
+    # a text that is not in the national corpus cannot be subtracted
+    fake = pd.DataFrame({"text": ["区块链区块链区块链政务数据共享交换平台" * 200]})
+    with pytest.raises(ValueError, match="not"):
+        keywords.reference_counts(table, exclude=fake)
+
+
+def test_reference_frequencies_and_counts_on_small_corpus(laws):
+    ref = keywords.reference_frequencies(laws)
+    assert list(ref.columns) == ["term", "tf", "df", "n_clauses", "dictionary_version"]
+    assert (ref["n_clauses"] == len(laws)).all()
+    toks = segment.tokenize_series(laws["text"], stop=None)
+    assert ref["tf"].sum() == sum(len(t) for t in toks)
+    row = ref.set_index("term").loc["个人信息"]
+    assert row.tf == sum(t.count("个人信息") for t in toks)
+    assert row.df == sum("个人信息" in t for t in toks)
+    # stopwords removed afterwards equal stopwords removed while tokenising (numbers are dropped either way)
+    counts = keywords.reference_counts(ref)
+    direct = keywords.token_counts(laws)
+    pd.testing.assert_series_equal(counts.sort_index(), direct.sort_index(), check_names=False)
+    # excluding the whole corpus leaves nothing
+    assert keywords.reference_counts(ref, exclude=laws).empty
+
+
+def test_keyness_by_group_and_significance(laws):
+    res = keywords.keyness_by_group(laws, "doc_id", min_count=3)
+    assert list(res["doc_id"].unique()) == sorted(laws["doc_id"].unique())
+    one = res[res.doc_id == "pipl-2021"].drop(columns=["doc_id", "n_tests"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(one, keywords.keyness(laws, laws["doc_id"] == "pipl-2021", min_count=3))
+    sig = keywords.significant_keywords(res[res.doc_id == "pipl-2021"])
+    assert sig["feature"].iloc[0] == "个人信息"
+    m = (res.doc_id == "pipl-2021").sum()
+    assert (sig["G2_p"] < 0.05 / m).all() and (sig["log_ratio"] >= 1).all() and (sig["n_target"] >= 3).all()
+    # hand-calculated table of test_keyness_against_hand_calculation: p = 0.086, log ratio 1, a = 10
+    hand = keywords.keyness(pd.Series({"x": 10, "y": 990}), pd.Series({"x": 20, "y": 3980}))
+    assert keywords.significant_keywords(hand).empty                        # 0.086 > 0.05 / 2
+    assert keywords.significant_keywords(hand, alpha=0.1, correction=None)["feature"].tolist() == ["x"]
+    assert keywords.significant_keywords(hand, alpha=0.1, correction=None, min_log_ratio=1.01).empty
