@@ -151,3 +151,69 @@ def test_real_law_articles():
     p = T.k_selection_panel(dtm, vocab, ks=[3, 5], top_n=8)
     assert np.isfinite(p[["npmi", "diversity", "exclusivity"]].to_numpy()).all()
     assert p.npmi.between(-1, 1).all()
+
+
+def test_build_dtm_fixed_vocabulary():
+    dtm, vocab = T.build_dtm([["数据", "安全", "未知"], ["安全", "安全"]], vocabulary=["安全", "数据", "伦理"])
+    assert list(vocab) == ["安全", "数据", "伦理"]
+    assert dtm.toarray().tolist() == [[1, 1, 0], [2, 0, 0]]  # "未知" is outside the vocabulary
+    with pytest.raises(ValueError, match="repeated"):
+        T.build_dtm([["a"]], vocabulary=["a", "a"])
+
+
+def test_prevalence_cluster_bootstrap_by_hand():
+    # group A: document d1 has 3 clauses all T00 = 1, document d2 has 1 clause T00 = 0.
+    # clause mean = 3/4; the cluster bootstrap can only draw {d1,d1} -> 1, {d2,d2} -> 0, {d1,d2} -> 3/4.
+    dt = pd.DataFrame({"T00": [1.0, 1.0, 1.0, 0.0, 0.5], "T01": [0.0, 0.0, 0.0, 1.0, 0.5]})
+    out = T.prevalence_by_covariate(dt, ["A", "A", "A", "A", "B"], clusters=["d1", "d1", "d1", "d2", "d3"],
+                                    n_boot=400)
+    a = out[(out.covariate == "A") & (out.topic == "T00")].iloc[0]
+    assert (a.n_docs, a.n_clusters, a.prevalence) == (4, 2, 0.75)
+    assert a.ci_low == 0.0 and a.ci_high == 1.0  # each of {d2,d2}, {d1,d1} has probability 1/4
+    clause_level = T.prevalence_by_covariate(dt, ["A", "A", "A", "A", "B"], n_boot=400)
+    c = clause_level[(clause_level.covariate == "A") & (clause_level.topic == "T00")].iloc[0]
+    assert c.n_clusters == 4 and c.ci_low > 0.0  # 4 zero clauses out of 4 draws: probability 1/256
+    with pytest.raises(ValueError, match="span several"):
+        T.prevalence_by_covariate(dt, ["A", "A", "A", "B", "B"], clusters=["d1", "d1", "d1", "d1", "d3"])
+
+
+def test_stability_reference_reused():
+    dtm, vocab = T.build_dtm(block_corpus(), min_df=1)
+    ref = T.fit_topic_model(dtm, vocab, 3, model="lda", random_state=0, max_iter=10)
+    a = T.topic_stability(dtm, vocab, 3, seeds=(0, 1), max_iter=10)
+    b = T.topic_stability(dtm, vocab, 3, seeds=(0, 1), max_iter=10, reference=ref)
+    assert a.equals(b)
+    with pytest.raises(ValueError, match="reference model"):
+        T.topic_stability(dtm, vocab, 3, seeds=(5, 1), reference=ref)
+
+
+def test_panel_max_iter_applies_to_lda_only():
+    import warnings
+
+    dtm, vocab = T.build_dtm(block_corpus(), min_df=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # NMF with max_iter=2 would raise a ConvergenceWarning
+        p = T.k_selection_panel(dtm, vocab, ks=[3], max_iter=2)
+    assert len(p) == 2
+
+
+def test_plot_helpers_run():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    dtm, vocab = T.build_dtm(block_corpus(), min_df=1)
+    m = T.fit_topic_model(dtm, vocab, 3, model="nmf")
+    labels = T.topic_labels(m, dtm)
+    fig = T.plot_topic_terms(T.relevance_table(m, dtm, n=5), labels, n=5, ncols=2)
+    assert [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()] == list(labels)
+    prev = T.prevalence_by_covariate(T.document_topics(m), np.repeat([2020, 2021, 2022], 40), n_boot=50)
+    fig2 = T.plot_prevalence_trend(prev, labels=labels, ncols=3)
+    assert [t.get_text() for t in fig2.axes[0].get_xticklabels()] == ["2020", "2021", "2022"]
+    ax = T.plot_prevalence(prev[prev.covariate != 2022], labels=labels)
+    assert len(ax.get_yticklabels()) == 3
+    coords, _ = T.intertopic_distances(m, labels=labels)
+    ax = T.plot_intertopic_map(coords, key=True)
+    texts = [t.get_text() for t in ax.texts]
+    assert texts[:3] == ["T00", "T01", "T02"] and all(lab in texts[3] for lab in labels)
+    plt.close("all")
