@@ -35,3 +35,13 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in README.split("\n## ", 1)[0], "the README's first screen gives `make test`"
     assert re.search(r"^make test$", ci, flags=re.M)
+
+
+def test_readme_lists_every_table_and_notebook():
+    from analysis.reproduce import notebooks
+    from analysis.tables import schemas, table_path
+
+    for name in schemas():
+        assert f"[`{name}`]({table_path(name).relative_to(ROOT).as_posix()})" in README, name
+    for nb in notebooks():
+        assert f"notebooks/{nb.name}" in README, nb.name
