@@ -265,8 +265,12 @@ def load_table(name: str, *, typed: bool = True) -> pd.DataFrame:
 # --------------------------------------------------------------------------- writing
 def write_csv(frame: pd.DataFrame, path: Path | str) -> Path:
     """Write a table as UTF-8 CSV with ``\\n`` line ends, atomically (temporary file, then rename)."""
-    data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    return atomic_write_bytes(path, data)
+    return atomic_write_bytes(path, csv_bytes(frame))
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The exact bytes the project writes for a table: UTF-8 CSV, header, no index, ``\n`` line ends."""
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 # --------------------------------------------------------------------------- checking everything
