@@ -22,7 +22,7 @@ test: $(STAMP)
 
 ## reproduce: rebuild data/processed, execute every notebook in a fresh kernel, regenerate figures
 reproduce: $(STAMP)
-	$(BIN)/python -m analysis reproduce
+	$(BIN)/python -m analysis reproduce --jobs 2
 
 ## check: validate every table under data/
 check: $(STAMP)
