@@ -38,7 +38,8 @@ from pathlib import Path
 import pandas as pd
 
 from .clauses import CLAUSE_COLUMNS, segment_document
-from .paths import CURATED_DIR, RAW_DIR, REPORT_TXT, ROOT
+from .paths import RAW_DIR, REPORT_TXT, ROOT
+from .tables import load_table
 
 __all__ = [
     "CORPUS_COLUMNS",
@@ -94,16 +95,9 @@ def _finish(rows: list[dict], extra: list[str] | None = None) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def _curated(name: str, filename: str) -> pd.DataFrame:
-    """A curated table through the project's validating loader (falls back to plain CSV)."""
-    try:
-        from .tables import load_table, schemas
-        if name in schemas():
-            return load_table(name, typed=False)
-    except ImportError:  # pragma: no cover - tables module absent
-        pass
-    return pd.read_csv(CURATED_DIR / filename, dtype="string", keep_default_na=False,
-                       na_values=[""])
+def _curated(name: str) -> pd.DataFrame:
+    """A curated table through the project's validating loader (raises DataError listing every problem)."""
+    return load_table(name, typed=False)
 
 
 # --------------------------------------------------------------------------- spreadsheet
@@ -152,7 +146,7 @@ def cited_texts() -> pd.DataFrame:
         If a mapped file, sheet or row is missing, or a spreadsheet row's ``No.`` differs from
         the one recorded.
     """
-    meta = _curated("cited_texts", "cited_texts.csv")
+    meta = _curated("cited_texts")
     rows = []
     for i, m in enumerate(meta.itertuples(index=False), start=2):
         src = ROOT / str(m.source_file)
@@ -189,7 +183,7 @@ def _report_paragraphs() -> pd.DataFrame:
 
 
 def _digest_labels() -> pd.DataFrame:
-    return _curated("digest_labels", "digest_labels.csv")
+    return _curated("digest_labels")
 
 
 def digest_corpus() -> pd.DataFrame:
@@ -432,7 +426,7 @@ def policy_collection_raw() -> pd.DataFrame:
         data/curated/cited_texts.csv) or <NA>.
     """
     data = _sheets(POLICY_XLSX)
-    meta = _curated("cited_texts", "cited_texts.csv")
+    meta = _curated("cited_texts")
     cited = {(str(m.sheet), int(m.row)): str(m.title) for m in meta.itertuples(index=False)
              if not pd.isna(m.row)}
     rows = []
@@ -491,7 +485,7 @@ def policy_collection_raw() -> pd.DataFrame:
 
 
 def _review() -> pd.DataFrame:
-    return _curated("policy_collection_review", "policy_collection_review.csv")
+    return _curated("policy_collection_review")
 
 
 def policy_collection(include_dropped: bool = False) -> pd.DataFrame:

@@ -54,6 +54,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.paths import CURATED_DIR, PROCESSED_DIR, RAW_DIR
+from analysis.tables import read_table, schemas
 
 __all__ = [
     "EgovDataError",
@@ -218,11 +219,16 @@ def load_egov_sources(path: Path | str = SOURCES_CSV, verify: bool = True) -> pd
     Raises
     ------
     EgovDataError
-        Naming the file and field that differ from the record.
+        Listing every problem of the table against the ``egov_sources`` schema (file, line,
+        column), or naming the file and field that differ from the record.
     """
-    src = pd.read_csv(path, dtype=str, keep_default_na=False)
-    src["survey_year"] = src["survey_year"].astype("Int64")
-    src["n_data_rows"] = src["n_data_rows"].astype("Int64")
+    src, problems = read_table(path, schemas()["egov_sources"])
+    if problems:
+        raise EgovDataError(f"{path}: {len(problems)} problem(s):\n" + "\n".join(f"  - {p}" for p in problems))
+    # text columns as plain str with "" for an empty cell (the integer columns stay Int64)
+    for col in src.columns:
+        if src[col].dtype == "string":
+            src[col] = src[col].fillna("").astype(str)
     if verify:
         errors = []
         for i, r in enumerate(src.itertuples(index=False), start=1):

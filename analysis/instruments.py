@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .paths import CURATED_DIR
+from .tables import read_table, schemas
 
 DICTIONARY_CSV = CURATED_DIR / "instrument_dictionary.csv"
 SAMPLE_CSV = CURATED_DIR / "instrument_sample.csv"
@@ -52,6 +53,37 @@ class InstrumentDataError(ValueError):
     """A dictionary or sample row breaks the coding scheme; the message names file, row and field."""
 
 
+def _read_checked(path: Path, table: str) -> tuple[pd.DataFrame | None, list[tuple[int | None, str | None, str]]]:
+    """Read ``path`` against the table's schema; empty cells come back as ``""`` (as the file has them).
+
+    Returns the frame (None if the file cannot be read as the table) and the schema problems as
+    ``(row, field, message)`` with file rows counting the header as row 1.
+    """
+    frame, problems = read_table(path, schemas()[table])
+    found = [(p.line, p.column, p.message) for p in problems]
+    if frame is not None:
+        frame = frame.fillna("")
+    return frame, found
+
+
+def _raise_problems(path: Path, own: list[tuple[int, str, str]],
+                    schema: list[tuple[int | None, str | None, str]]) -> None:
+    """Raise :class:`InstrumentDataError` with the module's own messages, then schema problems for other cells.
+
+    Duplicates are the module's to report (each repeat after the first, naming the value), so the
+    schema's uniqueness problems are not repeated.
+    """
+    seen = {(row, field) for row, field, _ in own}
+    lines = [f"{path}, row {row}, field {field}: {msg}" for row, field, msg in own]
+    for row, field, msg in schema:
+        if (row, field) in seen or msg.startswith("duplicate value"):
+            continue
+        where = f"{path}" + (f", row {row}" if row is not None else "") + (f", field {field}" if field else "")
+        lines.append(f"{where}: {msg}")
+    if lines:
+        raise InstrumentDataError("\n".join(lines))
+
+
 def load_instrument_dictionary(path: Path | str = DICTIONARY_CSV) -> pd.DataFrame:
     """Read and check the keyword dictionary.
 
@@ -62,29 +94,28 @@ def load_instrument_dictionary(path: Path | str = DICTIONARY_CSV) -> pd.DataFram
     Raises
     ------
     InstrumentDataError
-        Unknown subtype, subtype/type mismatch, empty or duplicated keyword within a subtype;
-        the message lists every bad row (file row numbers count the header as row 1).
+        Any problem with the file against the ``instrument_dictionary`` schema (missing file,
+        not UTF-8, wrong columns, bad values), unknown subtype, subtype/type mismatch, empty or
+        duplicated keyword within a subtype; the message lists every bad row (file row numbers
+        count the header as row 1).
     """
     path = Path(path)
-    df = pd.read_csv(path, dtype="string", keep_default_na=False, encoding="utf-8")
-    expected = ["subtype", "type", "keyword", "note"]
-    if list(df.columns) != expected:
-        raise InstrumentDataError(f"{path}: columns must be {expected}, got {list(df.columns)}")
+    df, schema_problems = _read_checked(path, "instrument_dictionary")
     problems = []
-    for i, r in enumerate(df.itertuples(index=False), start=2):
-        if r.subtype not in SUBTYPE_TO_TYPE:
-            problems.append(f"{path}, row {i}, field subtype: unknown subtype {r.subtype!r}")
-        elif SUBTYPE_TO_TYPE[r.subtype] != r.type:
-            problems.append(f"{path}, row {i}, field type: {r.type!r} but subtype {r.subtype!r} "
-                            f"belongs to {SUBTYPE_TO_TYPE[r.subtype]!r}")
-        if not str(r.keyword).strip():
-            problems.append(f"{path}, row {i}, field keyword: empty")
-    dup = df.duplicated(["subtype", "keyword"], keep="first")
-    for i in np.flatnonzero(dup.to_numpy()):
-        problems.append(f"{path}, row {i + 2}, field keyword: duplicate {df.keyword.iloc[i]!r} "
-                        f"for subtype {df.subtype.iloc[i]!r}")
-    if problems:
-        raise InstrumentDataError("\n".join(problems))
+    if df is not None:
+        for i, r in enumerate(df.itertuples(index=False), start=2):
+            if r.subtype not in SUBTYPE_TO_TYPE:
+                problems.append((i, "subtype", f"unknown subtype {r.subtype!r}"))
+            elif SUBTYPE_TO_TYPE[r.subtype] != r.type:
+                problems.append((i, "type", f"{r.type!r} but subtype {r.subtype!r} "
+                                            f"belongs to {SUBTYPE_TO_TYPE[r.subtype]!r}"))
+            if not str(r.keyword).strip():
+                problems.append((i, "keyword", "empty"))
+        dup = df.duplicated(["subtype", "keyword"], keep="first")
+        for i in np.flatnonzero(dup.to_numpy()):
+            problems.append((i + 2, "keyword", f"duplicate {df.keyword.iloc[i]!r} "
+                                               f"for subtype {df.subtype.iloc[i]!r}"))
+    _raise_problems(path, problems, schema_problems)
     return df
 
 
@@ -106,24 +137,23 @@ def load_instrument_sample(path: Path | str = SAMPLE_CSV) -> pd.DataFrame:
     Raises
     ------
     InstrumentDataError
-        Unknown subtype in ``hand_codes``, duplicated ``sample_id`` or empty ``clause_text``.
+        Any problem with the file against the ``instrument_sample`` schema (missing file, not
+        UTF-8, wrong columns, bad values), unknown subtype in ``hand_codes``, duplicated
+        ``sample_id`` or empty ``clause_text``; the message lists every bad row.
     """
     path = Path(path)
-    df = pd.read_csv(path, dtype="string", keep_default_na=False, encoding="utf-8")
-    expected = ["sample_id", "doc_id", "source", "clause_text", "hand_codes"]
-    if list(df.columns) != expected:
-        raise InstrumentDataError(f"{path}: columns must be {expected}, got {list(df.columns)}")
+    df, schema_problems = _read_checked(path, "instrument_sample")
     problems = []
-    for i, r in enumerate(df.itertuples(index=False), start=2):
-        for c in parse_codes(r.hand_codes):
-            if c not in SUBTYPE_TO_TYPE:
-                problems.append(f"{path}, row {i}, field hand_codes: unknown subtype {c!r}")
-        if not str(r.clause_text).strip():
-            problems.append(f"{path}, row {i}, field clause_text: empty")
-    for i in np.flatnonzero(df.sample_id.duplicated().to_numpy()):
-        problems.append(f"{path}, row {i + 2}, field sample_id: duplicate {df.sample_id.iloc[i]!r}")
-    if problems:
-        raise InstrumentDataError("\n".join(problems))
+    if df is not None:
+        for i, r in enumerate(df.itertuples(index=False), start=2):
+            for c in parse_codes(r.hand_codes):
+                if c not in SUBTYPE_TO_TYPE:
+                    problems.append((i, "hand_codes", f"unknown subtype {c!r}"))
+            if not str(r.clause_text).strip():
+                problems.append((i, "clause_text", "empty"))
+        for i in np.flatnonzero(df.sample_id.duplicated().to_numpy()):
+            problems.append((i + 2, "sample_id", f"duplicate {df.sample_id.iloc[i]!r}"))
+    _raise_problems(path, problems, schema_problems)
     return df.sort_values("sample_id", kind="stable").reset_index(drop=True)
 
 

@@ -26,9 +26,7 @@ disk cache), so every table here uses the same segmentation.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -36,6 +34,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .files import atomic_write_bytes
 from .paths import CACHE_DIR
 
 # The package namespace may export a *function* named ``segment`` (analysis.clauses.segment); import the
@@ -260,12 +259,7 @@ def build_idf(df: pd.DataFrame, *, text_col: str = "text", path: Path | str | No
         counts.update(set(t))
     n = max(len(texts), 1)
     lines = [f"{w} {np.log(n / c):.6f}\n" for w, c in sorted(counts.items()) if " " not in w]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".idf-", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.writelines(lines)
-    os.replace(tmp, path)
-    return path
+    return atomic_write_bytes(path, "".join(lines).encode("utf-8"))
 
 
 def jieba_tfidf_keywords(df: pd.DataFrame, by: str | None = None, *, text_col: str = "text",

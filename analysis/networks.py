@@ -11,8 +11,6 @@ Only pairs with ``n_ab >= min_count`` are edges (so ``n_ab > 0`` and both measur
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -20,6 +18,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from scipy import sparse
+
+from .files import atomic_write
 
 DEFAULT_SEED = 20221130  # analysis.plotting.SEED
 
@@ -385,14 +385,4 @@ def write_graphml(g: nx.Graph, path: Path | str) -> Path:
     -------
     pathlib.Path of the written file.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        nx.write_graphml(g, tmp, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda fh: nx.write_graphml(g, fh, encoding="utf-8"))

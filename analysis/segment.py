@@ -32,18 +32,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import pickle
 import re
-import tempfile
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import pandas as pd
+import pandera.pandas as pa
 
+from .files import atomic_write
 from .paths import CACHE_DIR, CURATED_DIR, RAW_DIR
+from .tables import DataError, read_table, schemas
 
 USERDICT_CSV = CURATED_DIR / "userdict.csv"
 GENERAL_STOPWORDS_TXT = RAW_DIR / "stopwords-iso-zh" / "stopwords-zh.txt"
@@ -155,42 +156,55 @@ def load_userdict(path: Path | str = USERDICT_CSV) -> pd.DataFrame:
 
     Raises
     ------
+    FileNotFoundError
+        If ``path`` does not exist.
     ValueError
-        Naming file, row (1-based data row, header = row 1) and field, for an empty or duplicate
-        term, a term with characters jieba cannot keep whole, a bad POS tag or a bad frequency.
+        Naming file, row (1-based data row, header = row 1) and field, for every problem: the file
+        against the ``userdict`` schema (wrong columns, a value breaking a column's rule), an empty
+        or duplicate term, a term with characters jieba cannot keep whole, a bad POS tag, a
+        frequency that is not a positive integer, or an example not containing its term.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"user dictionary not found: {path}")
-    df = pd.read_csv(path, dtype="string", keep_default_na=False, na_values=[""], encoding="utf-8")
-    expected = ["term", "pos", "freq", "source", "example", "note"]
-    if list(df.columns) != expected:
-        raise ValueError(f"{path}: header must be {','.join(expected)}, got {','.join(df.columns)}")
-    problems = []
-    seen: dict[str, int] = {}
-    for i, row in enumerate(df.itertuples(index=False), start=2):
-        term = row.term
-        if pd.isna(term) or not str(term).strip():
-            problems.append(f"{path}: row {i}, field term: empty")
-            continue
-        if not _TERM_RE.match(term):
-            bad = sorted({c for c in term if not _TERM_RE.match(c)})
-            problems.append(f"{path}: row {i}, field term: {term!r} contains {bad!r}; jieba splits on "
-                            "these characters (see jieba.re_han_default), the term could never match")
-        if term in seen:
-            problems.append(f"{path}: row {i}, field term: duplicate of row {seen[term]} ({term!r})")
-        seen.setdefault(term, i)
-        if pd.isna(row.pos) or not _TERM_POS_RE.match(row.pos):
-            problems.append(f"{path}: row {i}, field pos: {row.pos!r} is not a jieba tag like n/nz/v/vn")
-        if not pd.isna(row.freq) and not str(row.freq).isdigit():
-            problems.append(f"{path}: row {i}, field freq: {row.freq!r} is not a positive integer")
-        if pd.isna(row.source) or not str(row.source).strip():
-            problems.append(f"{path}: row {i}, field source: empty (where was {term!r} found?)")
-        if pd.isna(row.example) or (isinstance(term, str) and term not in normalize(str(row.example))):
-            problems.append(f"{path}: row {i}, field example: must contain the term {term!r}")
+    schema = schemas()["userdict"]
+    if path.resolve() != Path(USERDICT_CSV).resolve():
+        # a researcher's own dictionary: same columns and term rules, but its sources are free text
+        schema = schema.update_column("source", checks=[pa.Check.str_length(min_value=1)])
+    df, found = read_table(path, schema)
+    problems: list[tuple[int | None, str | None, str]] = []
+    if df is not None:
+        seen: dict[str, int] = {}
+        for i, row in enumerate(df.itertuples(index=False), start=2):
+            term = row.term
+            if pd.isna(term) or not str(term).strip():
+                problems.append((i, "term", "empty"))
+                continue
+            if not _TERM_RE.match(term):
+                bad = sorted({c for c in term if not _TERM_RE.match(c)})
+                problems.append((i, "term", f"{term!r} contains {bad!r}; jieba splits on these characters "
+                                            "(see jieba.re_han_default), the term could never match"))
+            if term in seen:
+                problems.append((i, "term", f"duplicate of row {seen[term]} ({term!r})"))
+            seen.setdefault(term, i)
+            if pd.isna(row.pos) or not _TERM_POS_RE.match(row.pos):
+                problems.append((i, "pos", f"{row.pos!r} is not a jieba tag like n/nz/v/vn"))
+            if pd.isna(row.source) or not str(row.source).strip():
+                problems.append((i, "source", f"empty (where was {term!r} found?)"))
+            if pd.isna(row.example) or (isinstance(term, str) and term not in normalize(str(row.example))):
+                problems.append((i, "example", f"must contain the term {term!r}"))
+    # schema problems (header, a freq that is not an integer or < 1, a source outside the
+    # documented forms, ...) for cells the checks above did not already name; duplicates are
+    # reported above (each repeat, naming the first row)
+    named = {(row, field) for row, field, _ in problems}
+    problems += [(p.line, p.column, p.message) for p in found
+                 if (p.line, p.column) not in named and not p.message.startswith("duplicate value")]
     if problems:
-        raise ValueError("invalid user dictionary:\n" + "\n".join(problems))
-    df["freq"] = pd.to_numeric(df["freq"]).astype("Int64")
+        lines = []
+        for row, field, msg in problems:
+            where = f"{path}:" + (f" row {row}," if row is not None else "") + (f" field {field}:" if field else "")
+            lines.append(f"{where} {msg}")
+        raise ValueError("invalid user dictionary:\n" + "\n".join(lines))
     return df.sort_values("term", kind="stable").reset_index(drop=True)
 
 
@@ -262,9 +276,9 @@ def _stopword_set(kind: str, digest: str) -> frozenset[str]:
     if kind == "general":
         words = GENERAL_STOPWORDS_TXT.read_text(encoding="utf-8").split("\n")
         return frozenset(w.strip() for w in words if w.strip())
-    df = pd.read_csv(POLICY_STOPWORDS_CSV, dtype="string", keep_default_na=False, encoding="utf-8")
-    if "word" not in df.columns:
-        raise ValueError(f"{POLICY_STOPWORDS_CSV}: no column 'word'")
+    df, problems = read_table(POLICY_STOPWORDS_CSV, schemas()["stopwords_policy"])
+    if problems:
+        raise DataError(problems)
     empty = df.index[df["word"].str.strip() == ""].tolist()
     if empty:
         raise ValueError(f"{POLICY_STOPWORDS_CSV}: row {empty[0] + 2}, field word: empty")
@@ -387,14 +401,9 @@ def _cache_store(version: str, entries: dict[str, tuple]) -> None:
         if target.exists():
             _LOADED.setdefault(version, set()).add(name)
             continue
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pkl", dir=d)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(part, fh, protocol=5)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        # A new name per content: an existing shard file is never rewritten, only created once
+        # (temporary file in the same folder, renamed over the target; never matches ``*.pkl``).
+        atomic_write(target, lambda fh, part=part: pickle.dump(part, fh, protocol=5))
         _LOADED.setdefault(version, set()).add(name)
 
 

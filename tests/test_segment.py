@@ -211,7 +211,19 @@ def test_two_processes_fill_the_cache_at_once(tmp_cache):
     import json
     res = [json.loads(o) for o in outs]
     assert res[0][:300] == res[1][:300] == tokenize_series(TEXTS, cache=False).tolist()
-    assert not list(tmp_cache.rglob(".tmp-*"))                  # no temporary file left behind
+    assert not [p for p in tmp_cache.rglob(".*") if p.is_file()]  # no temporary file left behind
     segment._MEM.clear(); segment._LOADED.clear()
     both = TEXTS + [f"进程{k}的文本{i}：电子证照" for k in (1, 2) for i in range(50)]
     assert tokenize_series(both).tolist()[:300] == res[0][:300]
+
+
+def test_a_researchers_own_userdict_may_cite_free_text_sources(tmp_path):
+    own = tmp_path / "my_userdict.csv"
+    own.write_text("term,pos,freq,source,example,note\n"
+                   "一网统管,nz,,my interviews 2023,推进一网统管建设,\n", encoding="utf-8")
+    df = segment.load_userdict(own)
+    assert df["term"].tolist() == ["一网统管"]
+    bad = tmp_path / "bad_userdict.csv"
+    bad.write_text("term,pos,freq,source,example,note\n一网统管,nz,0,,推进一网统管建设,\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="freq"):
+        segment.load_userdict(bad)
