@@ -34,6 +34,7 @@ import hashlib
 import logging
 import pickle
 import re
+import sys
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -389,6 +390,19 @@ def _cache_lookup(version: str, keys: Iterable[str]) -> dict[str, tuple]:
     return mem
 
 
+def _canonical(obj):
+    """A copy whose pickle bytes do not depend on object identity: strings interned (always shared),
+    tuples and lists rebuilt (never shared). Without this, pickle's memo makes the bytes depend on
+    which equal strings happened to be the same object, and a rebuilt cache differs byte for byte."""
+    if isinstance(obj, str):
+        return sys.intern(obj)
+    if isinstance(obj, tuple):
+        return tuple(_canonical(x) for x in obj)
+    if isinstance(obj, list):
+        return [_canonical(x) for x in obj]
+    return obj
+
+
 def _cache_store(version: str, entries: dict[str, tuple]) -> None:
     by_shard: dict[str, dict[str, tuple]] = {}
     for k in sorted(entries):
@@ -403,7 +417,8 @@ def _cache_store(version: str, entries: dict[str, tuple]) -> None:
             continue
         # A new name per content: an existing shard file is never rewritten, only created once
         # (temporary file in the same folder, renamed over the target; never matches ``*.pkl``).
-        atomic_write(target, lambda fh, part=part: pickle.dump(part, fh, protocol=5))
+        canonical = {k: _canonical(v) for k, v in part.items()}
+        atomic_write(target, lambda fh, obj=canonical: pickle.dump(obj, fh, protocol=5))
         _LOADED.setdefault(version, set()).add(name)
 
 

@@ -227,3 +227,15 @@ def test_a_researchers_own_userdict_may_cite_free_text_sources(tmp_path):
     bad.write_text("term,pos,freq,source,example,note\n一网统管,nz,0,,推进一网统管建设,\n", encoding="utf-8")
     with pytest.raises(ValueError, match="freq"):
         segment.load_userdict(bad)
+
+
+def test_cache_bytes_do_not_depend_on_string_identity():
+    import pickle
+
+    word = "数据"
+    shared = {"k": ((word, "n"), (word, "n"))}                                  # one string object twice
+    separate = {"k": (("".join(["数", "据"]), "n"), ("".join(["数", "据"]), "n"))}  # two equal objects
+    assert pickle.dumps(shared, protocol=5) != pickle.dumps(separate, protocol=5)  # why canonicalising matters
+    canon = {k: segment._canonical(v) for k, v in shared.items()}
+    canon2 = {k: segment._canonical(v) for k, v in separate.items()}
+    assert pickle.dumps(canon, protocol=5) == pickle.dumps(canon2, protocol=5)
