@@ -318,9 +318,9 @@ def draw_network(g: nx.Graph, *, label_top: int = 30, seed: int = DEFAULT_SEED, 
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from .topics import _register_font
+    from .plotting import use_cjk_font
 
-    _register_font()
+    use_cjk_font()
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 8))
     nodes = sorted(g.nodes)

@@ -118,6 +118,22 @@ def register_cjk_font() -> str:
     return font_manager.FontProperties(fname=str(path)).get_name()
 
 
+def use_cjk_font() -> str:
+    """Register the CJK font and put it first in ``font.sans-serif`` without touching the rest of the theme.
+
+    For drawing functions that may be called without :func:`setup` (e.g. from a script); raises the
+    same actionable :class:`FileNotFoundError` as :func:`cjk_font_path` when no CJK font exists.
+    """
+    import matplotlib
+
+    family = register_cjk_font()
+    fams = list(matplotlib.rcParams.get("font.sans-serif", []))
+    if family not in fams:
+        matplotlib.rcParams["font.sans-serif"] = [family, *fams]
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    return family
+
+
 def theme_rc(family: str) -> dict:
     """The matplotlib rcParams of the project theme for a registered font family."""
     return {

@@ -126,8 +126,6 @@ def _parse_rows(text: str, rel: str):
     except csv.Error as err:
         problems.append(Problem(rel, last + 1, None,
                                 f"malformed CSV ({err}); is the file truncated or a quote unclosed?"))
-    if text and not text.endswith("\n") and not problems:
-        pass  # a missing final newline alone is harmless; truncation shows as a short row below
     return rows, starts, problems
 
 

@@ -40,6 +40,8 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import jensenshannon
 
+from .plotting import use_cjk_font
+
 DEFAULT_SEED = 20221130  # analysis.plotting.SEED; repeated here so this module imports without matplotlib
 
 __all__ = [
@@ -663,7 +665,7 @@ def plot_intertopic_map(coords: pd.DataFrame, *, ax=None, size_scale: float = 60
     """
     import matplotlib.pyplot as plt
 
-    _register_font()
+    use_cjk_font()
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 6))
     size = coords["prevalence"].to_numpy() / max(coords["prevalence"].sum(), 1e-12) * size_scale
@@ -705,7 +707,7 @@ def plot_topic_terms(relevance: pd.DataFrame, labels: pd.Series | Sequence[str] 
     """
     import matplotlib.pyplot as plt
 
-    _register_font()
+    use_cjk_font()
     topics_ = sorted(relevance["topic"].unique())
     if axes is None:
         nrows = -(-len(topics_) // ncols)
@@ -748,7 +750,7 @@ def plot_prevalence(prev: pd.DataFrame, *, labels: Sequence[str] | None = None,
     """
     import matplotlib.pyplot as plt
 
-    _register_font()
+    use_cjk_font()
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 5))
     topics_ = sorted(prev["topic"].unique())
@@ -784,7 +786,7 @@ def plot_prevalence_trend(prev: pd.DataFrame, *, labels: Sequence[str] | None = 
     """
     import matplotlib.pyplot as plt
 
-    _register_font()
+    use_cjk_font()
     topics_ = sorted(prev["topic"].unique())
     xs = list(dict.fromkeys(prev["covariate"]))
     if axes is None:
@@ -807,19 +809,3 @@ def plot_prevalence_trend(prev: pd.DataFrame, *, labels: Sequence[str] | None = 
         ax.set_xticks(x[::step], [str(v) for v in xs][::step])
     axes[0].set_ylim(bottom=0)
     return axes[0].figure
-
-
-def _register_font() -> None:
-    """Use the project's CJK font when analysis.plotting can find one; otherwise leave rcParams."""
-    try:
-        import matplotlib
-
-        from .plotting import register_cjk_font
-
-        family = register_cjk_font()
-        fams = list(matplotlib.rcParams.get("font.sans-serif", []))
-        if family not in fams:
-            matplotlib.rcParams["font.sans-serif"] = [family, *fams]
-        matplotlib.rcParams["font.family"] = "sans-serif"
-    except (ImportError, FileNotFoundError):
-        pass
