@@ -14,10 +14,10 @@ from .tables import DataError, schemas, table_path, validate, write_csv
 
 
 def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
-    from .documents import build_documents
-    from .egov import build_egov_survey
-    from .keywords import build_national_term_counts
-    from .report import report_tables
+    from .report.documents import build_documents
+    from .report.egov import build_egov_survey
+    from .text.keywords import build_national_term_counts
+    from .report.text import report_tables
 
     steps: list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]] = [
         ("report", report_tables),

@@ -1,4 +1,4 @@
-"""Tests of analysis.claims: verdicts against known answers, and verdicts that flip on altered data.
+"""Tests of analysis.report.claims: verdicts against known answers, and verdicts that flip on altered data.
 
 Known answers used here, from the sources rather than from this code:
 * report p. 4: EGDI 2022 0.8119, rank 43; UN EGOV_DATA_2022.csv: China 0.8119, rank 43 (2020: 45, 0.7948).
@@ -15,12 +15,12 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import claims
-from analysis.claims import (
+from analysis.report import claims
+from analysis.report.claims import (
     CONFIRMED, CONTRADICTED, NOT_CHECKABLE, VERDICTS, claims_table, load_claim_data, run_check,
     table1_date_check, table1_rows, verdict_counts,
 )
-from analysis.corpus_stats import technology_mentions, technology_mentions_by_year
+from analysis.text.corpus_stats import technology_mentions, technology_mentions_by_year
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def test_sorted_by_page_then_id(table):
 
 
 def test_every_quote_is_verbatim(data, table):
-    from analysis.report import parse_report
+    from analysis.report.text import parse_report
 
     text = parse_report().text
     quotes = set(data.indicators["quote"].astype(str))

@@ -7,10 +7,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis.documents import (CURATED_CSV, PROCESSED_CSV, build_documents, normalise_title,
+from analysis.report.documents import (CURATED_CSV, PROCESSED_CSV, build_documents, normalise_title,
                                 read_curated_documents, write_documents)
 from analysis.paths import RAW_DIR, REPORT_TXT
-from analysis.report import page_of_line, parse_report
+from analysis.report.text import page_of_line, parse_report
 from analysis.schemas.documents import DOC_NUMBER_RE
 from analysis.tables import DataError
 

@@ -1,4 +1,4 @@
-"""Tests of analysis.egov and its three tables, against known answers from the sources:
+"""Tests of analysis.report.egov and its three tables, against known answers from the sources:
 values printed in the report, the raw UN files read independently, the UNU-EGOV copies
 of the same surveys, and the global averages the UN survey reports publish."""
 from __future__ import annotations
@@ -8,10 +8,10 @@ import re
 
 import pandas as pd
 
-from analysis.data import load_milestones, load_provincial_levels
+from analysis.report.loaders import load_milestones, load_provincial_levels
 import pytest
 
-from analysis import egov
+from analysis.report import egov
 from analysis.paths import RAW_DIR, REPORT_TXT
 from analysis.schemas.egov import SCHEMAS
 

@@ -1,4 +1,4 @@
-"""Tests of analysis.indicators against known answers from the report (p. 4) and the UN survey files.
+"""Tests of analysis.report.indicators against known answers from the report (p. 4) and the UN survey files.
 
 Known answers used here, from the sources rather than from this code:
 * the report, p. 4: EGDI 0.8119, 全球排名第43位, 较2020年提升2名, OSI 0.8876, TII 0.8050, HCI 0.7429;
@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import analysis
-from analysis.indicators import (
+from analysis.report.indicators import (
     COMPONENTS, SURVEY_CHECKS, IndicatorCheckError, SurveyCheck, compare_with_survey, country_components,
     find_indicators, plot_components, plot_rank_and_egdi, plot_vs_world, qualifier_glossary,
 )
@@ -160,7 +160,7 @@ def test_qualifier_glossary_counts_add_up():
 def test_figures_draw():
     import matplotlib.pyplot as plt
 
-    from analysis.egov import china_vs_world
+    from analysis.report.egov import china_vs_world
 
     s = survey()
     cvw = china_vs_world(s)

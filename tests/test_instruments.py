@@ -1,10 +1,10 @@
-"""Tests of analysis.instruments: scheme, dictionary matching, evaluation arithmetic, sample provenance."""
+"""Tests of analysis.text.instruments: scheme, dictionary matching, evaluation arithmetic, sample provenance."""
 import re
 
 import pandas as pd
 import pytest
 
-from analysis import instruments as I
+from analysis.text import instruments as I
 from analysis.paths import ROOT
 
 TOY_DICT = pd.DataFrame({

@@ -1,4 +1,4 @@
-"""Tests of analysis.keywords: frequencies, TF-IDF, TextRank, keyness, KWIC and word clouds."""
+"""Tests of analysis.text.keywords: frequencies, TF-IDF, TextRank, keyness, KWIC and word clouds."""
 from __future__ import annotations
 
 import io
@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2_contingency
 
-from analysis import keywords
+from analysis.text import keywords
 from analysis.paths import RAW_DIR
 
-from analysis import segment
+from analysis.text import tokens
 
 
 def _law_clauses(prefix: str, doc_id: str) -> pd.DataFrame:
-    """One clause per non-empty body line of a LawRefBook file (independent of analysis.clauses)."""
+    """One clause per non-empty body line of a LawRefBook file (independent of analysis.text.clauses)."""
     path = next(p for p in (RAW_DIR / "lawrefbook-laws").rglob("*.md") if p.name.startswith(prefix))
     body = path.read_text(encoding="utf-8").split("<!-- INFO END -->")[-1]
     lines = [l.strip() for l in body.split("\n") if l.strip() and not l.startswith("#")]
@@ -86,7 +86,7 @@ def test_keyness_zero_counts_and_bad_input():
 def test_keyness_dataframe_form_equals_counts_form(laws):
     mask = laws["doc_id"] == "pipl-2021"
     res = keywords.keyness(laws, mask, min_count=3)
-    toks = segment.tokenize_series(laws["text"])
+    toks = tokens.tokenize_series(laws["text"])
     ta = pd.Series([t for ts in toks[mask] for t in ts]).value_counts()
     tb = pd.Series([t for ts in toks[~mask] for t in ts]).value_counts()
     res2 = keywords.keyness(ta, tb, min_count=3)
@@ -116,11 +116,11 @@ def test_term_frequencies_known_counts():
 def test_kwic_counts_match_plain_substring_count(laws):
     pipl = laws[laws["doc_id"] == "pipl-2021"]
     k = keywords.kwic(pipl, "个人信息", window=6)
-    expected = sum(segment.normalize(t).count("个人信息") for t in pipl["text"])
+    expected = sum(tokens.normalize(t).count("个人信息") for t in pipl["text"])
     assert len(k) == expected > 200
     assert list(k.columns) == ["doc_id", "clause_id", "start", "left", "keyword", "right"]
     first = k.iloc[0]
-    text = segment.normalize(pipl.set_index("clause_id").loc[first.clause_id, "text"])
+    text = tokens.normalize(pipl.set_index("clause_id").loc[first.clause_id, "text"])
     assert text[first.start - len(first.left):first.start + 4 + len(first.right)] == first.left + "个人信息" + first.right
     tok = keywords.kwic(pipl, "个人信息", match="token")
     assert 0 < len(tok) < len(k)       # '个人信息' inside '个人信息处理者' etc. is not a token match
@@ -176,7 +176,7 @@ def test_stored_national_term_counts_match_current_segmentation():
 
     table = load_table("national_term_counts", typed=False)
     stored = set(table["dictionary_version"])
-    current = segment.dictionary_version()
+    current = tokens.dictionary_version()
     assert stored == {current}, (
         f"data/processed/national_term_counts.csv was built with segmentation {sorted(stored)}, the current one is "
         f"{current!r} (user dictionary, jieba or normalisation changed): run `python -m analysis build`")
@@ -210,7 +210,7 @@ def test_reference_frequencies_and_counts_on_small_corpus(laws):
     ref = keywords.reference_frequencies(laws)
     assert list(ref.columns) == ["term", "tf", "df", "n_clauses", "dictionary_version"]
     assert (ref["n_clauses"] == len(laws)).all()
-    toks = segment.tokenize_series(laws["text"], stop=None)
+    toks = tokens.tokenize_series(laws["text"], stop=None)
     assert ref["tf"].sum() == sum(len(t) for t in toks)
     row = ref.set_index("term").loc["个人信息"]
     assert row.tf == sum(t.count("个人信息") for t in toks)

@@ -1,10 +1,10 @@
-"""Tests of analysis.networks on a toy corpus whose co-occurrence counts are known by hand."""
+"""Tests of analysis.text.networks on a toy corpus whose co-occurrence counts are known by hand."""
 import math
 
 import networkx as nx
 import pytest
 
-from analysis import networks as N
+from analysis.text import networks as N
 
 # 4 clauses. Clause counts: a=3, b=2, c=2, d=1; pairs: ab=2, ac=2, bc=1, ad=bd=cd=0.
 TOY = [["a", "b", "a"], ["a", "b", "c"], ["a", "c"], ["d"]]

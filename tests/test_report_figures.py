@@ -11,7 +11,7 @@ import pytest
 from matplotlib.colors import to_hex
 
 import analysis
-from analysis import report_figures as rf
+from analysis.report import figures as rf
 from analysis.paths import REPORT_TXT
 
 

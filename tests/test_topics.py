@@ -1,4 +1,4 @@
-"""Tests of analysis.topics: hand-computed NPMI, diagnostics, determinism, stability, maps."""
+"""Tests of analysis.text.topics: hand-computed NPMI, diagnostics, determinism, stability, maps."""
 import math
 import re
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import topics as T
+from analysis.text import topics as T
 from analysis.paths import RAW_DIR
 
 # 4 clauses; clause counts a=3, b=2, c=2, d=1; pairs ab=2, ac=2, bc=1, ad=0.

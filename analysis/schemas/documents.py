@@ -139,7 +139,7 @@ SCHEMAS = {
                      "policy-library metadata (exact normalised title match; a curated value at coarser precision is refined "
                      "when the metadata agrees with it), then date_written years from the year in the document number; "
                      "every filled value names its source row; disagreements are listed in conflicts. Built by "
-                     "analysis.documents.build_documents."),
+                     "analysis.report.documents.build_documents."),
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/processed/documents.csv", "primary_key": ["doc_id"],
                   "foreign_keys": {"doc_id": "documents.doc_id"}},

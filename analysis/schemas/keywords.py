@@ -1,4 +1,4 @@
-"""Schemas of the keyword-analysis tables (analysis.keywords)."""
+"""Schemas of the keyword-analysis tables (analysis.text.keywords)."""
 from __future__ import annotations
 
 import pandera.pandas as pa
@@ -9,20 +9,20 @@ SCHEMAS = {
     "national_term_counts": pa.DataFrameSchema(
         {
             "term": pa.Column("string", unique=True,
-                              description="A token of the project segmentation (analysis.segment.tokenize_series with "
+                              description="A token of the project segmentation (analysis.text.tokens.tokenize_series with "
                                           "stop=None, numbers=False: normalised text, jieba with the project user "
                                           "dictionary, punctuation and numbers with their unit removed, no stopwords "
-                                          "removed — analysis.keywords.reference_counts removes them when the table is "
+                                          "removed — analysis.text.keywords.reference_counts removes them when the table is "
                                           "used, so editing a stopword list does not make the table stale)."),
             "tf": pa.Column("Int64", pa.Check.ge(1),
                             description="Occurrences of the term in the whole national-law corpus. Every term is kept "
                                         "(no frequency cut), so the sum of tf is the corpus size in tokens."),
             "df": pa.Column("Int64", pa.Check.ge(1),
-                            description="Clauses (analysis.clauses segmentation) containing the term at least once."),
+                            description="Clauses (analysis.text.clauses segmentation) containing the term at least once."),
             "n_clauses": pa.Column("Int64", pa.Check.ge(1),
                                    description="Clauses in the corpus (the same value on every row)."),
             "dictionary_version": pa.Column("string", pa.Check.str_matches(_VERSION),
-                                            description="analysis.segment.dictionary_version() of the segmentation "
+                                            description="analysis.text.tokens.dictionary_version() of the segmentation "
                                                         "used (hash of the user dictionary, jieba version, "
                                                         "normalisation version and mode; same value on every row). "
                                                         "If it differs from the current value the table is stale: "
@@ -35,7 +35,7 @@ SCHEMAS = {
         name="national_term_counts",
         description="Reference word-frequency list of the LawRefBook national-law corpus "
                     "(data/raw/lawrefbook-national.tar.xz, 1,512 files), built by "
-                    "analysis.keywords.build_national_term_counts so that notebooks never tokenise the 7.5M-character "
+                    "analysis.text.keywords.build_national_term_counts so that notebooks never tokenise the 7.5M-character "
                     "corpus: one row per term with its frequency and clause frequency, sorted by tf descending then "
                     "term. Used as the reference corpus for keyness (the report's digest and the cited texts against "
                     "national law).",

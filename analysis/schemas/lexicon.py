@@ -23,13 +23,13 @@ SCHEMAS = {
                                             "text, or 'national corpus' (LawRefBook national law)."),
             "example": pa.Column("string", pa.Check.str_length(min_value=2),
                                  description="Verbatim context of the first occurrence (PDF line breaks and "
-                                             "full-width letters normalised by analysis.segment.normalize)."),
+                                             "full-width letters normalised by analysis.text.tokens.normalize)."),
             "note": pa.Column("string", nullable=True,
                               description="What the term is, and how jieba's default dictionary cuts it "
                                           "('jieba default: a/b' or 'keeps it whole')."),
         },
         name="userdict",
-        description="Project user dictionary for jieba: governance terms kept whole by analysis.segment, each "
+        description="Project user dictionary for jieba: governance terms kept whole by analysis.text.tokens, each "
                     "attested in the report or a corpus text.",
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/curated/userdict.csv", "primary_key": ["term"]},
@@ -38,7 +38,7 @@ SCHEMAS = {
         {
             "word": pa.Column("string", pa.Check.str_length(min_value=1), unique=True,
                               description="Token removed as policy/legal boilerplate by "
-                                          "analysis.segment.stopwords('policy')."),
+                                          "analysis.text.tokens.stopwords('policy')."),
             "reason": pa.Column("string", pa.Check.str_length(min_value=3),
                                 description="Why the word carries no topical content (drafting role, with "
                                             "typical phrases)."),

@@ -7,7 +7,7 @@ Run:  cd /work/main && PYTHONPATH=. .venv/bin/python tests/benchmarks/bench_keyw
 Corpora (clause tables with doc_id, clause_id, text, corpus):
 * cited   -- the 8 LawRefBook files of laws the report cites (data/raw/lawrefbook-laws/) and the 5 cited
              policy texts of data/raw/xvshiting-policies/policies-data.xlsx (rows No. 56, 147, 67, 86, 82),
-             segmented with analysis.clauses.segment (falls back to one clause per non-empty line);
+             segmented with analysis.text.clauses.segment (falls back to one clause per non-empty line);
 * national -- every file of data/raw/lawrefbook-national.tar.xz (1,512 Markdown files), same segmentation.
 Corpus size multiples (2x, 4x) repeat the clause table with new clause ids: the texts repeat, so the
 token cache serves the repeats (this measures the pipeline's scaling at a warm cache, not jieba).
@@ -42,7 +42,7 @@ CITED_POLICIES = {56: "digital-government-guideline-2022", 147: "ai-development-
 
 def _clauses(text: str, doc_id: str) -> pd.DataFrame:
     try:
-        from analysis import clauses
+        from analysis.text import clauses
         df = clauses.segment(text, doc_id)[["doc_id", "clause_id", "text"]]
     except Exception:  # noqa: BLE001 - the clause module is optional for this benchmark
         body = text.split("<!-- INFO END -->")[-1]
@@ -101,7 +101,7 @@ def _per_text_cache_trial(texts, root: Path):
     import pickle
     import tempfile
     import importlib
-    segment = importlib.import_module("analysis.segment")
+    segment = importlib.import_module("analysis.text.tokens")
     root.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
     for s in texts:
@@ -125,8 +125,8 @@ def _per_text_cache_trial(texts, root: Path):
 def main(quick: bool = False) -> str:
     import tempfile
     import importlib
-    from analysis import keywords
-    segment = importlib.import_module("analysis.segment")
+    from analysis.text import keywords
+    segment = importlib.import_module("analysis.text.tokens")
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-kw-"))
     segment.TOKEN_CACHE_DIR = tmp / "tokens"
@@ -135,7 +135,7 @@ def main(quick: bool = False) -> str:
     national, t_n = _timed(load_national)
     if quick:
         national = national.iloc[:20000].copy()
-    res.append(f"- corpus loading (clause segmentation by analysis.clauses): cited {len(cited):,} clauses / "
+    res.append(f"- corpus loading (clause segmentation by analysis.text.clauses): cited {len(cited):,} clauses / "
                f"{cited.text.str.len().sum():,} chars in {t_c:.1f} s; national {len(national):,} clauses / "
                f"{national.text.str.len().sum():,} chars in {t_n:.1f} s (not part of the numbers below)")
     segment.get_tokenizer(); segment.get_tokenizer(pos=True)   # jieba dictionary load is not counted
@@ -203,7 +203,7 @@ def notebook04_pipeline() -> None:
     TextRank per category / rule line / cited text, keyness inside the digest and against the stored national-law
     counts, KWIC for four terms, four word-cloud images."""
     import analysis
-    from analysis import keywords
+    from analysis.text import keywords
 
     docs = analysis.load_documents().set_index("doc_id")
     cited = analysis.load_clauses(analysis.cited_texts()).join(docs[["short_name", "rule_line", "category"]],
@@ -238,7 +238,7 @@ def _nb04_child(mode: str) -> None:
     t = time.perf_counter()
     import importlib
     import tempfile
-    segment = importlib.import_module("analysis.segment")
+    segment = importlib.import_module("analysis.text.tokens")
     if mode == "cold":
         tmp = Path(tempfile.mkdtemp(prefix="bench-nb04-"))
         segment.TOKEN_CACHE_DIR = tmp / "tokens"

@@ -4,7 +4,7 @@
 
 Corpus: the 13 cited texts split into clauses by ``analysis.load_clauses(analysis.cited_texts())`` (1×);
 2× and 4× add clauses of the LawRefBook national-law corpus (seeded random draw), so larger sizes are
-real, different text rather than copies. Tokens: ``analysis.segment.tokenize_series`` with the general
+real, different text rather than copies. Tokens: ``analysis.text.tokens.tokenize_series`` with the general
 (stopwords-iso) and policy-boilerplate (data/curated/stopwords_policy.csv) stopword lists, numbers
 dropped. DTM: min_df=3, max_df=0.5. Results go to stdout as Markdown.
 
@@ -28,8 +28,8 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 import analysis
-from analysis import corpus, segment
-from analysis import topics as T
+from analysis.text import corpus, tokens
+from analysis.text import topics as T
 
 SEED = 20221130
 STOP = ("general", "policy")
@@ -105,7 +105,7 @@ def main():
           f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
     print(f"cited clauses: {len(cited)}; extra national clauses available: {len(extra)}; stopwords: {STOP}\n")
 
-    toks = list(segment.tokenize_series(cited.text, stop=STOP))
+    toks = list(tokens.tokenize_series(cited.text, stop=STOP))
     dtm, vocab = T.build_dtm(toks, min_df=3, max_df=0.5)
     print(f"1×: {dtm.shape[0]} clauses, {dtm.shape[1]} terms, {int(dtm.sum())} tokens\n")
 
@@ -125,7 +125,7 @@ def main():
         n = len(cited) * factor
         texts = pd.concat([cited.text, extra.text.iloc[: n - len(cited)]], ignore_index=True)
         t0 = time.perf_counter()
-        toks = list(segment.tokenize_series(texts, stop=STOP))
+        toks = list(tokens.tokenize_series(texts, stop=STOP))
         seg_s = time.perf_counter() - t0
         dtm_f, vocab_f = T.build_dtm(toks, min_df=3, max_df=0.5)
         r = notebook_config(dtm_f, vocab_f)

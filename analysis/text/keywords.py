@@ -2,7 +2,7 @@
 
 Every function takes a plain DataFrame of clauses with a ``text`` column, id columns
 (``doc_id``, ``clause_id``) and, where asked, a grouping column; tokens come from
-:func:`analysis.segment.tokenize_series` (normalised text, project user dictionary, stopwords,
+:func:`analysis.text.tokens.tokenize_series` (normalised text, project user dictionary, stopwords,
 disk cache), so every table here uses the same segmentation.
 
 * :func:`term_frequencies` -- term and document frequency per group.
@@ -34,12 +34,12 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .files import atomic_write_bytes
-from .paths import CACHE_DIR
+from ..files import atomic_write_bytes
+from ..paths import CACHE_DIR
 
-# The package namespace may export a *function* named ``segment`` (analysis.clauses.segment); import the
+# The package namespace may export a *function* named ``segment`` (analysis.text.clauses.segment); import the
 # tokenisation submodule by its full name so this module never picks up that function instead.
-from . import segment
+from . import tokens as wordseg
 
 SEED = 20221130  # same value as analysis.plotting.SEED
 
@@ -60,7 +60,7 @@ def _tokens(df: pd.DataFrame, text_col: str, tokens: pd.Series | None, tok_kw: d
         if not tokens.index.equals(df.index):
             raise ValueError("tokens must have the same index as df")
         return tokens
-    return segment.tokenize_series(df[text_col], **tok_kw)
+    return wordseg.tokenize_series(df[text_col], **tok_kw)
 
 
 def _group_keys(df: pd.DataFrame, by: str | Sequence[str] | None) -> tuple[list[str], pd.DataFrame]:
@@ -90,7 +90,7 @@ def term_frequencies(df: pd.DataFrame, by: str | Sequence[str] | None = None, *,
         Column identifying a document (e.g. ``"doc_id"``). If given, ``df``/``n_docs`` count distinct
         documents; otherwise each row (clause) is a document.
     tokens : Series of lists, optional
-        Pre-computed tokens aligned with ``df``; otherwise :func:`analysis.segment.tokenize_series`
+        Pre-computed tokens aligned with ``df``; otherwise :func:`analysis.text.tokens.tokenize_series`
         is called with ``**tok_kw`` (``stop=``, ``numbers=``, ``keep_pos=``).
     min_tf : int
         Drop terms whose ``tf`` in a group is below this.
@@ -147,7 +147,7 @@ def document_frequency_shares(corpora: Mapping[str, pd.DataFrame], *, text_col: 
     parts = []
     for name, cdf in corpora.items():
         _check_columns(cdf, [text_col], "document_frequency_shares")
-        toks = segment.tokenize_series(cdf[text_col], stop=stop)
+        toks = wordseg.tokenize_series(cdf[text_col], stop=stop)
         counts = Counter()
         for t in toks:
             counts.update(set(t))
@@ -169,11 +169,11 @@ def document_frequency_shares(corpora: Mapping[str, pd.DataFrame], *, text_col: 
 # TF-IDF (scikit-learn)
 # --------------------------------------------------------------------------------------------
 def tfidf_top_terms(df: pd.DataFrame, by: str | None = None, *, text_col: str = "text", top_n: int = 20,
-                    min_df: int = 2, sublinear_tf: bool = False, stop=segment.DEFAULT_STOP,
+                    min_df: int = 2, sublinear_tf: bool = False, stop=wordseg.DEFAULT_STOP,
                     numbers: bool = False) -> pd.DataFrame:
     """Top TF-IDF terms per group, from a ``TfidfVectorizer`` fitted on the clauses.
 
-    The vectorizer is ``TfidfVectorizer(tokenizer=segment.Tokenizer(...), token_pattern=None,
+    The vectorizer is ``TfidfVectorizer(tokenizer=wordseg.Tokenizer(...), token_pattern=None,
     lowercase=False, norm="l2", smooth_idf=True)``: the project tokenizer decides what a term is, so
     single CJK characters that are not stopwords (网, 法, 云) are kept. Each clause is a document
     (IDF over clauses); a group's score for a term is the mean of the term's TF-IDF over the group's
@@ -203,7 +203,7 @@ def tfidf_top_terms(df: pd.DataFrame, by: str | None = None, *, text_col: str = 
 
     _check_columns(df, [text_col, by], "tfidf_top_terms")
     texts = df[text_col].fillna("").astype(str).tolist()
-    tok = segment.Tokenizer(stop=stop, numbers=numbers).prime(texts)
+    tok = wordseg.Tokenizer(stop=stop, numbers=numbers).prime(texts)
     vec = TfidfVectorizer(tokenizer=tok, token_pattern=None, lowercase=False, min_df=min_df,
                           sublinear_tf=sublinear_tf, norm="l2", smooth_idf=True, dtype=np.float64)
     X = vec.fit_transform(texts).tocsr()
@@ -248,12 +248,12 @@ def build_idf(df: pd.DataFrame, *, text_col: str = "text", path: Path | str | No
         h = hashlib.sha256()
         for t in texts:
             h.update(t.encode("utf-8") + b"\0")
-        h.update(segment.dictionary_version().encode())
+        h.update(wordseg.dictionary_version().encode())
         path = CACHE_DIR / "keywords" / f"idf-{h.hexdigest()[:16]}.txt"
     path = Path(path)
     if path.exists():
         return path
-    toks = segment.tokenize_series(texts, stop=None, numbers=True)
+    toks = wordseg.tokenize_series(texts, stop=None, numbers=True)
     counts: Counter = Counter()
     for t in toks:
         counts.update(set(t))
@@ -264,7 +264,7 @@ def build_idf(df: pd.DataFrame, *, text_col: str = "text", path: Path | str | No
 
 def jieba_tfidf_keywords(df: pd.DataFrame, by: str | None = None, *, text_col: str = "text",
                          idf_path: Path | str | None = None, idf_corpus: pd.DataFrame | None = None,
-                         top_n: int = 20, allow_pos: Sequence[str] = (), stop=segment.DEFAULT_STOP) -> pd.DataFrame:
+                         top_n: int = 20, allow_pos: Sequence[str] = (), stop=wordseg.DEFAULT_STOP) -> pd.DataFrame:
     """Keywords per group with ``jieba.analyse.TFIDF`` using the project tokenizer and a corpus IDF.
 
     The texts of a group are normalised and joined with ``\\n``; jieba's extractor then ranks words by
@@ -289,14 +289,14 @@ def jieba_tfidf_keywords(df: pd.DataFrame, by: str | None = None, *, text_col: s
     if idf_path is None:
         idf_path = build_idf(idf_corpus if idf_corpus is not None else df, text_col=text_col)
     ext = jieba.analyse.TFIDF(idf_path=str(idf_path))
-    ext.tokenizer = segment.get_tokenizer()
-    ext.postokenizer = segment.get_tokenizer(pos=True)
-    ext.stop_words = set(ext.stop_words) | set(segment._stop_set(stop))
+    ext.tokenizer = wordseg.get_tokenizer()
+    ext.postokenizer = wordseg.get_tokenizer(pos=True)
+    ext.stop_words = set(ext.stop_words) | set(wordseg._stop_set(stop))
     gcol = by or "group"
     groups = df[by] if by else pd.Series("all", index=df.index)
     rows = []
     for g in sorted(groups.unique()):
-        text = "\n".join(segment.normalize(t) for t in df.loc[groups == g, text_col].fillna("").astype(str))
+        text = "\n".join(wordseg.normalize(t) for t in df.loc[groups == g, text_col].fillna("").astype(str))
         tags = ext.extract_tags(text, topK=top_n, withWeight=True, allowPOS=tuple(allow_pos))
         tags = sorted(tags, key=lambda x: (-round(x[1], 12), x[0]))
         rows += [(g, r, w, float(s)) for r, (w, s) in enumerate(tags, start=1)]
@@ -311,7 +311,7 @@ TEXTRANK_POS = ("n", "nz", "ns", "nt", "vn", "v", "an", "eng")
 
 def textrank_keywords(df: pd.DataFrame, by: str | None = None, *, text_col: str = "text", top_n: int = 20,
                       window: int = 5, allow_pos: Sequence[str] = TEXTRANK_POS, min_len: int = 1,
-                      stop=segment.DEFAULT_STOP, damping: float = 0.85) -> pd.DataFrame:
+                      stop=wordseg.DEFAULT_STOP, damping: float = 0.85) -> pd.DataFrame:
     """TextRank keywords per group on a word co-occurrence graph.
 
     Follows ``jieba.analyse.TextRank``: tokens are POS-tagged with the project dictionary, filtered
@@ -336,7 +336,7 @@ def textrank_keywords(df: pd.DataFrame, by: str | None = None, *, text_col: str 
     import networkx as nx
 
     _check_columns(df, [text_col, by], "textrank_keywords")
-    toks = segment.tokenize_series(df[text_col], pos=True, stop=stop)
+    toks = wordseg.tokenize_series(df[text_col], pos=True, stop=stop)
     prefixes = tuple(allow_pos)
     gcol = by or "group"
     groups = df[by].to_numpy() if by else np.array(["all"] * len(df), dtype=object)
@@ -391,7 +391,7 @@ def keyness(target, reference=None, *, text_col: str = "text", tokens: pd.Series
     * ``keyness(target_counts, reference_counts)`` — two Series/mappings feature → count;
     * ``keyness(df, target_mask)`` — a clause DataFrame and a boolean mask (Series aligned with ``df``
       or array) selecting the target clauses; the other clauses are the reference. Tokens from
-      :func:`analysis.segment.tokenize_series` (``**tok_kw``) or ``tokens=``.
+      :func:`analysis.text.tokens.tokenize_series` (``**tok_kw``) or ``tokens=``.
 
     For each feature the 2×2 table is ``[[a, b], [c, d]]`` with ``a`` = count in target, ``b`` =
     count in reference, ``c = T1 - a``, ``d = T2 - b`` (``T1``, ``T2`` = token totals, by default the
@@ -488,7 +488,7 @@ def kwic(df: pd.DataFrame, term: str, window: int = 10, *, text_col: str = "text
     Parameters
     ----------
     term : str
-        Normalised with :func:`analysis.segment.normalize` before matching.
+        Normalised with :func:`analysis.text.tokens.normalize` before matching.
     window : int
         Characters of context on each side.
     match : {"substring", "token"}
@@ -507,14 +507,14 @@ def kwic(df: pd.DataFrame, term: str, window: int = 10, *, text_col: str = "text
         raise ValueError("match must be 'substring' or 'token'")
     ids = [c for c in id_cols if c in df.columns]
     _check_columns(df, [text_col], "kwic")
-    key = segment.normalize(term)
+    key = wordseg.normalize(term)
     if not key:
         raise ValueError("kwic: empty term")
     rows = []
     texts = df[text_col].fillna("").astype(str)
-    norm = texts.map(segment.normalize)
+    norm = texts.map(wordseg.normalize)
     if match == "token":
-        segs = segment.tokenize_series(texts, stop=None, numbers=True)
+        segs = wordseg.tokenize_series(texts, stop=None, numbers=True)
     pat = re.compile(re.escape(key))
     for pos_i, (idx, text) in enumerate(norm.items()):
         starts = [m.start() for m in pat.finditer(text)]
@@ -569,7 +569,7 @@ def wordcloud_image(freqs, *, width: int = 900, height: int = 540, max_words: in
     if not freqs:
         raise ValueError("wordcloud_image: no positive frequencies")
     if font_path is None:
-        from .plotting import cjk_font_path
+        from ..plotting import cjk_font_path
         font_path = cjk_font_path()
     wc = WordCloud(font_path=str(font_path), width=width, height=height, max_words=max_words,
                    random_state=random_state, background_color=background_color, colormap=colormap,
@@ -585,7 +585,7 @@ REFERENCE_TABLE = "national_term_counts"
 REFERENCE_COLUMNS = ["term", "tf", "df", "n_clauses", "dictionary_version"]
 
 
-def token_counts(df: pd.DataFrame, *, text_col: str = "text", stop=segment.DEFAULT_STOP,
+def token_counts(df: pd.DataFrame, *, text_col: str = "text", stop=wordseg.DEFAULT_STOP,
                  tokens: pd.Series | None = None) -> pd.Series:
     """Occurrences of every token in a clause table (the target side of :func:`keyness`).
 
@@ -594,7 +594,7 @@ def token_counts(df: pd.DataFrame, *, text_col: str = "text", stop=segment.DEFAU
     df : DataFrame
         Clauses with ``text_col``.
     stop : stopword kinds, words or None
-        As in :func:`analysis.segment.tokenize_series`; numbers are always dropped.
+        As in :func:`analysis.text.tokens.tokenize_series`; numbers are always dropped.
     tokens : Series of lists, optional
         Pre-computed tokens aligned with ``df``.
 
@@ -616,7 +616,7 @@ def reference_frequencies(corpus: str | pd.DataFrame = "national", *, text_col: 
     """Word-frequency list of a reference corpus, for keyness against stored counts.
 
     The corpus is split into clauses (:func:`analysis.load_clauses`) and tokenised with
-    :func:`analysis.segment.tokenize_series` (``stop=None, numbers=False``): stopwords are *not*
+    :func:`analysis.text.tokens.tokenize_series` (``stop=None, numbers=False``): stopwords are *not*
     removed here (:func:`reference_counts` removes them when the table is used), numbers and their
     unit characters are. Every term is kept (no frequency cut), so ``tf.sum()`` is the corpus size
     in tokens and removing stopwords or excluding documents later is exact.
@@ -632,7 +632,7 @@ def reference_frequencies(corpus: str | pd.DataFrame = "national", *, text_col: 
     DataFrame
         Columns ``term``, ``tf`` (occurrences), ``df`` (clauses containing the term),
         ``n_clauses`` (clauses in the corpus), ``dictionary_version``
-        (:func:`analysis.segment.dictionary_version`, identifies the segmentation). Sorted by ``tf``
+        (:func:`analysis.text.tokens.dictionary_version`, identifies the segmentation). Sorted by ``tf``
         descending, then ``term``.
     """
     if isinstance(corpus, pd.DataFrame):
@@ -641,7 +641,7 @@ def reference_frequencies(corpus: str | pd.DataFrame = "national", *, text_col: 
         from .corpus import load_clauses
         clauses = load_clauses(corpus)
     _check_columns(clauses, [text_col], "reference_frequencies")
-    toks = segment.tokenize_series(clauses[text_col], stop=None, numbers=False)
+    toks = wordseg.tokenize_series(clauses[text_col], stop=None, numbers=False)
     tf: Counter = Counter()
     dfc: Counter = Counter()
     for ts in toks:
@@ -654,7 +654,7 @@ def reference_frequencies(corpus: str | pd.DataFrame = "national", *, text_col: 
         "df": np.array([dfc[t] for t in terms], dtype="int64"),
     })
     out["n_clauses"] = np.int64(len(clauses))
-    out["dictionary_version"] = pd.array([segment.dictionary_version()] * len(out), dtype="string")
+    out["dictionary_version"] = pd.array([wordseg.dictionary_version()] * len(out), dtype="string")
     out = out.sort_values(["tf", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
     return out[REFERENCE_COLUMNS]
 
@@ -687,14 +687,14 @@ def national_term_counts(check_version: bool = True) -> pd.DataFrame:
     ------
     ValueError
         When ``check_version`` and the stored ``dictionary_version`` differs from
-        :func:`analysis.segment.dictionary_version` (message says to run ``python -m analysis build``).
+        :func:`analysis.text.tokens.dictionary_version` (message says to run ``python -m analysis build``).
     """
-    from .tables import load_table, table_path
+    from ..tables import load_table, table_path
 
     table = load_table(REFERENCE_TABLE, typed=False)
     if check_version:
         stored = sorted(table["dictionary_version"].dropna().unique())
-        current = segment.dictionary_version()
+        current = wordseg.dictionary_version()
         if stored != [current]:
             raise ValueError(f"{table_path(REFERENCE_TABLE)} was built with segmentation {stored} but the current "
                              f"segmentation is {current!r} (user dictionary, jieba or normalisation changed): "
@@ -702,7 +702,7 @@ def national_term_counts(check_version: bool = True) -> pd.DataFrame:
     return table
 
 
-def reference_counts(table: pd.DataFrame, *, stop=segment.DEFAULT_STOP,
+def reference_counts(table: pd.DataFrame, *, stop=wordseg.DEFAULT_STOP,
                      exclude: pd.DataFrame | None = None, text_col: str = "text") -> pd.Series:
     """Reference-corpus counts for :func:`keyness`, from a stored frequency list.
 
@@ -711,7 +711,7 @@ def reference_counts(table: pd.DataFrame, *, stop=segment.DEFAULT_STOP,
     table : DataFrame
         Output of :func:`reference_frequencies` / :func:`national_term_counts` (``term``, ``tf``).
     stop : stopword kinds, words or None
-        Terms removed, as in :func:`analysis.segment.tokenize_series` (use the same value for the
+        Terms removed, as in :func:`analysis.text.tokens.tokenize_series` (use the same value for the
         target counts). Exact, because the table keeps every term and removes no stopword.
     exclude : DataFrame, optional
         Clauses of documents that are *members* of the reference corpus (byte-identical texts,
@@ -739,7 +739,7 @@ def reference_counts(table: pd.DataFrame, *, stop=segment.DEFAULT_STOP,
             raise ValueError(f"reference_counts: excluded documents hold terms the reference does not "
                              f"(e.g. {bad.index[:5].tolist()}); exclude only texts that are members of the corpus")
         s = new.astype("int64")
-    drop = segment._stop_set(stop)
+    drop = wordseg._stop_set(stop)
     s = s[(s > 0) & ~s.index.isin(list(drop))]
     s.index = s.index.astype("string")
     s.index.name = "term"
@@ -789,7 +789,7 @@ def significant_keywords(res: pd.DataFrame, *, alpha: float = 0.05, correction: 
 # Convenience for notebooks: one group against the rest, compact term lists, a keyness bar chart
 # --------------------------------------------------------------------------------------------
 def keyness_by_group(df: pd.DataFrame, by: str, *, groups: Sequence | None = None, text_col: str = "text",
-                     min_count: int = 2, stop=segment.DEFAULT_STOP) -> pd.DataFrame:
+                     min_count: int = 2, stop=wordseg.DEFAULT_STOP) -> pd.DataFrame:
     """Keyness of each group of clauses against all the other clauses of ``df``.
 
     Rows whose ``by`` is missing stay in the reference of every group (they belong to no group).
@@ -811,7 +811,7 @@ def keyness_by_group(df: pd.DataFrame, by: str, *, groups: Sequence | None = Non
         each sorted by ``G2`` descending.
     """
     _check_columns(df, [text_col, by], "keyness_by_group")
-    toks = segment.tokenize_series(df[text_col], stop=stop)
+    toks = wordseg.tokenize_series(df[text_col], stop=stop)
     if groups is None:
         groups = sorted(df[by].dropna().unique())
     parts = []

@@ -1,4 +1,4 @@
-"""Tests of analysis.segment: normalisation, user dictionary, stopwords, tokenisation and the token cache."""
+"""Tests of analysis.text.tokens: normalisation, user dictionary, stopwords, tokenisation and the token cache."""
 from __future__ import annotations
 
 import subprocess
@@ -11,9 +11,9 @@ import pytest
 
 from analysis.paths import REPORT_TXT, ROOT
 from analysis.schemas.lexicon import SCHEMAS
-from analysis.segment import normalize, stopwords, tokenize, tokenize_series
+from analysis.text.tokens import normalize, stopwords, tokenize, tokenize_series
 
-from analysis import segment
+from analysis.text import tokens
 
 
 # ------------------------------------------------------------------ normalisation
@@ -70,7 +70,7 @@ REQUIRED = ["一网通办", "互联网+政务服务", "放管服", "数字政府
 
 
 def test_userdict_is_valid_large_and_has_core_terms():
-    df = segment.load_userdict()
+    df = tokens.load_userdict()
     SCHEMAS["userdict"].validate(df, lazy=True)
     assert len(df) >= 300
     assert set(REQUIRED) <= set(df["term"])
@@ -78,7 +78,7 @@ def test_userdict_is_valid_large_and_has_core_terms():
 
 
 def test_every_userdict_term_is_one_token():
-    terms = segment.load_userdict()["term"].tolist()
+    terms = tokens.load_userdict()["term"].tolist()
     toks = tokenize_series(terms, stop=None, numbers=True, cache=False)
     broken = [t for t, tk in zip(terms, toks) if tk != [t]]
     assert broken == []
@@ -96,7 +96,7 @@ def test_report_sentence_keeps_governance_terms_whole():
 
 
 def test_private_tokenizer_does_not_touch_global_jieba():
-    segment.get_tokenizer()
+    tokens.get_tokenizer()
     assert jieba.lcut("互联网+政务服务") != ["互联网+政务服务"]
     assert "互联网+政务服务" not in jieba.dt.FREQ
 
@@ -107,7 +107,7 @@ def test_bad_userdict_reports_file_row_and_field(tmp_path):
                  "数字·政府,nz,,report p.2,数字·政府,bad char\n一网通办,n,x,report p.2,一网通办,dup\n",
                  encoding="utf-8")
     with pytest.raises(ValueError) as exc:
-        segment.load_userdict(p)
+        tokens.load_userdict(p)
     msg = str(exc.value)
     assert f"{p}: row 3, field term" in msg and "row 4, field term: duplicate" in msg and "row 4, field freq" in msg
 
@@ -117,7 +117,7 @@ def test_stopword_lists():
     general = stopwords("general")
     # stopwords-zh.txt has 794 distinct non-empty lines (SOURCES.md says 793: the last line has no newline)
     assert len(general) == 794 and "的" in general and "应当" not in general
-    policy_df = pd.read_csv(segment.POLICY_STOPWORDS_CSV, dtype="string")
+    policy_df = pd.read_csv(tokens.POLICY_STOPWORDS_CSV, dtype="string")
     SCHEMAS["stopwords_policy"].validate(policy_df, lazy=True)
     policy = stopwords("policy")
     assert policy == set(policy_df["word"]) and "应当" in policy and "规定" in policy
@@ -168,10 +168,10 @@ def test_tokenize_series_keeps_index_and_is_deterministic():
 # ------------------------------------------------------------------ cache
 @pytest.fixture()
 def tmp_cache(tmp_path, monkeypatch):
-    monkeypatch.setattr(segment, "TOKEN_CACHE_DIR", tmp_path / "tokens")
-    segment._MEM.clear(); segment._LOADED.clear()
+    monkeypatch.setattr(tokens, "TOKEN_CACHE_DIR", tmp_path / "tokens")
+    tokens._MEM.clear(); tokens._LOADED.clear()
     yield tmp_path / "tokens"
-    segment._MEM.clear(); segment._LOADED.clear()
+    tokens._MEM.clear(); tokens._LOADED.clear()
 
 
 TEXTS = [f"第{i}条 推进“一网通办”，建设城市大脑和健康码，数据共享{i}次。" for i in range(300)]
@@ -184,10 +184,10 @@ def _cache_bytes(root):
 def test_cache_is_used_and_rebuilt_byte_identically(tmp_cache):
     first = tokenize_series(TEXTS).tolist()
     snap = _cache_bytes(tmp_cache)
-    assert snap and all(k.split("/")[0] == segment.dictionary_version() for k in snap)
-    segment._MEM.clear(); segment._LOADED.clear()
+    assert snap and all(k.split("/")[0] == tokens.dictionary_version() for k in snap)
+    tokens._MEM.clear(); tokens._LOADED.clear()
     assert tokenize_series(TEXTS).tolist() == first             # read back from disk
-    assert segment.clear_cache() == len(snap) and not tmp_cache.exists()
+    assert tokens.clear_cache() == len(snap) and not tmp_cache.exists()
     assert tokenize_series(TEXTS).tolist() == first
     assert _cache_bytes(tmp_cache) == snap                       # rebuilt identically
     assert tokenize_series(TEXTS, cache=False).tolist() == first
@@ -198,11 +198,11 @@ def test_two_processes_fill_the_cache_at_once(tmp_cache):
         import sys, json
         sys.path.insert(0, {str(ROOT)!r})
         from pathlib import Path
-        from analysis import segment
-        segment.TOKEN_CACHE_DIR = Path({str(tmp_cache)!r})
+        from analysis.text import tokens
+        tokens.TOKEN_CACHE_DIR = Path({str(tmp_cache)!r})
         texts = [f"第{{i}}条 推进“一网通办”，建设城市大脑和健康码，数据共享{{i}}次。" for i in range(300)]
         texts += [f"进程{{sys.argv[1]}}的文本{{i}}：电子证照" for i in range(50)]
-        print(json.dumps(segment.tokenize_series(texts).tolist(), ensure_ascii=False))
+        print(json.dumps(tokens.tokenize_series(texts).tolist(), ensure_ascii=False))
     """)
     procs = [subprocess.Popen([sys.executable, "-c", code, str(k)], stdout=subprocess.PIPE, text=True)
              for k in (1, 2)]
@@ -212,7 +212,7 @@ def test_two_processes_fill_the_cache_at_once(tmp_cache):
     res = [json.loads(o) for o in outs]
     assert res[0][:300] == res[1][:300] == tokenize_series(TEXTS, cache=False).tolist()
     assert not [p for p in tmp_cache.rglob(".*") if p.is_file()]  # no temporary file left behind
-    segment._MEM.clear(); segment._LOADED.clear()
+    tokens._MEM.clear(); tokens._LOADED.clear()
     both = TEXTS + [f"进程{k}的文本{i}：电子证照" for k in (1, 2) for i in range(50)]
     assert tokenize_series(both).tolist()[:300] == res[0][:300]
 
@@ -221,12 +221,12 @@ def test_a_researchers_own_userdict_may_cite_free_text_sources(tmp_path):
     own = tmp_path / "my_userdict.csv"
     own.write_text("term,pos,freq,source,example,note\n"
                    "一网统管,nz,,my interviews 2023,推进一网统管建设,\n", encoding="utf-8")
-    df = segment.load_userdict(own)
+    df = tokens.load_userdict(own)
     assert df["term"].tolist() == ["一网统管"]
     bad = tmp_path / "bad_userdict.csv"
     bad.write_text("term,pos,freq,source,example,note\n一网统管,nz,0,,推进一网统管建设,\n", encoding="utf-8")
     with pytest.raises(ValueError, match="freq"):
-        segment.load_userdict(bad)
+        tokens.load_userdict(bad)
 
 
 def test_cache_bytes_do_not_depend_on_string_identity():
@@ -236,6 +236,6 @@ def test_cache_bytes_do_not_depend_on_string_identity():
     shared = {"k": ((word, "n"), (word, "n"))}                                  # one string object twice
     separate = {"k": (("".join(["数", "据"]), "n"), ("".join(["数", "据"]), "n"))}  # two equal objects
     assert pickle.dumps(shared, protocol=5) != pickle.dumps(separate, protocol=5)  # why canonicalising matters
-    canon = {k: segment._canonical(v) for k, v in shared.items()}
-    canon2 = {k: segment._canonical(v) for k, v in separate.items()}
+    canon = {k: tokens._canonical(v) for k, v in shared.items()}
+    canon2 = {k: tokens._canonical(v) for k, v in separate.items()}
     assert pickle.dumps(canon, protocol=5) == pickle.dumps(canon2, protocol=5)

@@ -8,7 +8,7 @@ them all and returns one table sorted by page and claim_id.
 Rules that hold for every check
 -------------------------------
 * ``claim_zh`` is taken from the report by code, never retyped: a sentence cut from a cleaned
-  paragraph of :func:`analysis.report.parse_report` (located by a short anchor written in the check),
+  paragraph of :func:`analysis.report.text.parse_report` (located by a short anchor written in the check),
   the ``quote`` of an indicators row, or a row of Table 1 as printed (``table1_raw``, line breaks
   removed). ``quote_source`` says which.
 * The verdict is computed inside the check by comparing the report's statement with the data:
@@ -17,7 +17,7 @@ Rules that hold for every check
   settle it). Only statements for which the project holds no data at all are "not checkable" by
   construction; every other verdict comes from a comparison.
 * Dates the report prints are compared only with sources independent of the report: the State
-  Council policy-library metadata (:func:`analysis.documents.read_state_council_metadata`), the
+  Council policy-library metadata (:func:`analysis.report.documents.read_state_council_metadata`), the
   LawRefBook texts, the UN survey files. Values the curated tables copied from the report are never
   used as evidence for the report.
 
@@ -29,9 +29,9 @@ Decisions a reader should know
   this reading row 7 (国发〔2022〕5号, printed 2022年2月; written 2022-02-07, published 2022-03-01)
   is contradicted: the report gives its 成文 month.
 * The timing checks use the project's one definition of "a State Council title names a technology",
-  :data:`analysis.corpus_stats.TECH_KEYWORDS` matched by :func:`analysis.corpus_stats.technology_mentions`
+  :data:`analysis.text.corpus_stats.TECH_KEYWORDS` matched by :func:`analysis.text.corpus_stats.technology_mentions`
   (NFKC-normalised titles, so the full-width ＋ counts as +; ``互联网+`` only for the Internet line), and
-  its one year rule, :func:`analysis.corpus_stats.document_year` (year written, ``iss``, else year
+  its one year rule, :func:`analysis.text.corpus_stats.document_year` (year written, ``iss``, else year
   published: the library backfilled many older documents with late publication dates). Notebook 03
   uses the same functions, so the two notebooks count the same titles.
 """
@@ -43,7 +43,7 @@ from typing import Callable
 
 import pandas as pd
 
-from .corpus_stats import (TECH_KEYWORDS, document_year, normalize_title, technology_mentions,
+from ..text.corpus_stats import (TECH_KEYWORDS, document_year, normalize_title, technology_mentions,
                            technology_mentions_by_year, technology_timing)
 
 __all__ = [
@@ -99,9 +99,9 @@ class ClaimData:
         From ``analysis.load_indicators()``, ``load_documents()``, ``load_egov_survey()``,
         ``load_provincial_levels()``.
     state_council : DataFrame
-        ``analysis.documents.read_state_council_metadata()`` (5,781 documents).
+        ``analysis.report.documents.read_state_council_metadata()`` (5,781 documents).
     cited_texts : dict
-        doc_id -> (full text, source file) of the texts the project holds (``analysis.corpus.cited_texts``).
+        doc_id -> (full text, source file) of the texts the project holds (``analysis.text.corpus.cited_texts``).
     """
 
     paragraphs: pd.DataFrame
@@ -124,9 +124,9 @@ def load_claim_data() -> ClaimData:
     ClaimData
     """
     import analysis
-    from analysis.corpus import cited_texts
-    from analysis.documents import read_state_council_metadata
-    from analysis.report import parse_report
+    from analysis.text.corpus import cited_texts
+    from analysis.report.documents import read_state_council_metadata
+    from analysis.report.text import parse_report
 
     parts = parse_report()
     texts = cited_texts()
@@ -228,7 +228,7 @@ def _indicator(data: ClaimData, indicator_id: str) -> tuple[dict, pd.Series]:
 # ----------------------------------------------------------------------------------------------
 def _sc_match(data: ClaimData, title: str) -> pd.Series | None:
     """The State Council metadata entry whose (unwrapped) title equals ``title`` after normalisation."""
-    from analysis.documents import match_state_council
+    from analysis.report.documents import match_state_council
 
     for issuer in ("", "国务院", "国务院办公厅"):  # the report often drops the issuer from the title
         m = match_state_council(pd.DataFrame({"doc_id": ["q"], "title": [issuer + title], "short_name": [title]}),
@@ -285,7 +285,7 @@ _EGOV_EN = {
 
 def _survey_check(indicator_id: str) -> Callable[[ClaimData], dict]:
     def run(data: ClaimData) -> dict:
-        from analysis.indicators import SURVEY_CHECKS, compare_with_survey
+        from analysis.report.indicators import SURVEY_CHECKS, compare_with_survey
 
         quote, _ = _indicator(data, indicator_id)
         row = compare_with_survey(data.indicators, data.survey,
@@ -312,7 +312,7 @@ for _n, _iid in enumerate(["ind-015", "ind-016", "ind-017", "ind-018", "ind-019"
 
 
 def _china(data: ClaimData, years: tuple[int, ...]) -> pd.DataFrame:
-    from analysis.indicators import country_components
+    from analysis.report.indicators import country_components
 
     return country_components(data.survey, "CHN", years).set_index("year")
 
@@ -320,7 +320,7 @@ def _china(data: ClaimData, years: tuple[int, ...]) -> pd.DataFrame:
 @_check("egov-10")
 def egov_first_tier(data: ClaimData) -> dict:
     """保持在全球第一梯队: China's EGDI in the UN 'very high' group (≥ 0.75) in 2020 and 2022."""
-    from analysis.egov import china_vs_world
+    from analysis.report.egov import china_vs_world
 
     quote = _sentence(data, "p0018", "保持在全球第一梯队")
     cvw = china_vs_world(data.survey).set_index("year")
@@ -931,7 +931,7 @@ def plot_titles_per_year(by_year: pd.DataFrame, *, period: tuple[int, int] = (20
     Parameters
     ----------
     by_year : pandas.DataFrame
-        From :func:`analysis.corpus_stats.technology_mentions_by_year` (``technology``, ``year``,
+        From :func:`analysis.text.corpus_stats.technology_mentions_by_year` (``technology``, ``year``,
         ``n_titles``); pass its ``years`` to choose the span drawn. Technologies are stacked in the
         order they appear.
     period : (int, int)
@@ -943,7 +943,7 @@ def plot_titles_per_year(by_year: pd.DataFrame, *, period: tuple[int, int] = (20
     """
     import matplotlib.pyplot as plt
 
-    from .plotting import ENGLISH, TECH_COLORS, title
+    from ..plotting import ENGLISH, TECH_COLORS, title
 
     counts = by_year.pivot(index="year", columns="technology", values="n_titles").sort_index().astype(float)
     years = counts.index.astype(int)

@@ -10,7 +10,7 @@ Offsets
 -------
 ``start`` and ``end`` are character offsets (Python ``str`` indices, i.e. Unicode code
 points) into the string passed to :func:`segment`, so that ``text[start:end]`` is exactly the
-clause (or node) text. For the corpora in :mod:`analysis.corpus` that string is the complete
+clause (or node) text. For the corpora in :mod:`analysis.text.corpus` that string is the complete
 source file decoded as UTF-8 (LawRefBook Markdown, including its title and ``<!-- INFO END -->``
 header) or the complete spreadsheet cell (policy texts); nothing is normalised before
 segmentation.

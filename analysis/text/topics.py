@@ -40,7 +40,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import jensenshannon
 
-from .plotting import use_cjk_font
+from ..plotting import use_cjk_font
 
 DEFAULT_SEED = 20221130  # analysis.plotting.SEED; repeated here so this module imports without matplotlib
 
@@ -69,7 +69,7 @@ def build_dtm(tokens: Iterable[Sequence[str]], *, min_df: int | float = 2, max_d
     Parameters
     ----------
     tokens : iterable of sequences of str
-        One token list per clause (e.g. ``analysis.segment.tokenize(text)`` per clause).
+        One token list per clause (e.g. ``analysis.text.tokens.tokenize(text)`` per clause).
     min_df, max_df : int or float
         Passed to ``CountVectorizer``: drop terms in fewer than ``min_df`` clauses (int: count,
         float: share) or in more than ``max_df`` of them.

@@ -18,8 +18,8 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .paths import CURATED_DIR
-from .tables import read_table, schemas
+from ..paths import CURATED_DIR
+from ..tables import read_table, schemas
 
 DICTIONARY_CSV = CURATED_DIR / "instrument_dictionary.csv"
 SAMPLE_CSV = CURATED_DIR / "instrument_sample.csv"

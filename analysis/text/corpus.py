@@ -20,8 +20,8 @@ a folder
     Any folder of ``.txt``/``.md`` files (:func:`load_folder`).
 
 Every corpus table starts with the columns of :data:`CORPUS_COLUMNS`; ``text`` is exactly the
-string that :func:`analysis.clauses.segment` offsets refer to (a whole file decoded, or a whole
-spreadsheet cell, or a report paragraph as cleaned by :mod:`analysis.report`).
+string that :func:`analysis.text.clauses.segment` offsets refer to (a whole file decoded, or a whole
+spreadsheet cell, or a report paragraph as cleaned by :mod:`analysis.report.text`).
 """
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ from pathlib import Path
 import pandas as pd
 
 from .clauses import CLAUSE_COLUMNS, segment_document
-from .paths import RAW_DIR, REPORT_TXT, ROOT
-from .tables import load_table
+from ..paths import RAW_DIR, REPORT_TXT, ROOT
+from ..tables import load_table
 
 __all__ = [
     "CORPUS_COLUMNS",
@@ -177,7 +177,7 @@ _REPORT_DOC = "caict-digital-governance-report-2022"
 
 
 def _report_paragraphs() -> pd.DataFrame:
-    from .report import parse_report
+    from ..report.text import parse_report
 
     return parse_report().paragraphs
 
@@ -725,7 +725,7 @@ def load_corpus(path_or_name: str | os.PathLike, metadata_csv: str | os.PathLike
 
 def load_clauses(path_or_name: str | os.PathLike | pd.DataFrame,
                  metadata_csv: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Segment every document of a corpus into clauses (see :func:`analysis.clauses.segment`).
+    """Segment every document of a corpus into clauses (see :func:`analysis.text.clauses.segment`).
 
     Parameters
     ----------
@@ -737,7 +737,7 @@ def load_clauses(path_or_name: str | os.PathLike | pd.DataFrame,
     Returns
     -------
     pandas.DataFrame
-        :data:`analysis.clauses.CLAUSE_COLUMNS`, documents in corpus order, clauses in document
+        :data:`analysis.text.clauses.CLAUSE_COLUMNS`, documents in corpus order, clauses in document
         order; ``start``/``end`` index the corpus table's ``text`` of the same ``doc_id``.
     """
     corpus = path_or_name if isinstance(path_or_name, pd.DataFrame) else load_corpus(

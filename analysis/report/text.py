@@ -41,7 +41,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .paths import PROCESSED_DIR, REPORT_TXT
+from ..paths import PROCESSED_DIR, REPORT_TXT
 
 __all__ = [
     "ReportParts",
@@ -539,7 +539,7 @@ def write_report_tables(out_dir: str | os.PathLike = PROCESSED_DIR,
         ``report_paragraphs.csv`` (sorted by order), ``report_footnotes.csv`` (by number) and
         ``report_captions.csv`` (图 then 表, by number), columns as in :func:`parse_report`.
     """
-    from .tables import write_csv
+    from ..tables import write_csv
 
     out = Path(out_dir)
     return {name.removeprefix("report_"): write_csv(df, out / f"{name}.csv")

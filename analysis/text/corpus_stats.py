@@ -4,17 +4,17 @@ Two groups of functions:
 
 * **Timing** — which State Council documents name a technology in their title, and when. This is
   the project's one definition, used by notebook 03 (policy corpora) and by the timing checks of
-  :mod:`analysis.claims` (notebook 07). :data:`TECH_KEYWORDS` is the explicit rule (see there);
+  :mod:`analysis.report.claims` (notebook 07). :data:`TECH_KEYWORDS` is the explicit rule (see there);
   :func:`document_year` is the one year rule; :func:`technology_mentions` lists the matching
   documents, :func:`technology_mentions_by_year` counts them per year and
   :func:`technology_timing` summarises each technology (first year, median year, share inside a
   window such as 2015–2020).
 * **Corpus size** — :func:`corpus_summary` (documents, clauses, characters, median clause length
   per corpus or per group of documents) and :func:`law_outline` (chapters → articles → 款/项 of one
-  law, from :func:`analysis.clauses.structure` and :func:`analysis.clauses.segment`).
+  law, from :func:`analysis.text.clauses.structure` and :func:`analysis.text.clauses.segment`).
 
 The metadata table expected by the timing functions is the one returned by
-:func:`analysis.documents.read_state_council_metadata` (columns ``url``, ``title``,
+:func:`analysis.report.documents.read_state_council_metadata` (columns ``url``, ``title``,
 ``sc_date_written``, ``sc_date_published``; dates as ``YYYY-MM-DD`` strings; ``sc_doc_number`` and
 ``sc_dates_row`` are carried along when present).
 """
@@ -89,7 +89,7 @@ def _check_metadata(metadata: pd.DataFrame, need: Sequence[str]) -> None:
     missing = [c for c in need if c not in metadata.columns]
     if missing:
         raise ValueError(f"State Council metadata: missing column(s) {missing} "
-                         "(expected the table of analysis.documents.read_state_council_metadata)")
+                         "(expected the table of analysis.report.documents.read_state_council_metadata)")
 
 
 def document_year(metadata: pd.DataFrame) -> pd.DataFrame:
@@ -101,7 +101,7 @@ def document_year(metadata: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     metadata : pandas.DataFrame
-        :func:`analysis.documents.read_state_council_metadata`, or any table with
+        :func:`analysis.report.documents.read_state_council_metadata`, or any table with
         ``sc_date_written`` and ``sc_date_published`` as ``YYYY-MM-DD`` strings (possibly missing).
 
     Returns
@@ -158,7 +158,7 @@ def technology_mentions(metadata: pd.DataFrame,
     Parameters
     ----------
     metadata : pandas.DataFrame
-        :func:`analysis.documents.read_state_council_metadata` (``url``, ``title``,
+        :func:`analysis.report.documents.read_state_council_metadata` (``url``, ``title``,
         ``sc_date_written``, ``sc_date_published``; ``sc_doc_number`` and ``sc_dates_row`` when
         present).
     keywords : mapping, default :data:`TECH_KEYWORDS`
@@ -208,7 +208,7 @@ def technology_mentions_by_year(metadata: pd.DataFrame,
     Parameters
     ----------
     metadata : pandas.DataFrame
-        :func:`analysis.documents.read_state_council_metadata` (5,781 documents, 1969–2023-09).
+        :func:`analysis.report.documents.read_state_council_metadata` (5,781 documents, 1969–2023-09).
     keywords : mapping, default :data:`TECH_KEYWORDS`
         ``{technology: [keyword, ...]}``; see :func:`technology_mentions`.
     years : (int, int), optional
@@ -384,9 +384,9 @@ def law_outline(structure: pd.DataFrame, clauses: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     structure : pandas.DataFrame
-        :func:`analysis.clauses.structure` of one law (levels 章, 条, …).
+        :func:`analysis.text.clauses.structure` of one law (levels 章, 条, …).
     clauses : pandas.DataFrame
-        :func:`analysis.clauses.segment` of the same text (levels 款, 项, 目).
+        :func:`analysis.text.clauses.segment` of the same text (levels 款, 项, 目).
 
     Returns
     -------
@@ -396,7 +396,7 @@ def law_outline(structure: pd.DataFrame, clauses: pd.DataFrame) -> pd.DataFrame:
         ``总则``), ``first_article`` and ``last_article``
         (Int64 article numbers), ``articles``, ``kuan`` (款: paragraphs of articles), ``xiang``
         (项: enumerated items), ``mu`` (目) and ``clauses`` (all Int64). ``clauses`` counts the rows of
-        :func:`~analysis.clauses.segment` inside the chapter: a 款 with text of its own is one
+        :func:`~analysis.text.clauses.segment` inside the chapter: a 款 with text of its own is one
         clause and each of its 项 is another, so ``clauses`` ≤ ``kuan + xiang + mu``.
 
     Raises

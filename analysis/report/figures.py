@@ -28,7 +28,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from .plotting import CATEGORY_COLORS, ENGLISH, NEUTRAL, RULE_LINE_COLORS, TECH_COLORS, caption, title
+from ..plotting import CATEGORY_COLORS, ENGLISH, NEUTRAL, RULE_LINE_COLORS, TECH_COLORS, caption, title
 
 #: File stem of every figure this module draws, keyed by the report's figure/table label.
 FIGURE_FILES = {
@@ -58,7 +58,7 @@ _GREY_TEXT = "#555555"
 # ----------------------------------------------------------------------------- helpers
 def _caption_row(captions: pd.DataFrame | None, kind: str, number: int) -> pd.Series:
     if captions is None:
-        from .data import load_captions
+        from .loaders import load_captions
 
         captions = load_captions()
     rows = captions[(captions["kind"] == kind) & (captions["number"] == number)]
@@ -696,7 +696,7 @@ def table01_figure(documents: pd.DataFrame, captions: pd.DataFrame | None = None
 
 def all_figures(*, milestones=None, levels=None, indicators=None, documents=None, captions=None) -> dict[str, Figure]:
     """Draw every figure; frames not passed are loaded. Returns {file stem: Figure} in FIGURE_FILES order."""
-    from . import data as loaders
+    from . import loaders
 
     milestones = loaders.load_milestones() if milestones is None else milestones
     levels = loaders.load_provincial_levels() if levels is None else levels

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .files import atomic_write
+from ..files import atomic_write
 
 DEFAULT_SEED = 20221130  # analysis.plotting.SEED
 
@@ -318,7 +318,7 @@ def draw_network(g: nx.Graph, *, label_top: int = 30, seed: int = DEFAULT_SEED, 
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from .plotting import use_cjk_font
+    from ..plotting import use_cjk_font
 
     use_cjk_font()
     if ax is None:

@@ -398,7 +398,7 @@ def _attach_iso3(names: pd.Series, what: str) -> pd.Series:
     if missing:
         raise EgovDataError(
             f"{what}: no ISO3 for {len(missing)} country name(s): {missing}. "
-            "Add them to analysis.egov.MANUAL_ISO3 with a note."
+            "Add them to analysis.report.egov.MANUAL_ISO3 with a note."
         )
     return iso.astype("string")
 
@@ -480,7 +480,7 @@ def write_egov_survey(path: Path | str = EGOV_SURVEY_CSV, df: pd.DataFrame | Non
     if df is None:
         df = build_egov_survey()
     df = df[EGOV_SURVEY_COLUMNS].sort_values(["year", "iso3"], ignore_index=True)
-    from .tables import write_csv
+    from ..tables import write_csv
 
     return write_csv(df, path)
 

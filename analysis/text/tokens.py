@@ -43,9 +43,9 @@ from typing import Iterable, Sequence
 import pandas as pd
 import pandera.pandas as pa
 
-from .files import atomic_write
-from .paths import CACHE_DIR, CURATED_DIR, RAW_DIR
-from .tables import DataError, read_table, schemas
+from ..files import atomic_write
+from ..paths import CACHE_DIR, CURATED_DIR, RAW_DIR
+from ..tables import DataError, read_table, schemas
 
 USERDICT_CSV = CURATED_DIR / "userdict.csv"
 GENERAL_STOPWORDS_TXT = RAW_DIR / "stopwords-iso-zh" / "stopwords-zh.txt"

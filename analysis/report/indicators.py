@@ -325,7 +325,7 @@ def plot_rank_and_egdi(cvw: pd.DataFrame, *, mark_year: int = 2022):
     Parameters
     ----------
     cvw : pandas.DataFrame
-        From ``analysis.egov.china_vs_world(survey)`` (columns year, country_rank, n_assessed,
+        From ``analysis.report.egov.china_vs_world(survey)`` (columns year, country_rank, n_assessed,
         country_egdi).
     mark_year : int
         Survey edition the report cites, shaded in both panels.
@@ -416,7 +416,7 @@ def plot_vs_world(survey: pd.DataFrame, cvw: pd.DataFrame):
     survey : pandas.DataFrame
         From ``analysis.load_egov_survey()``; rows with ``assessed`` False are left out.
     cvw : pandas.DataFrame
-        From ``analysis.egov.china_vs_world(survey)``.
+        From ``analysis.report.egov.china_vs_world(survey)``.
 
     Returns
     -------

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .paths import CURATED_DIR, PROCESSED_DIR, RAW_DIR
-from .schemas.documents import SCHEMAS
-from .tables import DataError, Problem, read_table, validate, write_csv
+from ..paths import CURATED_DIR, PROCESSED_DIR, RAW_DIR
+from ..schemas.documents import SCHEMAS
+from ..tables import DataError, Problem, read_table, validate, write_csv
 
 CURATED_CSV = CURATED_DIR / "documents.csv"
 PROCESSED_CSV = PROCESSED_DIR / "documents.csv"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .tables import load_table
+from ..tables import load_table
 
 
 def load_report() -> pd.DataFrame:
