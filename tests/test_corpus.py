@@ -205,9 +205,12 @@ def test_folder_utf8_gb18030_and_metadata(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "b.md").write_text("# 乙\n第一条 内容。\n", encoding="utf-8")
     (tmp_path / "sub" / "a.txt").write_bytes("甲规定\n第一条 数据安全。\n".encode("gb18030"))
-    (tmp_path / "ignored.csv").write_text("x", encoding="utf-8")
+    (tmp_path / "table.csv").write_text("x", encoding="utf-8")
     meta = tmp_path / "meta.csv"
     meta.write_text("file,doc_id,year\nsub/a.txt,doc-a,2021\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="table.csv"):  # a stray table is named, not skipped
+        load_corpus(tmp_path, metadata_csv=meta)
+    (tmp_path / "table.csv").unlink()
     with pytest.warns(UnicodeWarning, match="a.txt"):
         df = load_corpus(tmp_path, metadata_csv=meta)
     assert df["doc_id"].tolist() == ["b", "doc-a"]
@@ -216,8 +219,8 @@ def test_folder_utf8_gb18030_and_metadata(tmp_path):
     assert df.set_index("doc_id").loc["doc-a", "text"].startswith("甲规定")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        cl = load_clauses(tmp_path)
-    assert set(cl["doc_id"]) == {"b", "sub/a"}
+        cl = load_clauses(tmp_path, metadata_csv=meta)
+    assert set(cl["doc_id"]) == {"b", "doc-a"}
 
 
 def test_folder_errors_name_the_file(tmp_path):

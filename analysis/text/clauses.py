@@ -76,6 +76,7 @@ __all__ = [
     "structure",
     "segment_document",
     "body_start",
+    "unwrap",
 ]
 
 LAW_LEVELS = ("编", "分编", "章", "节", "条", "款", "项", "目")
@@ -393,6 +394,148 @@ def _join_wrapped(text: str, lines: list) -> list:
     return out
 
 
+# --------------------------------------------------------------------------- flattened text
+_INLINE_ART_RE = re.compile(rf"第(?P<n>{_NUMCD})条(?:之(?P<sub>{_NUMC}))?")
+_INLINE_DIV_RE = re.compile(rf"第(?P<n>{_NUMCD})(?P<k>分编|编|章|节)")
+_INLINE_BEFORE = set(_SENT_END + "：:”’」』）)】〕")  # what may precede an inline article label
+_INLINE_HEAD_MAX = 30      # longest inline division title (第四章 数据安全保护义务 …)
+_INLINE_MIN_ARTICLES = 2   # inline articles needed before a text is read as a flattened law
+
+
+def _inline_markers(text: str, lines: list) -> list[int]:
+    """Offsets of the 编/章/节 and 条 labels running inside the lines of a flattened law.
+
+    Used only for a text that would otherwise fall back to sentences (no line starts with an
+    article, fewer than two numbered lines). A ``第X条`` inside a line is an article label when
+
+    * it follows the start of the line, whitespace, or the end of a sentence or clause
+      (``。；！？：`` and closing quotes/brackets), or the title of a division label accepted
+      just before it (``第一章总则第一条``);
+    * the character after it does not make it a cross-reference (``的至、，和或及所中规第之款项…``,
+      as for line labels: ``第三十条规定``, ``第二十一条第一款``, ``第四十四条、第四十五条``);
+    * its number continues the sequence: the first accepted article may have any number, each
+      next one is the previous plus one (``第X条之一`` repeats the previous number). A
+      well-formed cross-reference such as ``…处理。第三十条所称…`` is rejected by the number.
+
+    Table rows (lines starting with ``|`` or holding a tab) are not searched. A ``第X章`` (编, 分编, 节) label in the same position is a division label when an accepted
+    article follows within 30 characters with no sentence punctuation between (the title).
+    Returns the label offsets in order, or ``[]`` when fewer than two articles are found
+    (then the text is not a flattened law and the sentence fallback stands).
+    """
+    def context_ok(a: int, p: int) -> bool:
+        q = p - 1
+        if q < a or text[q] in _WS or text[q] == "\n":
+            return True
+        return text[q] in _INLINE_BEFORE
+
+    cuts: list[int] = []
+    n_art = 0
+    last: int | None = None
+    for a, b, _ in lines:
+        if text[a] == "|" or "\t" in text[a:b]:
+            continue  # a table row (Markdown pipes, tab-separated cells): labels there are data
+        cands = [(m.start(), 0, m) for m in _INLINE_DIV_RE.finditer(text, a, b)]
+        cands += [(m.start(), 1, m) for m in _INLINE_ART_RE.finditer(text, a, b)]
+        cands.sort(key=lambda t: (t[0], t[1]))
+        pending: int | None = None  # end of the last division label with an acceptable context
+        pending_at: list[int] = []  # starts of the division labels chained before it
+        for p, is_art, m in cands:
+            after = text[m.end():m.end() + 1] if m.end() < b else ""
+            if not is_art:
+                if after in _ART_NOT_LABEL and after:
+                    continue
+                chained = (pending is not None and p - pending <= _INLINE_HEAD_MAX
+                           and not any(ch in _SENT_END or ch in "，," for ch in text[pending:p]))
+                if chained:  # 第三章 网络运行安全 第一节 一般规定
+                    pending, pending_at = m.end(), pending_at + [p]
+                elif context_ok(a, p):
+                    pending, pending_at = m.end(), [p]
+                continue
+            if after in _ART_NOT_LABEL and after:
+                continue
+            n = _num(m.group("n"))
+            if n is None:
+                continue
+            by_title = (pending is not None and p - pending <= _INLINE_HEAD_MAX
+                        and not any(ch in _SENT_END or ch in "，," for ch in text[pending:p]))
+            if not (context_ok(a, p) or by_title):
+                continue
+            if last is not None and not (n == last + 1 or (m.group("sub") and n == last)):
+                continue
+            if by_title:
+                cuts.extend(pending_at)
+            cuts.append(p)
+            pending, pending_at = None, []
+            last = n
+            n_art += 1
+    return cuts if n_art >= _INLINE_MIN_ARTICLES else []
+
+
+def _split_inline(text: str, lines: list, cuts: list[int]) -> list:
+    """Split lines at the label offsets from :func:`_inline_markers` and classify the pieces."""
+    out = []
+    ci, nc = 0, len(cuts)
+    strip = _WS + "\n"
+    for a, b, c in lines:
+        inner = []
+        while ci < nc and cuts[ci] < b:
+            if cuts[ci] > a:
+                inner.append(cuts[ci])
+            ci += 1
+        if not inner:
+            out.append((a, b, c))
+            continue
+        bounds = [a] + inner + [b]
+        for x, y in zip(bounds, bounds[1:]):
+            while x < y and text[x] in strip:
+                x += 1
+            while y > x and text[y - 1] in strip:
+                y -= 1
+            if y > x:
+                out.append((x, y, _classify(text, x, y)))
+    return out
+
+
+def unwrap(text: str) -> str:
+    """``text`` with its hard-wrapped lines joined, as clause segmentation joins them.
+
+    Uses the same wrap-width detection and joining rules as :func:`segment` (see the module
+    docstring, "Hard-wrapped texts"): the line breaks inside a joined clause are removed, and a
+    page-number line taken along is dropped. Two ASCII letters or digits meeting at a join are
+    separated by one space; CJK text is joined directly. A text without a wrap width is returned
+    unchanged. Used by :mod:`analysis.text.readers` for text extracted from PDFs.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+    """
+    lines = [(a, b, _classify(text, a, b)) for a, b in _lines(text, 0)]
+    joined = _join_wrapped(text, lines)
+    if joined is lines:
+        return text
+    out, pos = [], 0
+    for a, b, _ in joined:
+        out.append(text[pos:a])
+        seg = text[a:b]
+        if "\n" in seg:
+            parts = [ln.strip(_WS) for ln in seg.split("\n")]
+            parts = [p for i, p in enumerate(parts) if p and not (0 < i < len(parts) - 1
+                                                                  and _PAGE_NO_RE.fullmatch(p))]
+            seg = parts[0]
+            for p in parts[1:]:
+                sep = " " if (seg[-1:].isascii() and seg[-1:].isalnum()
+                              and p[:1].isascii() and p[:1].isalnum()) else ""
+                seg += sep + p
+        out.append(seg)
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _classify(text: str, a: int, b: int):
     """Return (kind, number, label_end, content_start, is_md, label) for one line."""
     m = _LINE_RE.match(text, a, b)
@@ -469,7 +612,15 @@ def segment_document(text: str, doc_id: str) -> tuple[list[tuple], list[tuple]]:
     n_numbered = sum(1 for _, _, c in lines if c[0] in _RANK)
     clauses: list[tuple] = []
     nodes: list[_Node] = []
-    if not is_law and n_numbered < 2 and not any(c[0] == "md" for _, _, c in lines):
+    n_art_lines = sum(1 for _, _, c in lines if c[0] == "条")
+    fallback = not is_law and n_numbered < 2 and not any(c[0] == "md" for _, _, c in lines)
+    if fallback or n_art_lines == 1:
+        # flattened law (text pasted from a web page): labels inside the running text
+        cuts = _inline_markers(text, lines)
+        if cuts:
+            lines = _split_inline(text, lines, cuts)
+            is_law, fallback = True, False
+    if fallback:
         _sentences(text, lines, doc_id, clauses)
         return clauses, []
 

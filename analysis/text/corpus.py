@@ -17,7 +17,8 @@ Corpora (names accepted by :func:`load_corpus` / :func:`load_clauses`)
     The LawRefBook national-law reference corpus (1,512 Markdown files), read straight from
     ``data/raw/lawrefbook-national.tar.xz`` (:func:`national_corpus`).
 a folder
-    Any folder of ``.txt``/``.md`` files (:func:`load_folder`).
+    Any folder of ``.txt``/``.md``/``.docx``/``.pdf``/``.html`` files (:func:`load_folder`,
+    readers in :mod:`analysis.text.readers`).
 
 Every corpus table starts with the columns of :data:`CORPUS_COLUMNS`; ``text`` is exactly the
 string that :func:`analysis.text.clauses.segment` offsets refer to (a whole file decoded, or a whole
@@ -38,6 +39,9 @@ from pathlib import Path
 import pandas as pd
 
 from .clauses import CLAUSE_COLUMNS, segment_document
+from .metadata import text_metadata
+from .readers import (SUPPORTED_SUFFIXES, UnreadableFileError, UnsupportedFileError, conversion_hint,
+                      read_document, warn_caller)
 from ..paths import RAW_DIR, REPORT_TXT, ROOT
 from ..tables import load_table
 
@@ -599,114 +603,200 @@ def national_corpus(path: Path | str = NATIONAL_TAR) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- (e) folders
-def _decode_file(path: Path, rel: str) -> tuple[str, str]:
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise ValueError(f"{rel}: file is empty")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            return raw[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as err:
-        utf8_err = err
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError as err:
-        raise ValueError(f"{rel}: cannot be decoded: not UTF-8 (byte {utf8_err.start}) and not "
-                         f"GB18030 (byte {err.start})") from err
-    warnings.warn(f"{rel}: not UTF-8; decoded as GB18030", UnicodeWarning, stacklevel=3)
-    return text, "gb18030"
+_IGNORED_NAMES = ("Thumbs.db", "desktop.ini", "Desktop.ini")
 
 
-def load_folder(folder: Path | str, metadata_csv: Path | str | None = None) -> pd.DataFrame:
-    """Load every ``.txt``/``.md`` file below a folder (recursive, sorted by relative path).
+def _ignored(rel: str) -> bool:
+    """System files a folder of documents carries: dot files, Word lock files (~$…), Thumbs.db."""
+    parts = rel.split("/")
+    return (any(p.startswith(".") for p in parts) or parts[-1].startswith("~$")
+            or parts[-1] in _IGNORED_NAMES)
+
+
+def _read_metadata_csv(path: Path | str) -> pd.DataFrame:
+    raw = Path(path).read_bytes()
+    try:
+        raw.decode("utf-8-sig")
+        enc = "utf-8-sig"
+    except UnicodeDecodeError:
+        enc = "gb18030"
+        warn_caller(f"{path}: not UTF-8; read as GB18030 (as saved by Excel on Chinese Windows)",
+                    UnicodeWarning)
+    import io
+
+    return pd.read_csv(io.StringIO(raw.decode(enc)), dtype="string", keep_default_na=False,
+                       na_values=[""])
+
+
+def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
+                skip_unsupported: bool = False) -> pd.DataFrame:
+    """Load every document below a folder (recursive, sorted by relative path).
+
+    Files are read by :func:`analysis.text.readers.read_document`: ``.txt``/``.md`` (UTF-8, UTF-8
+    or UTF-16 with BOM, else GB18030 with a warning), ``.docx``, ``.pdf`` with a text layer and
+    ``.html``/``.htm`` saved web pages. Dot files, Word lock files (``~$…``), ``Thumbs.db`` and
+    the metadata CSV itself are not documents and are left aside (listed in
+    ``df.attrs["ignored_files"]``).
 
     Parameters
     ----------
     folder : path-like
         The folder.
     metadata_csv : path-like, optional
-        UTF-8 CSV with a ``file`` column (path relative to ``folder``) and optionally ``doc_id``,
-        ``title`` and any further columns, which are added to the table. Every row must name an
-        existing file; files it does not list get the default id.
+        CSV (UTF-8, with or without BOM; GB18030 read with a warning) keyed by a ``file`` column
+        (path relative to ``folder``, suffix included) or, without one, by a ``doc_id`` column
+        (the default id: relative path without suffix). Other columns are added to the table; a
+        ``title``, ``doc_id`` (with ``file``) or a text-metadata column (``doc_number``,
+        ``issuer``, ``date_…``) overrides the value read from the text where the CSV cell is
+        not empty. Every row must name a loaded document; documents it does not list keep
+        their defaults.
+    skip_unsupported : bool, default False
+        Skip files in formats no reader handles (``.doc``, ``.wps``, ``.ofd``, images, …)
+        instead of raising; every skipped file is named in a warning and in
+        ``df.attrs["skipped_files"]``.
 
     Returns
     -------
     pandas.DataFrame
         :data:`CORPUS_COLUMNS` (``doc_id`` defaults to the relative path without suffix;
-        ``title`` defaults to the first non-blank line, without Markdown ``#``; ``kind`` =
-        ``user text``; ``encoding`` = ``utf-8``, ``utf-8-sig`` or ``gb18030``) plus the metadata
-        columns.
+        ``title`` to the page title of a web page, else the title line found by
+        :func:`analysis.text.metadata.text_metadata`, else the first non-blank line; ``kind`` =
+        ``user text``; ``encoding`` = ``utf-8``, ``utf-8-sig``, ``utf-16``, ``gb18030``, the
+        page's charset, or ``docx``/``pdf``) plus ``file`` (relative path), ``format`` (reader:
+        text, docx, pdf, html), ``reader_notes`` (what the reader removed or could not do), the
+        metadata read from the text (``doc_number``, ``issuer``, ``date_adopted``,
+        ``date_promulgated``, ``date_effective``, ``date_issued``, ``date_written``, each with
+        ``<field>_line``, the line it came from) and the metadata CSV's columns. A text that
+        occurs twice (same sha256) is kept once, at its first path; ``df.attrs["duplicates"]``
+        maps each dropped file to the file kept.
 
     Raises
     ------
     FileNotFoundError
-        If ``folder`` does not exist or holds no ``.txt``/``.md`` file.
+        If ``folder`` does not exist or holds no readable document (the message lists what it
+        holds).
+    analysis.text.readers.UnsupportedFileError
+        Naming every file in an unsupported format and the command that converts it (unless
+        ``skip_unsupported``).
+    analysis.text.readers.UnreadableFileError
+        Naming every empty, undecodable, corrupt or image-only (scanned, OCR needed) file.
     ValueError
-        Naming the file: an empty file, an undecodable file, a metadata row naming a missing
-        file, or duplicate ``doc_id`` values.
+        A metadata row naming no loaded document, or duplicate ``doc_id`` values.
 
     Warns
     -----
     UnicodeWarning
         For each file decoded as GB18030.
+    UserWarning
+        Skipped files, identical texts, Word automatic numbering not expanded, PDF pages without
+        text. Warnings point at the caller's line.
     """
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"{folder}: no such folder")
-    files = sorted((p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".txt", ".md")),
-                   key=lambda p: p.relative_to(root).as_posix())
+    meta_path = Path(metadata_csv).resolve() if metadata_csv is not None else None
+    files, ignored, unsupported = [], [], []
+    for p in sorted((p for p in root.rglob("*") if p.is_file()),
+                    key=lambda p: p.relative_to(root).as_posix()):
+        rel = p.relative_to(root).as_posix()
+        if _ignored(rel) or (meta_path is not None and p.resolve() == meta_path):
+            ignored.append(rel)
+        elif p.suffix.lower() in SUPPORTED_SUFFIXES:
+            files.append(p)
+        else:
+            unsupported.append(p)
+    if unsupported and not skip_unsupported:
+        lines = "\n".join(f"  {_rel(p)}: {conversion_hint(p)}" for p in unsupported)
+        raise UnsupportedFileError(
+            f"{folder}: {len(unsupported)} file(s) in a format that is not read (readable: "
+            f"{' '.join(SUPPORTED_SUFFIXES)}):\n{lines}\nConvert them, or pass "
+            f"skip_unsupported=True to load the rest.")
+    if unsupported:
+        warn_caller(f"{folder}: skipped {len(unsupported)} file(s) in formats that are not read: "
+                    + "; ".join(f"{_rel(p)} ({conversion_hint(p)})" for p in unsupported))
     if not files:
-        raise FileNotFoundError(f"{folder}: no .txt or .md files")
-    meta = None
-    if metadata_csv is not None:
-        meta = pd.read_csv(metadata_csv, dtype="string", keep_default_na=False, na_values=[""])
-        if "file" not in meta.columns:
-            raise ValueError(f"{metadata_csv}: needs a 'file' column (path relative to {folder})")
-        known = {p.relative_to(root).as_posix() for p in files}
-        for i, f in enumerate(meta["file"], start=2):
-            if pd.isna(f) or f not in known:
-                raise ValueError(f"{metadata_csv}, line {i}, column 'file': {f!r} is not a "
-                                 f".txt/.md file under {folder}")
-        if meta["file"].duplicated().any():
-            raise ValueError(f"{metadata_csv}: file listed twice: "
-                             f"{sorted(meta.loc[meta['file'].duplicated(), 'file'])[:5]}")
-    rows = []
+        held = [p.relative_to(root).as_posix() for p in unsupported] + ignored
+        raise FileNotFoundError(f"{folder}: no readable documents ({' '.join(SUPPORTED_SUFFIXES)}); "
+                                f"it holds: {', '.join(held[:20]) if held else 'nothing'}")
+    rows, errors, by_sha, duplicates = [], [], {}, {}
     for p in files:
         rel = p.relative_to(root).as_posix()
-        text, enc = _decode_file(p, _rel(p))
-        first = next((ln.strip(_WS + "#").strip() for ln in text.split("\n") if ln.strip(_WS)), None)
-        rows.append(dict(doc_id=rel.rsplit(".", 1)[0], title=first, kind="user text",
-                         source_file=_rel(p), source_locator="whole file", encoding=enc,
-                         text=text, file=rel))
-    df = _finish(rows, ["file"])
-    if meta is not None:
-        over = [c for c in ("doc_id", "title") if c in meta.columns]
-        extra_cols = [c for c in meta.columns if c not in ("file", "doc_id", "title")]
-        df = df.merge(meta, on="file", how="left", suffixes=("", "_meta"), validate="one_to_one")
-        for c in over:
-            df[c] = df[f"{c}_meta"].fillna(df[c])
-            df = df.drop(columns=f"{c}_meta")
-        df = df[CORPUS_COLUMNS + ["file"] + extra_cols]
+        try:
+            doc = read_document(p, _rel(p))
+        except UnreadableFileError as err:
+            errors.append(str(err))
+            continue
+        sha = _sha(doc.text)
+        if sha in by_sha:
+            duplicates[rel] = by_sha[sha]
+            continue
+        by_sha[sha] = rel
+        md = text_metadata(doc.text)
+        first = next((ln.strip(_WS + "#").strip() for ln in doc.text.split("\n") if ln.strip(_WS)), None)
+        rows.append(dict(doc_id=rel.rsplit(".", 1)[0], title=doc.title or md["title"] or first,
+                         kind="user text", source_file=_rel(p), source_locator="whole file",
+                         encoding=doc.encoding, text=doc.text, file=rel, format=doc.reader,
+                         reader_notes="; ".join(doc.notes) or None,
+                         **{k: v for k, v in md.items() if k != "title"}))
+    if errors:
+        raise UnreadableFileError(f"{folder}: {len(errors)} file(s) cannot be read:\n"
+                                  + "\n".join(f"  {e}" for e in errors))
+    if duplicates:
+        warn_caller(f"{folder}: identical texts kept once: "
+                    + "; ".join(f"{d} = {k}" for d, k in duplicates.items()))
+    md_cols = [c for c in rows[0] if c not in CORPUS_COLUMNS and c not in ("file", "format", "reader_notes")]
+    df = _finish(rows, ["file", "format", "reader_notes"] + md_cols)
+    if metadata_csv is not None:
+        df = _merge_metadata(df, metadata_csv, folder)
     dups = df["doc_id"][df["doc_id"].duplicated()]
     if len(dups):
         raise ValueError(f"{folder}: duplicate doc_id {sorted(dups)[:5]}")
-    return df.reset_index(drop=True)
+    df = df.reset_index(drop=True)
+    df.attrs["skipped_files"] = [p.relative_to(root).as_posix() for p in unsupported]
+    df.attrs["ignored_files"] = ignored
+    df.attrs["duplicates"] = duplicates
+    return df
+
+
+def _merge_metadata(df: pd.DataFrame, metadata_csv: Path | str, folder: Path | str) -> pd.DataFrame:
+    meta = _read_metadata_csv(metadata_csv)
+    key = "file" if "file" in meta.columns else "doc_id" if "doc_id" in meta.columns else None
+    if key is None:
+        raise ValueError(f"{metadata_csv}: needs a 'file' column (path relative to {folder}) or a "
+                         f"'doc_id' column (the file's path without suffix); it has "
+                         f"{list(meta.columns)}")
+    known = set(df[key])
+    for i, f in enumerate(meta[key], start=2):
+        if pd.isna(f) or f not in known:
+            what = "a loaded file" if key == "file" else "the doc_id of a loaded file"
+            raise ValueError(f"{metadata_csv}, line {i}, column {key!r}: {f!r} is not {what} "
+                             f"under {folder} (known: {sorted(known)[:5]}…)")
+    if meta[key].duplicated().any():
+        raise ValueError(f"{metadata_csv}: {key} listed twice: "
+                         f"{sorted(meta.loc[meta[key].duplicated(), key])[:5]}")
+    base_cols = list(df.columns)
+    over = [c for c in meta.columns if c != key and c in base_cols and c not in (
+        "text", "n_chars", "sha256", "file", "source_file", "source_locator", "encoding", "kind")]
+    extra_cols = [c for c in meta.columns if c != key and c not in base_cols]
+    df = df.merge(meta, on=key, how="left", suffixes=("", "_meta"), validate="one_to_one")
+    for c in over:
+        df[c] = df[f"{c}_meta"].fillna(df[c])
+        df = df.drop(columns=f"{c}_meta")
+    return df[base_cols + extra_cols]
 
 
 # --------------------------------------------------------------------------- dispatch
-def load_corpus(path_or_name: str | os.PathLike, metadata_csv: str | os.PathLike | None = None
-                ) -> pd.DataFrame:
+def load_corpus(path_or_name: str | os.PathLike, metadata_csv: str | os.PathLike | None = None,
+                skip_unsupported: bool = False) -> pd.DataFrame:
     """Load a corpus by name (``cited``, ``digest``, ``collection``, ``national``) or folder.
 
     Parameters
     ----------
     path_or_name : str or path-like
-        A corpus name or a folder of ``.txt``/``.md`` files.
+        A corpus name or a folder of documents (``.txt``/``.md``/``.docx``/``.pdf``/``.html``).
     metadata_csv : path-like, optional
+        For a folder only: see :func:`load_folder`.
+    skip_unsupported : bool, default False
         For a folder only: see :func:`load_folder`.
 
     Returns
@@ -720,18 +810,52 @@ def load_corpus(path_or_name: str | os.PathLike, metadata_csv: str | os.PathLike
             raise ValueError(f"metadata_csv applies to folders, not to the {name!r} corpus")
         return {"cited": cited_texts, "digest": digest_corpus, "collection": policy_collection,
                 "national": national_corpus}[name]()
-    return load_folder(path_or_name, metadata_csv)
+    return load_folder(path_or_name, metadata_csv, skip_unsupported=skip_unsupported)
+
+
+#: a clause longer than this (characters) is reported by :func:`load_clauses` for user texts
+LONG_CLAUSE = 2000
+_ARTICLE_MARK = re.compile(r"第[零〇○一二两三四五六七八九十百千0-9]+条")
+
+
+def _clause_warnings(corpus: pd.DataFrame, clauses: list[tuple]) -> None:
+    """Warn about user texts whose structure was not found (see :func:`load_clauses`)."""
+    user = set(corpus.loc[corpus["kind"] == "user text", "doc_id"].astype(str))
+    if not user:
+        return
+    fell_back, long = {}, []
+    by_doc: dict[str, list[tuple]] = {}
+    for r in clauses:
+        if r[0] in user:
+            by_doc.setdefault(r[0], []).append(r)
+    texts = dict(zip(corpus["doc_id"].astype(str), corpus["text"]))
+    for d, rows in by_doc.items():
+        if all(r[4] == "sentence" for r in rows):
+            marks = _ARTICLE_MARK.findall(str(texts[d]))
+            if marks:
+                fell_back[d] = marks
+        long += [f"{r[1]} ({r[11]:,} characters)" for r in rows if r[11] > LONG_CLAUSE]
+    if fell_back:
+        warn_caller("clauses are sentences, although the text contains 第…条 markers, for: "
+                    + "; ".join(f"{d} ({len(m)} markers, first {m[0]})" for d, m in fell_back.items())
+                    + ". No line starts with an article and no running sequence 第一条, 第二条, … "
+                      "was found; check the file (a scan, a table, a lost line break before each "
+                      "article?) and put each article on its own line.")
+    if long:
+        warn_caller(f"{len(long)} clause(s) longer than {LONG_CLAUSE:,} characters (structure "
+                    f"probably not found): " + "; ".join(long[:10]) + ("; …" if len(long) > 10 else ""))
 
 
 def load_clauses(path_or_name: str | os.PathLike | pd.DataFrame,
-                 metadata_csv: str | os.PathLike | None = None) -> pd.DataFrame:
+                 metadata_csv: str | os.PathLike | None = None,
+                 skip_unsupported: bool = False) -> pd.DataFrame:
     """Segment every document of a corpus into clauses (see :func:`analysis.text.clauses.segment`).
 
     Parameters
     ----------
     path_or_name : str, path-like or DataFrame
         A corpus name, a folder, or a corpus table with ``doc_id`` and ``text``.
-    metadata_csv : path-like, optional
+    metadata_csv, skip_unsupported
         Passed to :func:`load_corpus` for folders.
 
     Returns
@@ -739,9 +863,17 @@ def load_clauses(path_or_name: str | os.PathLike | pd.DataFrame,
     pandas.DataFrame
         :data:`analysis.text.clauses.CLAUSE_COLUMNS`, documents in corpus order, clauses in document
         order; ``start``/``end`` index the corpus table's ``text`` of the same ``doc_id``.
+
+    Warns
+    -----
+    UserWarning
+        For the user's own texts (``kind`` = ``user text``, i.e. loaded from a folder), pointing
+        at the caller's line: a document whose clauses fell back to sentences although it
+        contains ``第…条`` markers, and clauses longer than :data:`LONG_CLAUSE` characters. The
+        project's named corpora are checked by their tests instead.
     """
     corpus = path_or_name if isinstance(path_or_name, pd.DataFrame) else load_corpus(
-        path_or_name, metadata_csv)
+        path_or_name, metadata_csv, skip_unsupported=skip_unsupported)
     from .clauses import _frame
 
     rows: list[tuple] = []
@@ -753,6 +885,8 @@ def load_clauses(path_or_name: str | os.PathLike | pd.DataFrame,
         for doc_id, text in zip(corpus["doc_id"], corpus["text"]):
             c, _ = segment_document(str(text), str(doc_id))
             rows.extend(c)
+        if "kind" in corpus.columns:
+            _clause_warnings(corpus, rows)
         return _frame(rows, CLAUSE_COLUMNS)
     finally:
         if was_enabled:

@@ -53,7 +53,7 @@ POLICY_STOPWORDS_CSV = CURATED_DIR / "stopwords_policy.csv"
 TOKEN_CACHE_DIR = CACHE_DIR / "tokens"
 
 #: Bumped whenever :func:`normalize` or the cached value format changes (part of the cache key).
-NORMALIZE_VERSION = "1"
+NORMALIZE_VERSION = "2"
 STOPWORD_KINDS = ("general", "policy")
 DEFAULT_STOP = ("general", "policy")
 
@@ -65,6 +65,34 @@ _TERM_RE = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._]+$")
 _TERM_POS_RE = re.compile(r"^[a-z]{1,4}$")
 
 _log = logging.getLogger(__name__)
+
+
+def _ideograph_table() -> dict[int, str]:
+    """Kangxi radicals (U+2F00–U+2FD5), CJK radicals supplement, CJK compatibility ideographs
+    (U+F900–U+FAFF, U+2F800–U+2FA1F) → the unified ideograph NFKC gives (⼯ U+2F2F → 工)."""
+    table = {}
+    for lo, hi in ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)):
+        for cp in range(lo, hi + 1):
+            n = unicodedata.normalize("NFKC", chr(cp))
+            if n != chr(cp) and len(n) == 1:
+                table[cp] = n
+    return table
+
+
+#: translate() table of :func:`standard_ideographs` (built once from NFKC).
+IDEOGRAPH_TABLE = _ideograph_table()
+
+
+def standard_ideographs(text: str) -> str:
+    """Map Kangxi-radical and CJK-compatibility code points to the standard ideographs.
+
+    PDFs often carry ⼯ (U+2F2F KANGXI RADICAL WORK) for 工 or ⼈ for 人, or CJK
+    compatibility ideographs (U+F900…); they look identical but match nothing (``第⼗⼀条`` is not
+    ``第十一条``). Only these code points change — exactly the mapping NFKC applies to them — so
+    punctuation keeps its full-width form. Step 2 of :func:`normalize`; the readers of
+    :mod:`analysis.text.readers` apply it to text extracted from PDFs, Word and web pages.
+    """
+    return text.translate(IDEOGRAPH_TABLE)
 
 
 # --------------------------------------------------------------------------------------------
@@ -99,6 +127,9 @@ def normalize(text: str) -> str:
        forms (``互联网＋`` → ``互联网+``). CJK punctuation is **not** touched: ``。，、；：？！（）《》``
        keep their full-width forms (NFKC would turn ``，`` into ``,`` and ``（`` into ``(``, which
        changes the text a reader quotes and the clause splitter relies on). No NFKC is applied.
+       Kangxi radicals and CJK compatibility ideographs become the standard ideographs
+       (``第⼗⼀条`` → ``第十一条``; :func:`standard_ideographs`, the NFKC mapping of those code
+       points only).
     3. Quote marks: corner brackets ``「『〝`` → ``“`` and ``」』〞`` → ``”``; straight double quotes
        (``"`` and ``＂``) become ``“`` and ``”`` alternately within the text. Single curly quotes
        ``‘’`` (nested quotations) and the ASCII apostrophe are kept.
@@ -122,7 +153,7 @@ def normalize(text: str) -> str:
         return ""
     if not isinstance(text, str):
         raise TypeError(f"normalize expects str, got {type(text).__name__}: {text!r:.80}")
-    text = text.translate(_FULLWIDTH)
+    text = text.translate(_FULLWIDTH).translate(IDEOGRAPH_TABLE)
     if '"' in text or "＂" in text:
         counter = iter(range(1 << 30))
         text = _STRAIGHT_DQ.sub(lambda m: "“" if next(counter) % 2 == 0 else "”", text)

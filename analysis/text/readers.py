@@ -1,0 +1,575 @@
+"""Readers for a researcher's own documents: one per file format, chosen by suffix.
+
+:func:`read_document` turns one file into the text the clause splitter reads
+(:func:`analysis.text.clauses.segment`); :func:`analysis.text.corpus.load_folder` calls it for every
+file of a folder.
+
+==========================  ======================================================================
+suffix                      reader
+==========================  ======================================================================
+``.txt``, ``.md``           :func:`read_text`: UTF-8, UTF-8 with BOM, UTF-16 with BOM; else GB18030
+                            with a warning
+``.docx``                   :func:`read_docx` (python-docx): body paragraphs and tables in order
+``.pdf``                    :func:`read_pdf` (pypdf): text layer, page furniture removed, hard
+                            wraps joined; a PDF without a text layer is an error (OCR needed)
+``.html``, ``.htm``         :func:`read_html` (BeautifulSoup): the main text of a saved web page
+anything else               :class:`UnsupportedFileError`, naming the file and the command that
+                            converts it (``.doc``/``.wps``/``.rtf``/``.odt`` → LibreOffice, ``.ofd``,
+                            images → OCR, …)
+==========================  ======================================================================
+
+Every reader maps Kangxi radicals and CJK compatibility ideographs to the standard ideographs
+(:func:`analysis.text.tokens.standard_ideographs`, the mapping :func:`~analysis.text.tokens.normalize`
+applies), so ``第⼗⼀条`` extracted from a PDF is an article; nothing else is normalised.
+
+Libraries, and why
+------------------
+* **python-docx** (1.2; MIT; python-openxml): the maintained reader of WordprocessingML. It gives the body's
+  paragraphs and tables (headers and footers live in separate parts and are left out). It does *not*
+  render Word's automatic numbering (numbering definitions, ``w:numPr``): a ``第一条`` or ``一、`` that
+  Word generates is not in the paragraph text. The reader counts such paragraphs and warns, naming
+  the file and how to turn the numbers into text.
+* **pypdf** (7.1; BSD; py-pdf): pure Python (no compiled dependency, installs everywhere), reads
+  the ToUnicode maps of embedded CJK fonts, and is maintained by the py-pdf organisation.
+  pdfplumber/pdfminer.six give character positions but cost ~10× more per page; this reader needs
+  only lines, because page headers and footers are found by repetition across pages (below).
+* **BeautifulSoup 4** (4.15; MIT) with Python's own ``html.parser``: already installed (by
+  nbconvert), tolerant of the malformed markup of older government sites. trafilatura would add
+  ~15 packages (lxml, courlan, htmldate, justext, dateparser, …) for a job that a short, measured
+  rule does on these pages (below).
+
+Measured on the fixtures in ``tests/fixtures/readers/`` (3 regulations, 98 articles, in all five
+forms): every form gives the same article paths as the Markdown source
+(``tests/test_readers.py``); speed is in ``tests/benchmarks/readers.md``.
+
+PDF page furniture
+------------------
+Per page, the first and last three non-blank lines are candidates. A candidate is dropped when it
+is a page number (``3``, ``- 3 -``, ``— 3 —``, ``第 3 页 共 9 页``, ``第3页``, ``3/9``, ``Page 3 of 9``),
+a browser's print header (``2024/5/6 10:32`` + title) or URL footer (``https://… 1/9``), or when the
+same line with its digits masked appears in that zone on at least half of the pages (at least 2):
+running titles, issuer lines, dates. Then pages are joined and hard-wrapped lines are joined with
+:func:`analysis.text.clauses.unwrap`, the same rule clause segmentation uses.
+
+Web-page main text
+------------------
+Scripts, styles, ``nav``/``header``/``footer``/``aside``/``form`` elements and elements whose id
+or class names navigation, breadcrumbs, share bars, footers or copyright blocks are removed.
+The main text is the first element matching a content selector used by government sites
+(``#UCAP-CONTENT``, ``.pages_content``, ``.TRS_Editor``, ``#zoom``, ``.article``, ``article``,
+``main``, …), else the element whose direct ``<p>`` children hold the most text. Short lines
+that are site furniture (``ICP备``, ``网站标识码``, ``版权所有``, ``主办单位``, ``分享到``, ``打印``,
+``关闭窗口``, ``当前位置``…) are dropped. The title is the page's ``<h1>`` or else its
+``<title>`` up to a `` - ``/``_``/``|`` site suffix. The declared charset (``<meta charset>``,
+``http-equiv``) is honoured; GB2312 and GBK are decoded as GB18030 (their superset).
+"""
+from __future__ import annotations
+
+import io
+import re
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .clauses import unwrap
+from .tokens import standard_ideographs
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "CONVERSIONS",
+    "Document",
+    "UnsupportedFileError",
+    "UnreadableFileError",
+    "read_document",
+    "read_text",
+    "read_docx",
+    "read_pdf",
+    "read_html",
+    "decode_text",
+    "conversion_hint",
+    "warn_caller",
+]
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".docx", ".pdf", ".html", ".htm")
+
+_SOFFICE = "soffice --headless --convert-to docx {file}  (LibreOffice)"
+#: what to do with a file the package cannot read, by suffix
+CONVERSIONS = {
+    ".doc": _SOFFICE,
+    ".wps": _SOFFICE,
+    ".rtf": _SOFFICE,
+    ".odt": _SOFFICE,
+    ".docm": _SOFFICE,
+    ".dot": _SOFFICE,
+    ".dotx": _SOFFICE,
+    ".ofd": "convert the OFD to PDF with an OFD reader (e.g. 数科OFD阅读器 or 福昕OFD版式办公套件: "
+            "export as PDF), then load the PDF",
+    ".wpt": _SOFFICE,
+    ".xml": "save the document as .docx, .txt or .html",
+    ".mhtml": "open it in the browser and save it as 'Web page, HTML only' (.html)",
+    ".mht": "open it in the browser and save it as 'Web page, HTML only' (.html)",
+    ".epub": "convert it with pandoc: pandoc {file} -o out.md",
+}
+_IMAGES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif", ".webp")
+_OCR = "a scanned image: run OCR first, e.g. ocrmypdf -l chi_sim {file} out.pdf (images: img2pdf first), then load the output"
+_TABLES = (".csv", ".xls", ".xlsx", ".et", ".ods", ".tsv", ".json")
+_ARCHIVES = (".zip", ".rar", ".7z", ".gz", ".tar", ".xz")
+
+
+class UnsupportedFileError(ValueError):
+    """A file in a format no reader handles; the message names each file and its conversion."""
+
+
+class UnreadableFileError(ValueError):
+    """A file of a supported format that cannot be read (empty, corrupt, encrypted, no text
+    layer); the message names the file and says what to do."""
+
+
+@dataclass
+class Document:
+    """What a reader returns.
+
+    ``text`` is the document's text (offset base of clause segmentation); ``encoding`` how the
+    bytes were decoded (``utf-8``, ``utf-8-sig``, ``utf-16``, ``gb18030``, or the container
+    format: ``docx``, ``pdf``); ``title`` a title the format itself declares (web page) or None;
+    ``reader`` the reader's name; ``notes`` what the reader removed or could not do.
+    """
+
+    text: str
+    encoding: str
+    reader: str
+    title: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def conversion_hint(path: Path | str) -> str:
+    """What to do with a file of this suffix (the command that converts it)."""
+    p = Path(path)
+    suf = p.suffix.lower()
+    name = p.name if " " not in p.name else f'"{p.name}"'
+    if suf in CONVERSIONS:
+        return CONVERSIONS[suf].format(file=name)
+    if suf in _IMAGES:
+        return _OCR.format(file=name)
+    if suf in _TABLES:
+        return "a table, not a document: pass it as metadata_csv=…, or move it out of the folder"
+    if suf in _ARCHIVES:
+        return "an archive: extract it into the folder"
+    return "save it as .docx, .pdf, .html or UTF-8 .txt"
+
+
+def warn_caller(message: str, category: type[Warning] = UserWarning) -> None:
+    """Warn, attributing the warning to the first caller outside the ``analysis`` package
+    (the researcher's notebook cell or script line), not to package internals."""
+    level = 1
+    f = sys._getframe(1)
+    while f is not None and str(f.f_globals.get("__name__", "")).split(".")[0] == "analysis":
+        f = f.f_back
+        level += 1
+    warnings.warn(message, category, stacklevel=level)
+
+
+# --------------------------------------------------------------------------- plain text
+def decode_text(raw: bytes, name: str) -> tuple[str, str]:
+    """Decode the bytes of a text file: BOM (UTF-8, UTF-16 LE/BE), else UTF-8, else GB18030.
+
+    Returns
+    -------
+    (text, encoding) : tuple
+        ``encoding`` is ``utf-8-sig``, ``utf-16``, ``utf-8`` or ``gb18030``.
+
+    Raises
+    ------
+    UnreadableFileError
+        Naming ``name``: empty, or neither UTF-8 nor GB18030.
+
+    Warns
+    -----
+    UnicodeWarning
+        When the text is decoded as GB18030 (check it reads correctly).
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw, enc = raw[3:], "utf-8-sig"
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise UnreadableFileError(f"{name}: starts with a UTF-8 byte-order mark but is not "
+                                      f"UTF-8 (byte {err.start + 3})") from err
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc = "utf-16"
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError as err:
+            raise UnreadableFileError(f"{name}: starts with a UTF-16 byte-order mark but is not "
+                                      f"UTF-16 (byte {err.start})") from err
+    else:
+        try:
+            text, enc = raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as utf8_err:
+            try:
+                text, enc = raw.decode("gb18030"), "gb18030"
+            except UnicodeDecodeError as err:
+                raise UnreadableFileError(
+                    f"{name}: cannot be decoded: not UTF-8 (byte {utf8_err.start}) and not GB18030 "
+                    f"(byte {err.start}); save it as UTF-8 text") from err
+            warn_caller(f"{name}: not UTF-8; decoded as GB18030", UnicodeWarning)
+    if not text.strip(" \t\r\n\u3000\ufeff"):
+        raise UnreadableFileError(f"{name}: file is empty")
+    return text, enc
+
+
+def read_text(path: Path, name: str | None = None) -> Document:
+    """A ``.txt``/``.md`` file, decoded by :func:`decode_text`; text kept as it is otherwise."""
+    name = name or str(path)
+    text, enc = decode_text(Path(path).read_bytes(), name)
+    return Document(text=standard_ideographs(text), encoding=enc, reader="text")
+
+
+# --------------------------------------------------------------------------- .docx
+def _numbered(par, styles_cache: dict) -> bool:
+    """True when a paragraph gets a number from Word's numbering (direct or through its style)."""
+    from docx.oxml.ns import qn
+
+    ppr = par._p.pPr
+    if ppr is not None and ppr.find(qn("w:numPr")) is not None:
+        num = ppr.find(qn("w:numPr")).find(qn("w:numId"))
+        return num is None or num.get(qn("w:val")) != "0"
+    style = par.style
+    seen = 0
+    while style is not None and seen < 10:
+        key = style.style_id
+        if key in styles_cache:
+            return styles_cache[key]
+        sp = style.element.pPr
+        if sp is not None and sp.find(qn("w:numPr")) is not None:
+            styles_cache[key] = True
+            return True
+        style = style.base_style
+        seen += 1
+    return False
+
+
+def read_docx(path: Path, name: str | None = None) -> Document:
+    """A Word ``.docx``: body paragraphs and tables in document order.
+
+    Each paragraph is one line; each table row one line with its cells separated by a tab (a
+    merged cell once). Headers, footers, footnotes, comments and text boxes are left out.
+
+    Warns
+    -----
+    UserWarning
+        When paragraphs carry Word's automatic numbering (python-docx does not expand it): the
+        numbers (``第一条``, ``一、``, ``（一）``) are missing from the text; the warning names the
+        file and how to convert the numbers to text.
+    """
+    import docx
+    from docx.oxml.ns import qn
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    name = name or str(path)
+    try:
+        d = docx.Document(str(path))
+    except Exception as err:  # python-docx raises several types for a broken package
+        raise UnreadableFileError(
+            f"{name}: not a readable .docx ({type(err).__name__}: {err}); if it is an old Word "
+            f"file renamed, convert it: {_SOFFICE.format(file=Path(path).name)}") from err
+    lines: list[str] = []
+    n_numbered = 0
+    styles: dict = {}
+
+    def paragraph(el) -> None:
+        nonlocal n_numbered
+        p = Paragraph(el, d)
+        t = p.text
+        if t.strip():
+            if _numbered(p, styles):
+                n_numbered += 1
+            lines.append(t)
+
+    def table(el) -> None:
+        for row in Table(el, d).rows:
+            cells, seen = [], set()
+            for c in row.cells:
+                if id(c._tc) in seen:
+                    continue
+                seen.add(id(c._tc))
+                cells.append(" ".join(x.strip() for x in c.text.split("\n") if x.strip()))
+            if any(cells):
+                lines.append("\t".join(cells))
+
+    def walk(parent) -> None:
+        for el in parent.iterchildren():
+            if el.tag == qn("w:p"):
+                paragraph(el)
+            elif el.tag == qn("w:tbl"):
+                table(el)
+            elif el.tag == qn("w:sdt"):  # content control: walk its content
+                content = el.find(qn("w:sdtContent"))
+                if content is not None:
+                    walk(content)
+
+    walk(d.element.body)
+    text = "\n".join(lines)
+    if not text.strip():
+        raise UnreadableFileError(f"{name}: the document body holds no text")
+    notes = []
+    if n_numbered:
+        msg = (f"{name}: {n_numbered} paragraph(s) use Word's automatic numbering, which was not "
+               "expanded: numbers Word generates (第一条, 一、, （一）) are missing from the text. In "
+               "Word, convert them to text (select all, then in the VBA window run "
+               "ActiveDocument.Range.ListFormat.ConvertNumbersToText) or save as .txt, and load again.")
+        notes.append(msg)
+        warn_caller(msg)
+    return Document(text=standard_ideographs(text), encoding="docx", reader="docx", notes=notes)
+
+
+# --------------------------------------------------------------------------- .pdf
+_PAGE_NO_LINE = re.compile(
+    r"[-—–－~～\s]*(?:[0-9]{1,4}|[ⅰ-ⅿⅠ-Ⅿ]+)[-—–－~～\s]*"
+    r"|第\s*[0-9]{1,4}\s*页\s*(?:[,，/、]?\s*共\s*[0-9]{1,4}\s*页)?"
+    r"|共\s*[0-9]{1,4}\s*页\s*第\s*[0-9]{1,4}\s*页"
+    r"|[0-9]{1,4}\s*/\s*[0-9]{1,4}"
+    r"|(?:Page|页码)\s*[:：]?\s*[0-9]{1,4}(?:\s*(?:of|/)\s*[0-9]{1,4})?", re.I)
+_PRINT_HEADER = re.compile(r"(?:19|20)\d\d[/.\-年]\d{1,2}[/.\-月]\d{1,2}日?\s*(?:[上下]午)?\s*\d{1,2}:\d{2}")
+_URL_FOOTER = re.compile(r"(?:https?://|www\.)\S+(?:\s+[0-9]{1,4}\s*/\s*[0-9]{1,4})?\s*")
+_ZONE = 3  # lines at the top and bottom of a page that may be page furniture
+
+
+def _furniture_key(line: str) -> str:
+    return re.sub(r"[0-9]+", "#", re.sub(r"\s+", "", line))
+
+
+def _strip_page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], int]:
+    """Remove page numbers, print headers, URL footers and lines repeated at page tops/bottoms."""
+    def zone(lines):
+        idx = [i for i, ln in enumerate(lines) if ln.strip()]
+        return set(idx[:_ZONE] + idx[-_ZONE:])
+
+    counts: dict[str, int] = {}
+    for lines in pages:
+        for k in {_furniture_key(lines[i]) for i in zone(lines)}:
+            counts[k] = counts.get(k, 0) + 1
+    n_pages = len(pages)
+    repeated = {k for k, c in counts.items() if n_pages >= 2 and c >= 2 and c >= 0.5 * n_pages}
+    out, removed = [], 0
+    for lines in pages:
+        z = zone(lines)
+        keep = []
+        for i, ln in enumerate(lines):
+            s = ln.strip()
+            if i in z and (_PAGE_NO_LINE.fullmatch(s) or _PRINT_HEADER.match(s)
+                           or _URL_FOOTER.fullmatch(s) or _furniture_key(ln) in repeated):
+                removed += 1
+                continue
+            keep.append(ln)
+        out.append(keep)
+    return out, removed
+
+
+def read_pdf(path: Path, name: str | None = None) -> Document:
+    """A PDF with a text layer: page furniture removed, hard-wrapped lines joined.
+
+    Raises
+    ------
+    UnreadableFileError
+        Naming the file: not a PDF / damaged, encrypted with a password, or no text layer
+        (a scan: run OCR first).
+
+    Warns
+    -----
+    UserWarning
+        Naming the pages without text when some, not all, pages have none.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    name = name or str(path)
+    fname = Path(path).name
+    try:
+        reader = PdfReader(io.BytesIO(Path(path).read_bytes()))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise UnreadableFileError(f"{name}: the PDF is encrypted with a password; open it with "
+                                      f"the password and print to a new PDF, then load that")
+        raw_pages = [page.extract_text() or "" for page in reader.pages]
+    except UnreadableFileError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as err:
+        raise UnreadableFileError(f"{name}: not a readable PDF ({type(err).__name__}: {err})") from err
+    if not raw_pages:
+        raise UnreadableFileError(f"{name}: the PDF has no pages")
+    empty = [i + 1 for i, t in enumerate(raw_pages) if len(re.sub(r"\s", "", t)) < 5]
+    if len(empty) == len(raw_pages):
+        raise UnreadableFileError(
+            f"{name}: no text layer on any of its {len(raw_pages)} page(s) — a scanned image. OCR is "
+            f"needed: {_OCR.format(file=fname)}")
+    notes = []
+    if empty:
+        msg = (f"{name}: page(s) {', '.join(map(str, empty))} of {len(raw_pages)} have no text layer "
+               f"(scanned?); their text is missing — OCR them: {_OCR.format(file=fname)}")
+        notes.append(msg)
+        warn_caller(msg)
+    pages = [standard_ideographs(t.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+             for t in raw_pages]
+    pages, removed = _strip_page_furniture(pages)
+    if removed:
+        notes.append(f"{removed} page header/footer/number line(s) removed")
+    text = "\n".join(ln.rstrip() for lines in pages for ln in lines if ln.strip())
+    return Document(text=unwrap(text), encoding="pdf", reader="pdf", notes=notes)
+
+
+# --------------------------------------------------------------------------- .html
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_BOILER_ATTR = re.compile(
+    r"(?:^|[\s_\-])(?:nav|navbar|menu|breadcrumbs?|crumbs?|position|location|share|bdshare|"
+    r"bdsharebuttonbox|footer|foot|copyright|sidebar|side|related|toolbar|tools|print|header|"
+    r"head|topbar|search|banner|ad|ads|qrcode|erweima|pager)(?:$|[\s_\-\d])", re.I)
+_CONTENT_SELECTORS = ("#UCAP-CONTENT", ".pages_content", ".TRS_Editor", "#zoom", ".article-content",
+                      ".article_content", ".content-text", ".article", "article", "#content",
+                      ".content", "main")
+_BOILER_LINE = re.compile(
+    r"ICP备|ICP证|网站标识码|公网安备|京公网|版权所有|主办单位|主办：|承办单位|承办：|技术支持|联系我们|网站地图|"
+    r"分享到|【打印】|\[打印\]|打印本页|关闭窗口|【关闭】|扫一扫|当前位置|您现在的位置|首页\s*>|>\s*正文|"
+    r"字号[：:]|【字体|返回顶部|收藏本页")
+_BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section",
+               "article", "blockquote", "pre", "dd", "dt", "ul", "ol", "center")
+
+
+def _html_charset(raw: bytes) -> tuple[str, str | None]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig", "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16", "utf-16"
+    m = _META_CHARSET.search(raw[:8192])
+    if m:
+        declared = m.group(1).decode("ascii").lower()
+        if declared in ("gb2312", "gbk", "gb18030", "x-gbk", "cp936"):
+            return "gb18030", declared
+        return declared, declared
+    return "", None
+
+
+def read_html(path: Path, name: str | None = None) -> Document:
+    """A web page saved from a browser: its main text and title (see the module docstring).
+
+    Raises
+    ------
+    UnreadableFileError
+        Naming the file: empty, undecodable in its declared charset, or no text found.
+    """
+    from bs4 import BeautifulSoup, NavigableString
+    from bs4.element import Comment
+
+    name = name or str(path)
+    raw = Path(path).read_bytes()
+    if not raw.strip():
+        raise UnreadableFileError(f"{name}: file is empty")
+    codec, declared = _html_charset(raw)
+    if codec:
+        try:
+            html = raw.decode(codec)
+        except LookupError as err:
+            raise UnreadableFileError(f"{name}: declares an unknown charset {declared!r}") from err
+        except UnicodeDecodeError as err:
+            raise UnreadableFileError(f"{name}: declares charset {declared!r} but is not "
+                                      f"{declared} at byte {err.start}; re-save the page") from err
+        enc = "utf-8" if codec == "utf-8-sig" else codec
+    else:
+        html, enc = decode_text(raw, name)
+    soup = BeautifulSoup(html, "html.parser")
+    title = None
+    h1 = soup.find("h1")
+    if h1 and h1.get_text(strip=True):
+        title = re.sub(r"\s+", "", h1.get_text())
+    elif soup.title and soup.title.get_text(strip=True):
+        title = re.split(r"\s+[-_|｜—]\s*|_", soup.title.get_text().strip())[0].strip() or None
+    for el in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form",
+                    "iframe", "button", "select", "input", "textarea", "head", "svg"]):
+        el.decompose()
+    for c in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        c.extract()
+    for el in soup.find_all(True):
+        if el.decomposed or el.attrs is None:
+            continue
+        attrs = " ".join([el.get("id") or ""] + list(el.get("class") or []))
+        if attrs.strip() and _BOILER_ATTR.search(attrs) and el.name not in ("body", "html"):
+            el.decompose()
+    main = None
+    for sel in _CONTENT_SELECTORS:
+        main = soup.select_one(sel)
+        if main is not None and main.get_text(strip=True):
+            break
+        main = None
+    if main is None:
+        best, best_n = None, 0
+        for el in soup.find_all(["div", "td", "section", "body"]):
+            n = sum(len(p.get_text(strip=True)) for p in el.find_all("p", recursive=False))
+            if n > best_n:
+                best, best_n = el, n
+        main = best if best is not None else (soup.body or soup)
+    for s in list(main.find_all(string=True)):
+        if isinstance(s, NavigableString):
+            s.replace_with(re.sub(r"[ \t\r\n]+", " ", str(s)))
+    for br in main.find_all("br"):
+        br.replace_with("\n")
+    for cell in main.find_all(["td", "th"]):
+        cell.insert_after("\t")
+    for el in main.find_all(_BLOCK_TAGS):
+        el.insert_before("\n")
+        el.insert_after("\n")
+    lines, dropped = [], 0
+    for ln in main.get_text().split("\n"):
+        s = ln.strip(" \t\u00a0").strip("\t")
+        if not s.strip(" \u3000\t"):
+            continue
+        if len(s) <= 80 and _BOILER_LINE.search(s):
+            dropped += 1
+            continue
+        lines.append(s)
+    text = standard_ideographs("\n".join(lines))
+    title = standard_ideographs(title) if title else None
+    if not text.strip():
+        raise UnreadableFileError(f"{name}: no text found in the page's body")
+    if title and not text.lstrip().startswith(title) and title not in text[:500]:
+        text = title + "\n" + text
+    notes = [f"charset {declared}" if declared else f"no charset declared; decoded as {enc}"]
+    if dropped:
+        notes.append(f"{dropped} site line(s) removed (ICP, 网站标识码, share bar, …)")
+    return Document(text=text, encoding=enc, reader="html", title=title, notes=notes)
+
+
+# --------------------------------------------------------------------------- dispatch
+_READERS = {".txt": read_text, ".md": read_text, ".docx": read_docx, ".pdf": read_pdf,
+            ".html": read_html, ".htm": read_html}
+
+
+def read_document(path: Path | str, name: str | None = None) -> Document:
+    """Read one file with the reader for its suffix.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    name : str, optional
+        How messages name the file (default: ``path`` as given).
+
+    Returns
+    -------
+    Document
+
+    Raises
+    ------
+    UnsupportedFileError
+        For a suffix without a reader, naming the file and the command that converts it.
+    UnreadableFileError
+        For an empty, corrupt or image-only file, naming it and saying what to do.
+    """
+    p = Path(path)
+    name = name or str(path)
+    reader = _READERS.get(p.suffix.lower())
+    if reader is None:
+        raise UnsupportedFileError(f"{name}: {p.suffix or 'no suffix'} is not read — {conversion_hint(p)}")
+    if p.stat().st_size == 0:
+        raise UnreadableFileError(f"{name}: file is empty")
+    return reader(p, name)
