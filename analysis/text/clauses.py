@@ -398,6 +398,7 @@ def _join_wrapped(text: str, lines: list) -> list:
 _INLINE_ART_RE = re.compile(rf"第(?P<n>{_NUMCD})条(?:之(?P<sub>{_NUMC}))?")
 _INLINE_DIV_RE = re.compile(rf"第(?P<n>{_NUMCD})(?P<k>分编|编|章|节)")
 _INLINE_BEFORE = set(_SENT_END + "：:”’」』）)】〕")  # what may precede an inline article label
+_INLINE_REF = re.compile(r"(?:本|该|此|上述|前述)[\u4e00-\u9fff]{0,3}$|[》”」]$|依照$|根据$|按照$|违反$|适用$")
 _INLINE_HEAD_MAX = 30      # longest inline division title (第四章 数据安全保护义务 …)
 _INLINE_MIN_ARTICLES = 2   # inline articles needed before a text is read as a flattened law
 
@@ -410,7 +411,9 @@ def _inline_markers(text: str, lines: list) -> list[int]:
 
     * it follows the start of the line, whitespace, or the end of a sentence or clause
       (``。；！？：`` and closing quotes/brackets), or the title of a division label accepted
-      just before it (``第一章总则第一条``);
+      just before it (``第一章总则第一条``); the first ``第一条``/``第一章`` may follow any
+      character (``…国务院令第292号公布第一条``) except a reference (``本法``, ``该条例``, ``》``,
+      ``依照``, ``根据``, ``按照``, ``违反``, ``适用`` just before it);
     * the character after it does not make it a cross-reference (``的至、，和或及所中规第之款项…``,
       as for line labels: ``第三十条规定``, ``第二十一条第一款``, ``第四十四条、第四十五条``);
     * its number continues the sequence: the first accepted article may have any number, each
@@ -422,10 +425,12 @@ def _inline_markers(text: str, lines: list) -> list[int]:
     Returns the label offsets in order, or ``[]`` when fewer than two articles are found
     (then the text is not a flattened law and the sentence fallback stands).
     """
-    def context_ok(a: int, p: int) -> bool:
+    def context_ok(a: int, p: int, first: bool = False) -> bool:
         q = p - 1
         if q < a or text[q] in _WS or text[q] == "\n":
             return True
+        if first:  # 第一章/第一条 right after the title or promulgation note (…公布第一条)
+            return not _INLINE_REF.search(text, max(a, p - 4), p)
         return text[q] in _INLINE_BEFORE
 
     cuts: list[int] = []
@@ -448,7 +453,7 @@ def _inline_markers(text: str, lines: list) -> list[int]:
                            and not any(ch in _SENT_END or ch in "，," for ch in text[pending:p]))
                 if chained:  # 第三章 网络运行安全 第一节 一般规定
                     pending, pending_at = m.end(), pending_at + [p]
-                elif context_ok(a, p):
+                elif context_ok(a, p, first=last is None and _num(m.group("n")) == 1):
                     pending, pending_at = m.end(), [p]
                 continue
             if after in _ART_NOT_LABEL and after:
@@ -458,7 +463,7 @@ def _inline_markers(text: str, lines: list) -> list[int]:
                 continue
             by_title = (pending is not None and p - pending <= _INLINE_HEAD_MAX
                         and not any(ch in _SENT_END or ch in "，," for ch in text[pending:p]))
-            if not (context_ok(a, p) or by_title):
+            if not (context_ok(a, p, first=last is None and n == 1) or by_title):
                 continue
             if last is not None and not (n == last + 1 or (m.group("sub") and n == last)):
                 continue
