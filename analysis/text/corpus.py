@@ -658,8 +658,8 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
     Returns
     -------
     pandas.DataFrame
-        :data:`CORPUS_COLUMNS` (``doc_id`` defaults to the relative path without suffix;
-        ``title`` to the page title of a web page, else the title line found by
+        :data:`CORPUS_COLUMNS` (``doc_id`` defaults to the relative path without suffix, with
+        it where two files differ only by suffix: ``law.pdf``, ``law.docx``; ``title`` to the page title of a web page, else the title line found by
         :func:`analysis.text.metadata.text_metadata`, else the first non-blank line; ``kind`` =
         ``user text``; ``encoding`` = ``utf-8``, ``utf-8-sig``, ``utf-16``, ``gb18030``, the
         page's charset, or ``docx``/``pdf``) plus ``file`` (relative path), ``format`` (reader:
@@ -744,6 +744,10 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
     if duplicates:
         warn_caller(f"{folder}: identical texts kept once: "
                     + "; ".join(f"{d} = {k}" for d, k in duplicates.items()))
+    stems = pd.Series([r["doc_id"] for r in rows])
+    for r, clash in zip(rows, stems.duplicated(keep=False)):
+        if clash:  # law.pdf and law.docx: keep the suffix in both ids
+            r["doc_id"] = r["file"]
     md_cols = [c for c in rows[0] if c not in CORPUS_COLUMNS and c not in ("file", "format", "reader_notes")]
     df = _finish(rows, ["file", "format", "reader_notes"] + md_cols)
     if metadata_csv is not None:

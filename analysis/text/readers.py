@@ -52,7 +52,8 @@ Per page, the first and last three non-blank lines are candidates. A candidate i
 is a page number (``3``, ``- 3 -``, ``— 3 —``, ``第 3 页 共 9 页``, ``第3页``, ``3/9``, ``Page 3 of 9``),
 a browser's print header (``2024/5/6 10:32`` + title) or URL footer (``https://… 1/9``), or when the
 same line with its digits masked appears in that zone on at least half of the pages (at least 2):
-running titles, issuer lines, dates. Then pages are joined and hard-wrapped lines are joined with
+running titles, issuer lines, dates. A repeated line without digits is kept where it first
+appears on the first page (the title, repeated as the running title). Then pages are joined and hard-wrapped lines are joined with
 :func:`analysis.text.clauses.unwrap`, the same rule clause segmentation uses.
 
 Web-page main text
@@ -166,7 +167,7 @@ def conversion_hint(path: Path | str) -> str:
 def warn_caller(message: str, category: type[Warning] = UserWarning) -> None:
     """Warn, attributing the warning to the first caller outside the ``analysis`` package
     (the researcher's notebook cell or script line), not to package internals."""
-    level = 1
+    level = 2  # 1 would be this function, 2 its caller
     f = sys._getframe(1)
     while f is not None and str(f.f_globals.get("__name__", "")).split(".")[0] == "analysis":
         f = f.f_back
@@ -357,14 +358,22 @@ def _strip_page_furniture(pages: list[list[str]]) -> tuple[list[list[str]], int]
             counts[k] = counts.get(k, 0) + 1
     n_pages = len(pages)
     repeated = {k for k, c in counts.items() if n_pages >= 2 and c >= 2 and c >= 0.5 * n_pages}
-    out, removed = [], 0
-    for lines in pages:
+    out, removed, kept = [], 0, set()
+    for page_no, lines in enumerate(pages):
         z = zone(lines)
         keep = []
         for i, ln in enumerate(lines):
             s = ln.strip()
             if i in z and (_PAGE_NO_LINE.fullmatch(s) or _PRINT_HEADER.match(s)
-                           or _URL_FOOTER.fullmatch(s) or _furniture_key(ln) in repeated):
+                           or _URL_FOOTER.fullmatch(s)):
+                removed += 1
+                continue
+            k = _furniture_key(ln)
+            if i in z and k in repeated:
+                if page_no == 0 and k not in kept and not re.search(r"[0-9]", s):
+                    kept.add(k)      # first page: the document's own title, repeated as a
+                    keep.append(ln)  # running title on the following pages — kept once
+                    continue
                 removed += 1
                 continue
             keep.append(ln)
