@@ -396,3 +396,11 @@ def test_example_folder_loads_every_form():
         cl = load_clauses(folder)
     assert not cl["level"].eq("sentence").any()
     assert pd.Series(cl["doc_id"]).nunique() == len(df)
+    # first chapters (总则) as printed: 网络安全法 14, 关键信息基础设施安全保护条例 7, 算法推荐管理规定 5 articles
+    n_art = {d: articles(t)[-1] for d, t in zip(df["doc_id"], df["text"])}
+    assert n_art["network-security-law"] == "第一章/第十四条"
+    assert n_art["critical-infrastructure"] == "第一章/第七条"
+    assert n_art["algorithm-recommendation"] == "第一章/第五条"
+    assert {d: len(articles(t)) for d, t in zip(df["doc_id"], df["text"])} == {
+        "algorithm-recommendation": 5, "critical-infrastructure": 7, "data-security-law": 3,
+        "network-security-law": 14, "online-gov-services": 2, "pipl-gb18030": 3}

@@ -750,6 +750,8 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
             r["doc_id"] = r["file"]
     md_cols = [c for c in rows[0] if c not in CORPUS_COLUMNS and c not in ("file", "format", "reader_notes")]
     df = _finish(rows, ["file", "format", "reader_notes"] + md_cols)
+    for c in ["file", "format", "reader_notes"] + md_cols:
+        df[c] = df[c].astype("string")
     if metadata_csv is not None:
         df = _merge_metadata(df, metadata_csv, folder)
     dups = df["doc_id"][df["doc_id"].duplicated()]
