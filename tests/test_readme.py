@@ -20,7 +20,8 @@ def test_own_corpus_example_runs_on_the_example_folder():
         warnings.simplefilter("ignore", UnicodeWarning)  # the example folder holds a GB18030 file on purpose
         exec(compile(code, "README.md", "exec"), namespace)
     corpus, clauses = namespace["corpus"], namespace["clauses"]
-    assert len(corpus) == 3 and set(corpus["encoding"]) == {"utf-8", "utf-8-sig", "gb18030"}
+    assert len(corpus) == 6 and set(corpus["format"]) == {"text", "docx", "pdf", "html"}
+    assert {"utf-8", "utf-8-sig", "gb18030"} <= set(corpus["encoding"])
     assert len(clauses) > 0 and (clauses["doc_id"].isin(corpus["doc_id"])).all()
     assert len(namespace["top"]) > 0
 
