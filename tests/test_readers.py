@@ -404,3 +404,12 @@ def test_example_folder_loads_every_form():
     assert {d: len(articles(t)) for d, t in zip(df["doc_id"], df["text"])} == {
         "algorithm-recommendation": 5, "critical-infrastructure": 7, "data-security-law": 3,
         "network-security-law": 14, "online-gov-services": 2, "pipl-gb18030": 3}
+
+
+def test_normalize_maps_kangxi_and_compatibility_ideographs_only():
+    from analysis.text.tokens import normalize, standard_ideographs
+
+    assert standard_ideographs("第\u2f17\u2f00条 \u2f2f作\u2f08员") == "第十一条 工作人员"
+    assert standard_ideographs("\uf900") == "豈"  # CJK compatibility ideograph → unified
+    assert normalize("第\u2f17\u2f00条 \u2f2f作") == "第十一条工作"
+    assert standard_ideographs("，（）《》：") == "，（）《》："  # punctuation keeps its full width

@@ -3,6 +3,8 @@
 ==================  ==========================================================================
 module              what it holds
 ==================  ==========================================================================
+``readers``         a user's files → text: .txt/.md, .docx, .pdf, saved .html; unsupported files named
+``metadata``        title, 文号, issuing body and dates read from a policy text
 ``corpus``          the policy corpora (cited, digest, collection, national) and a user's own folder
 ``clauses``         clause segmentation (章/节/条/款/项, 一、/（一）, sentences) with exact offsets
 ``tokens``          word segmentation: normalisation, jieba with the project dictionary, stopwords, cache
