@@ -64,7 +64,11 @@ The main text is the first element matching a content selector used by governmen
 (``#UCAP-CONTENT``, ``.pages_content``, ``.TRS_Editor``, ``#zoom``, ``.article``, ``article``,
 ``main``, …), else the element whose direct ``<p>`` children hold the most text. Short lines
 that are site furniture (``ICP备``, ``网站标识码``, ``版权所有``, ``主办单位``, ``分享到``, ``打印``,
-``关闭窗口``, ``当前位置``…) are dropped. The title is the page's ``<h1>`` or else its
+``关闭窗口``, ``当前位置``…) are dropped. Measured on the four saved pages in this repository (three
+fixtures, one example; 103 articles): every article kept, none of the site lines left (tests in
+``tests/test_readers.py``). Those pages were written for the purpose by an AI assistant after the
+layouts of gov.cn and provincial sites, and the rule was tuned on them, so this is an in-sample
+check: on another site, read ``reader_notes`` and look at the text. The title is the page's ``<h1>`` or else its
 ``<title>`` up to a `` - ``/``_``/``|`` site suffix. The declared charset (``<meta charset>``,
 ``http-equiv``) is honoured; GB2312 and GBK are decoded as GB18030 (their superset).
 """
