@@ -174,21 +174,55 @@ def test_docx_drops_header_footer_keeps_tables(tmp_path):
     assert text.split("\n")[0] == "国务院关于在线政务服务的若干规定"
 
 
-def test_docx_automatic_numbering_warns_naming_the_file(tmp_path):
+def _numbered_docx(path: Path, fmt: str, lvl_text: str, paragraphs: list[str]) -> Path:
+    """A .docx whose paragraphs get their numbers from Word's automatic numbering (numId 99)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
     d = docx.Document()
-    d.add_paragraph("某某办法")
-    for t in ("为了规范数据处理活动，制定本办法。", "本办法适用于本省。"):
-        d.add_paragraph(t, style="List Number")  # Word generates the numbers: not in the text
-    d.save(str(tmp_path / "numbered.docx"))
-    with pytest.warns(UserWarning, match=r"numbered\.docx: 2 paragraph\(s\) use Word's automatic numbering"):
-        doc = read_docx(tmp_path / "numbered.docx")
-    assert doc.notes and "第一条" not in doc.text
+    d.add_paragraph("某某条例")
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="99"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="{lvl_text}"/><w:suff w:val="space"/></w:lvl>'
+        f'</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="99"><w:abstractNumId w:val="99"/></w:num>'))
+    for t in paragraphs:
+        p = d.add_paragraph(t)
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="99"/></w:numPr>'))
+    d.save(str(path))
+    return path
+
+
+def test_docx_automatic_numbering_is_rendered(tmp_path):
+    paras = [f"内容{i}。" for i in range(1, 13)]
+    p = _numbered_docx(tmp_path / "auto.docx", "chineseCounting", "第%1条", paras)
+    doc = read_docx(p)
+    lines = doc.text.split("\n")
+    assert lines[1] == "第一条 内容1。" and lines[11] == "第十一条 内容11。" and lines[12] == "第十二条 内容12。"
+    assert articles(doc.text) == [f"第{n}条" for n in "一 二 三 四 五 六 七 八 九 十 十一 十二".split()]
+    assert "12 automatic number(s) rendered" in doc.notes[0]
+    # Word's built-in "List Number" style numbers through its style: 1. 2.
+    d = docx.Document()
+    for t in ("甲。", "乙。"):
+        d.add_paragraph(t, style="List Number")
+    d.save(str(tmp_path / "list.docx"))
+    assert read_docx(tmp_path / "list.docx").text == "1. 甲。\n2. 乙。"
+
+
+def test_docx_numbering_that_cannot_be_rendered_warns_naming_the_file(tmp_path):
+    p = _numbered_docx(tmp_path / "hebrew.docx", "hebrew1", "第%1条", ["内容一。", "内容二。"])
+    with pytest.warns(UserWarning, match=r"hebrew\.docx: 2 paragraph\(s\) use Word's automatic numbering "
+                                         r"that could not be rendered"):
+        doc = read_docx(p)
+    assert "第" not in doc.text
     d = docx.Document()
     d.add_paragraph("第一条 为了规范数据处理活动，制定本办法。")  # typed numbers: no warning
     d.save(str(tmp_path / "typed.docx"))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        read_docx(tmp_path / "typed.docx")
+        assert read_docx(tmp_path / "typed.docx").notes == []
 
 
 # --------------------------------------------------------------------------- html

@@ -25,10 +25,11 @@ applies), so ``第⼗⼀条`` extracted from a PDF is an article; nothing else i
 Libraries, and why
 ------------------
 * **python-docx** (1.2; MIT; python-openxml): the maintained reader of WordprocessingML. It gives the body's
-  paragraphs and tables (headers and footers live in separate parts and are left out). It does *not*
-  render Word's automatic numbering (numbering definitions, ``w:numPr``): a ``第一条`` or ``一、`` that
-  Word generates is not in the paragraph text. The reader counts such paragraphs and warns, naming
-  the file and how to turn the numbers into text.
+  paragraphs and tables (headers and footers live in separate parts and are left out). It exposes
+  the numbering definitions (``numbering.xml``) but does not render Word's automatic numbering, so
+  a ``第一条`` or ``一、`` that Word generates is not in the paragraph text; the reader renders it
+  (:class:`_Numbering`: decimal, Chinese counting, legal, circled, letters, roman numerals) and
+  warns, naming the file, for any number it cannot render.
 * **pypdfium2** (5.15; Apache-2.0/BSD; pypdfium2-team): Python bindings to PDFium, the PDF engine
   of Chrome's viewer — the program researchers open government PDFs with — shipped as a binary
   wheel without further dependencies. Measured on the fixture PDFs (fpdf2 output: a CID-keyed
@@ -236,50 +237,220 @@ def read_text(path: Path, name: str | None = None) -> Document:
 
 
 # --------------------------------------------------------------------------- .docx
-def _numbered(par, doc, styles_cache: dict) -> bool:
-    """True when a paragraph gets a number from Word's numbering (direct or through its style).
+_CN_D = "〇一二三四五六七八九"
+_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
+_TIANGAN = "甲乙丙丁戊己庚辛壬癸"
+_DIZHI = "子丑寅卯辰巳午未申酉戌亥"
 
-    Styles are resolved once per style id (python-docx's ``Paragraph.style`` searches the styles
-    part on every call: 80 % of the reading time before this cache)."""
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.oxml.ns import qn
 
-    ppr = par._p.pPr
-    if ppr is not None and ppr.find(qn("w:numPr")) is not None:
-        num = ppr.find(qn("w:numPr")).find(qn("w:numId"))
-        return num is None or num.get(qn("w:val")) != "0"
-    sid = ppr.style if ppr is not None else None
-    if sid in styles_cache:
-        return styles_cache[sid]
-    try:
-        style = doc.styles.get_by_id(sid, WD_STYLE_TYPE.PARAGRAPH) if sid else \
-            doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
-    except (KeyError, ValueError):
-        style = None
-    found, seen = False, 0
-    while style is not None and seen < 10:
-        sp = style.element.pPr
-        if sp is not None and sp.find(qn("w:numPr")) is not None:
-            found = True
-            break
-        style = style.base_style
-        seen += 1
-    styles_cache[sid] = found
-    return found
+def _cn_count(n: int, digits: str = _CN_D, ten: str = "十", hundred: str = "百") -> str:
+    """Chinese counting numerals as Word writes them for numFmt chineseCounting: 十一, 二十, 一百零五."""
+    if n <= 0 or n >= 10000:
+        return str(n)
+    if n < 10:
+        return digits[n]
+    if n < 20 and digits is _CN_D:
+        return ten + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + ten + (digits[n % 10] if n % 10 else "")
+    if n < 1000:
+        head, r = digits[n // 100] + hundred, n % 100
+        if r == 0:
+            return head
+        if r < 10:
+            return head + "零" + digits[r]
+        return head + digits[r // 10] + ten + (digits[r % 10] if r % 10 else "")
+    head, r = digits[n // 1000] + "千", n % 1000
+    if r == 0:
+        return head
+    sub = _cn_count(r, digits, ten, hundred)
+    if 10 <= r < 20 and digits is _CN_D:
+        sub = "一" + sub  # 一千零一十
+    return head + ("零" if r < 100 else "") + sub
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for v, r in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                 (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out, n = out + r, n - v
+    return out
+
+
+def _format_number(n: int, fmt: str) -> str | None:
+    """A counter in one of Word's number formats (w:numFmt); None for a format not handled."""
+    if fmt in ("decimal", "decimalHalfWidth"):
+        return str(n)
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt == "decimalFullWidth" or fmt == "decimalFullWidth2":
+        return str(n).translate({ord(c): 0xFF10 + int(c) for c in "0123456789"})
+    if fmt in ("chineseCounting", "chineseCountingThousand", "taiwaneseCounting",
+               "taiwaneseCountingThousand", "ideographDigital" if n < 10 else "_"):
+        return _cn_count(n)
+    if fmt == "ideographDigital":
+        return "".join(_CN_D[int(c)] for c in str(n))
+    if fmt == "chineseLegalSimplified":
+        return _cn_count(n, _CN_LEGAL, "拾", "佰")
+    if fmt in ("ideographTraditional",) and 1 <= n <= 10:
+        return _TIANGAN[n - 1]
+    if fmt in ("ideographZodiac",) and 1 <= n <= 12:
+        return _DIZHI[n - 1]
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= 20:
+        return chr(0x245F + n)
+    if fmt in ("decimalEnclosedParen",) and 1 <= n <= 20:
+        return chr(0x2473 + n)
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+    if fmt == "upperLetter":
+        return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+    if fmt == "upperRoman":
+        return _roman(n)
+    if fmt == "lowerRoman":
+        return _roman(n).lower()
+    if fmt in ("none", "bullet"):
+        return ""
+    return None
+
+
+class _Numbering:
+    """Word's automatic numbering (numbering part + styles), rendered as the text Word shows.
+
+    python-docx exposes the numbering definitions (``numbering.xml``) but does not render them; this
+    follows ECMA-376 §17.9: a paragraph's ``w:numPr`` (direct, else from its style chain) names a
+    list instance (``w:num``) and level; the instance points to an abstract definition whose level
+    gives the start value, the number format (``w:numFmt``) and the text (``w:lvlText``, e.g.
+    ``第%1条``, ``%1、``, ``（%1）``, ``%1.%2``); ``w:lvlOverride/w:startOverride`` restarts a list.
+    Counters run per list instance; a level's counter restarts when a higher level advances.
+    """
+
+    def __init__(self, doc):
+        from docx.enum.style import WD_STYLE_TYPE
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.doc = doc
+        self.WD = WD_STYLE_TYPE
+        self.abstract: dict[str, dict[int, tuple[int, str, str, str]]] = {}
+        self.nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self.counters: dict[str, list[int | None]] = {}
+        self.styles: dict[str | None, tuple[str | None, int | None]] = {}
+        self.unresolved = 0
+        self.expanded = 0
+        try:
+            el = doc.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            el = None
+        if el is None:
+            return
+        v = lambda node, tag: (node.find(qn(tag)).get(qn("w:val"))  # noqa: E731
+                               if node is not None and node.find(qn(tag)) is not None else None)
+        for an in el.findall(qn("w:abstractNum")):
+            levels = {}
+            for lvl in an.findall(qn("w:lvl")):
+                ilvl = int(lvl.get(qn("w:ilvl"), "0"))
+                levels[ilvl] = (int(v(lvl, "w:start") or 1), v(lvl, "w:numFmt") or "decimal",
+                                v(lvl, "w:lvlText") or "", v(lvl, "w:suff") or "tab")
+            self.abstract[an.get(qn("w:abstractNumId"))] = levels
+        for num in el.findall(qn("w:num")):
+            overrides = {}
+            for o in num.findall(qn("w:lvlOverride")):
+                so = v(o, "w:startOverride")
+                if so is not None:
+                    overrides[int(o.get(qn("w:ilvl"), "0"))] = int(so)
+            self.nums[num.get(qn("w:numId"))] = (v(num, "w:abstractNumId"), overrides)
+
+    def _style_numpr(self, sid: str | None) -> tuple[str | None, int | None]:
+        if sid in self.styles:
+            return self.styles[sid]
+        qn = self.qn
+        try:
+            style = (self.doc.styles.get_by_id(sid, self.WD.PARAGRAPH) if sid
+                     else self.doc.styles.default(self.WD.PARAGRAPH))
+        except (KeyError, ValueError):
+            style = None
+        found: tuple[str | None, int | None] = (None, None)
+        seen = 0
+        while style is not None and seen < 10:
+            sp = style.element.pPr
+            npr = sp.find(qn("w:numPr")) if sp is not None else None
+            if npr is not None:
+                nid = npr.find(qn("w:numId"))
+                il = npr.find(qn("w:ilvl"))
+                found = (nid.get(qn("w:val")) if nid is not None else None,
+                         int(il.get(qn("w:val"))) if il is not None else None)
+                break
+            style = style.base_style
+            seen += 1
+        self.styles[sid] = found
+        return found
+
+    def prefix(self, p_el) -> str | None:
+        """The number Word shows before this paragraph ('' when none), None when it cannot be
+        rendered (counted in ``unresolved``)."""
+        qn = self.qn
+        ppr = p_el.pPr
+        num_id = ilvl = None
+        if ppr is not None and ppr.find(qn("w:numPr")) is not None:
+            npr = ppr.find(qn("w:numPr"))
+            nid, il = npr.find(qn("w:numId")), npr.find(qn("w:ilvl"))
+            num_id = nid.get(qn("w:val")) if nid is not None else None
+            ilvl = int(il.get(qn("w:val"))) if il is not None else None
+        if num_id is None:
+            s_num, s_ilvl = self._style_numpr(ppr.style if ppr is not None else None)
+            if s_num is None:
+                return ""
+            num_id, ilvl = s_num, ilvl if ilvl is not None else s_ilvl
+        if num_id == "0":
+            return ""  # numbering switched off for this paragraph
+        ilvl = ilvl or 0
+        if num_id not in self.nums or self.nums[num_id][0] not in self.abstract:
+            self.unresolved += 1
+            return None
+        abs_id, overrides = self.nums[num_id]
+        levels = self.abstract[abs_id]
+        if ilvl not in levels:
+            self.unresolved += 1
+            return None
+        ctr = self.counters.setdefault(num_id, [None] * 9)
+        start = overrides.get(ilvl, levels[ilvl][0])
+        ctr[ilvl] = start if ctr[ilvl] is None else ctr[ilvl] + 1
+        for deeper in range(ilvl + 1, 9):
+            ctr[deeper] = None
+        _, fmt, text, suff = levels[ilvl]
+        if fmt == "bullet":
+            return ""
+        out = text
+        for k in range(1, 10):
+            if f"%{k}" in out:
+                lv = k - 1
+                val = ctr[lv] if ctr[lv] is not None else levels.get(lv, (1,))[0]
+                f = _format_number(val, levels.get(lv, (1, "decimal"))[1])
+                if f is None:
+                    self.unresolved += 1
+                    return None
+                out = out.replace(f"%{k}", f)
+        if not out:
+            return ""
+        self.expanded += 1
+        return out + ("" if suff == "nothing" else " ")
 
 
 def read_docx(path: Path, name: str | None = None) -> Document:
     """A Word ``.docx``: body paragraphs and tables in document order.
 
     Each paragraph is one line; each table row one line with its cells separated by a tab (a
-    merged cell once). Headers, footers, footnotes, comments and text boxes are left out.
+    merged cell once). Headers, footers, footnotes, comments and text boxes are left out. Word's
+    automatic numbering (``第一条``, ``一、``, ``（一）``, ``1.`` generated from numbering definitions,
+    not typed) is rendered into the text (:class:`_Numbering`); ``notes`` says how many numbers.
 
     Warns
     -----
     UserWarning
-        When paragraphs carry Word's automatic numbering (python-docx does not expand it): the
-        numbers (``第一条``, ``一、``, ``（一）``) are missing from the text; the warning names the
-        file and how to convert the numbers to text.
+        When a paragraph's automatic number cannot be rendered (a numbering definition missing,
+        a number format not handled): the warning names the file and how to convert the numbers
+        to text.
     """
     import docx
     from docx.oxml.ns import qn
@@ -294,17 +465,13 @@ def read_docx(path: Path, name: str | None = None) -> Document:
             f"{name}: not a readable .docx ({type(err).__name__}: {err}); if it is an old Word "
             f"file renamed, convert it: {_SOFFICE.format(file=Path(path).name)}") from err
     lines: list[str] = []
-    n_numbered = 0
-    styles: dict = {}
+    numbering = _Numbering(d)
 
     def paragraph(el) -> None:
-        nonlocal n_numbered
-        p = Paragraph(el, d)
-        t = p.text
+        t = Paragraph(el, d).text
         if t.strip():
-            if _numbered(p, d, styles):
-                n_numbered += 1
-            lines.append(t)
+            pre = numbering.prefix(el)
+            lines.append((pre or "") + t)
 
     def table(el) -> None:
         for row in Table(el, d).rows:
@@ -333,11 +500,14 @@ def read_docx(path: Path, name: str | None = None) -> Document:
     if not text.strip():
         raise UnreadableFileError(f"{name}: the document body holds no text")
     notes = []
-    if n_numbered:
-        msg = (f"{name}: {n_numbered} paragraph(s) use Word's automatic numbering, which was not "
-               "expanded: numbers Word generates (第一条, 一、, （一）) are missing from the text. In "
-               "Word, convert them to text (select all, then in the VBA window run "
-               "ActiveDocument.Range.ListFormat.ConvertNumbersToText) or save as .txt, and load again.")
+    if numbering.expanded:
+        notes.append(f"{numbering.expanded} automatic number(s) rendered from Word's numbering")
+    if numbering.unresolved:
+        msg = (f"{name}: {numbering.unresolved} paragraph(s) use Word's automatic numbering that could "
+               "not be rendered (definition missing or number format not handled): numbers Word "
+               "shows there (第一条, 一、, （一）) are missing from the text. In Word, convert them to "
+               "text (VBA: ActiveDocument.Range.ListFormat.ConvertNumbersToText) or save as .txt, and "
+               "load again.")
         notes.append(msg)
         warn_caller(msg)
     return Document(text=standard_ideographs(text), encoding="docx", reader="docx", notes=notes)
