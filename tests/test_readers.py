@@ -239,6 +239,21 @@ def test_html_main_text_only_and_charset():
     assert gbk.encoding == "gb18030" and "charset gb2312" in gbk.notes
 
 
+def test_saved_page_resources_are_not_documents(tmp_path):
+    shutil.copy(FIX / "online-gov-services.html", tmp_path / "page.html")
+    (tmp_path / "page_files").mkdir()
+    for n in ("logo.png", "main.js", "style.css"):
+        (tmp_path / "page_files" / n).write_bytes(b"x")
+    (tmp_path / "other.png").write_bytes(b"x")  # an image that is not a page resource
+    with pytest.raises(UnsupportedFileError) as e:
+        load_corpus(tmp_path)
+    assert "other.png" in str(e.value) and "logo.png" not in str(e.value)
+    (tmp_path / "other.png").unlink()
+    df = load_corpus(tmp_path)
+    assert df["file"].tolist() == ["page.html"]
+    assert df.attrs["ignored_files"] == ["page_files/logo.png", "page_files/main.js", "page_files/style.css"]
+
+
 def test_html_declared_charset_is_honoured(tmp_path):
     raw = (FIX / "internet-info-services.html").read_bytes()
     assert b"charset=gb2312" in raw

@@ -634,8 +634,9 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
 
     Files are read by :func:`analysis.text.readers.read_document`: ``.txt``/``.md`` (UTF-8, UTF-8
     or UTF-16 with BOM, else GB18030 with a warning), ``.docx``, ``.pdf`` with a text layer and
-    ``.html``/``.htm`` saved web pages. Dot files, Word lock files (``~$…``), ``Thumbs.db`` and
-    the metadata CSV itself are not documents and are left aside (listed in
+    ``.html``/``.htm`` saved web pages. Dot files, Word lock files (``~$…``), ``Thumbs.db``, the
+    resources a browser saves beside a page (``page_files/`` next to ``page.html``) and the
+    metadata CSV itself are not documents and are left aside (listed in
     ``df.attrs["ignored_files"]``).
 
     Parameters
@@ -696,10 +697,15 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
         raise FileNotFoundError(f"{folder}: no such folder")
     meta_path = Path(metadata_csv).resolve() if metadata_csv is not None else None
     files, ignored, unsupported = [], [], []
-    for p in sorted((p for p in root.rglob("*") if p.is_file()),
-                    key=lambda p: p.relative_to(root).as_posix()):
+    every = sorted((p for p in root.rglob("*") if p.is_file()),
+                   key=lambda p: p.relative_to(root).as_posix())
+    # "Web page, complete" saves page.html and its images/scripts in page_files/ (page.files/)
+    resources = {p.parent / f"{p.stem}{tail}" for p in every if p.suffix.lower() in (".html", ".htm")
+                 for tail in ("_files", ".files", "_文件")}
+    for p in every:
         rel = p.relative_to(root).as_posix()
-        if _ignored(rel) or (meta_path is not None and p.resolve() == meta_path):
+        if (_ignored(rel) or (meta_path is not None and p.resolve() == meta_path)
+                or any(d in resources for d in p.parents)):
             ignored.append(rel)
         elif p.suffix.lower() in SUPPORTED_SUFFIXES:
             files.append(p)
