@@ -154,6 +154,14 @@ def test_scanned_pdf_is_an_error_naming_the_file(tmp_path):
         load_corpus(tmp_path)
 
 
+def test_encrypted_and_partly_scanned_pdf(tmp_path):
+    with pytest.raises(UnreadableFileError, match=r"encrypted\.pdf: the PDF is encrypted with a password"):
+        read_pdf(FIX / "encrypted.pdf")
+    with pytest.warns(UserWarning, match=r"partly-scanned\.pdf: page\(s\) 2 of 2 have no text layer.*OCR"):
+        doc = read_pdf(FIX / "partly-scanned.pdf")
+    assert articles(doc.text) == ["第一条", "第二条"]
+
+
 def test_broken_pdf_and_docx_are_named(tmp_path):
     (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\nnot really a pdf")
     (tmp_path / "old.docx").write_bytes(b"\xd0\xcf\x11\xe0 an old Word file renamed")
