@@ -32,7 +32,6 @@ import os
 import re
 import tarfile
 import unicodedata
-import warnings
 from functools import lru_cache
 from pathlib import Path
 

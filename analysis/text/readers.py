@@ -75,7 +75,6 @@ check: on another site, read ``reader_notes`` and look at the text. The title is
 """
 from __future__ import annotations
 
-import io
 import re
 import sys
 import warnings
