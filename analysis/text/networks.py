@@ -381,8 +381,12 @@ def draw_network(g: nx.Graph, *, label_top: int = 30, seed: int = DEFAULT_SEED, 
 def write_graphml(g: nx.Graph, path: Path | str) -> Path:
     """Write the graph to GraphML atomically (temp file in the same folder, then ``os.replace``).
 
+    Always networkx's ElementTree writer (``write_graphml_xml``), never its lxml writer: ``nx.write_graphml``
+    switches to lxml whenever lxml is importable, which changes the file's bytes (whitespace) with the
+    environment, not with the graph.
+
     Returns
     -------
     pathlib.Path of the written file.
     """
-    return atomic_write(path, lambda fh: nx.write_graphml(g, fh, encoding="utf-8"))
+    return atomic_write(path, lambda fh: nx.write_graphml_xml(g, fh, encoding="utf-8"))
