@@ -354,6 +354,54 @@ def draw_coding_sample(clauses: pd.DataFrame, n: int = 170, *, text_col: str = "
     return out
 
 
+#: Seed of the held-out sample (the day it was drawn, 2026-11-29); the in-sample draw used DEFAULT_SEED.
+HELDOUT_SEED = 20261129
+#: Size of the held-out sample.
+HELDOUT_N = 160
+
+
+def heldout_units(collection: pd.DataFrame | None = None, cited: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The held-out population: sentence units of the extended collection not seen when the dictionary was written.
+
+    The dictionary was written after reading the 13 cited texts (the in-sample population). The
+    held-out population is every kept document of :func:`analysis.text.corpus.policy_collection`
+    (central and Shandong texts) except the spreadsheet rows that *are* cited texts (matched on sheet
+    row through ``data/curated/cited_texts.csv``), split with :func:`sentence_units`; units whose text
+    also occurs as a unit of a cited text are dropped (a handful of shared boilerplate sentences).
+
+    Returns
+    -------
+    DataFrame with ``doc_id``, ``clause_id`` (``u0001``, … position of the unit in its document),
+    ``text``, sorted by doc_id and clause_id.
+    """
+    from .corpus import cited_texts, policy_collection
+
+    collection = policy_collection() if collection is None else collection
+    cited = cited_texts() if cited is None else cited
+    cited_rows = {loc for loc in cited["source_locator"] if str(loc).startswith("sheet ")}
+    pool = collection[~collection["source_locator"].isin(cited_rows)]
+    seen = set(sentence_units(cited.assign(clause_id=1))["text"])
+    units = sentence_units(pool.assign(clause_id=1))
+    units = units[~units["text"].isin(seen)].copy()
+    units["clause_id"] = [f"u{int(n):04d}" for n in units["unit_no"]]
+    out = units[["doc_id", "clause_id", "text"]]
+    return out.sort_values(["doc_id", "clause_id"], kind="stable").reset_index(drop=True)
+
+
+def draw_heldout_sample(units: pd.DataFrame | None = None, n: int = HELDOUT_N,
+                        random_state: int = HELDOUT_SEED) -> pd.DataFrame:
+    """Draw the held-out evaluation sample from :func:`heldout_units` (same rule as the in-sample draw).
+
+    Returns
+    -------
+    DataFrame with ``clause_key`` (``ho-001``, …), ``doc_id``, ``clause_id``, ``text``.
+    """
+    units = heldout_units() if units is None else units
+    out = draw_coding_sample(units, n, order_cols=("doc_id", "clause_id"), random_state=random_state)
+    out["sample_id"] = out["sample_id"].str.replace("ins-", "ho-", regex=False)
+    return out.rename(columns={"sample_id": "clause_key"})[["clause_key", "doc_id", "clause_id", "text"]]
+
+
 def sentence_units(clauses: pd.DataFrame, *, text_col: str = "text",
                    id_cols: Sequence[str] = ("doc_id", "clause_id"), min_chars: int = 6) -> pd.DataFrame:
     """Split clauses into the evaluation sample's units (sentences and ``；``-items).
