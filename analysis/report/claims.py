@@ -62,7 +62,7 @@ __all__ = [
     "RULE_WORDS", "STRATEGY_WORDS", "VERY_HIGH_INDEX", "CONCENTRATION_THRESHOLD",
     "ClaimData", "ClaimCheckError", "CHECKS", "load_claim_data", "claims_table", "verdict_counts",
     "run_check", "table1_rows", "table1_date_check",
-    "plot_titles_per_year",
+    "plot_titles_per_year", "plot_verdicts", "VERDICT_COLORS",
 ]
 
 CONFIRMED = "confirmed"
@@ -1126,4 +1126,51 @@ def plot_titles_per_year(by_year: pd.DataFrame, *, period: tuple[int, int] = (20
     ax.legend(loc="upper right", frameon=False, fontsize=9, title="关键词 keyword: 文件数", title_fontsize=9)
     title(ax, "国务院文件标题中的技术关键词，按年份",
           "State Council documents whose title names each technology, by year written")
+    return fig, ax
+
+
+#: Colours of the verdicts (colour-blind safe, Paul Tol's "bright" scheme; grey for not checkable).
+VERDICT_COLORS = {CONFIRMED: "#228833", PARTLY: "#CCBB44", READING_DEPENDENT: "#66CCEE",
+                  CONTRADICTED: "#EE6677", NOT_CHECKABLE: "#BBBBBB"}
+_FAMILY_LABELS = {"egov": "电子政务指数 e-government (UN survey)", "prov": "省级服务水平 provincial levels",
+                  "date": "日期与文号 dates and numbers", "time": "出台时间分布 timing",
+                  "count": "文件与原则计数 counts", "t1": "表1 发布时间 Table 1"}
+
+
+def plot_verdicts(table: pd.DataFrame):
+    """Claims-check verdicts at a glance: one horizontal bar per family of check, split by verdict.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`claims_table`; the family is the claim_id's prefix (``egov``, ``prov``, ``date``,
+        ``time``, ``count``, ``t1``).
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, matplotlib.axes.Axes)
+    """
+    import matplotlib.pyplot as plt
+
+    from ..plotting import title
+
+    fam = table["claim_id"].str.split("-").str[0]
+    counts = pd.crosstab(fam, table["verdict"].astype("string")).reindex(
+        index=[f for f in _FAMILY_LABELS if f in set(fam)][::-1], columns=list(VERDICTS), fill_value=0)
+    fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
+    left = pd.Series(0, index=counts.index)
+    for v in VERDICTS:
+        vals = counts[v]
+        ax.barh([_FAMILY_LABELS[f] for f in counts.index], vals, left=left, color=VERDICT_COLORS[v],
+                label=f"{v} ({int(vals.sum())})", edgecolor="white", linewidth=0.8)
+        for y, (n, x0) in enumerate(zip(vals, left)):
+            if n:
+                ax.text(x0 + n / 2, y, str(int(n)), ha="center", va="center", fontsize=9)
+        left = left + vals
+    ax.set_xlabel("陈述数 number of statements")
+    ax.grid(axis="y", visible=False)
+    ax.set_xlim(0, int(left.max()) + 0.5)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8.5, title="verdict (n)",
+              title_fontsize=9)
+    title(ax, "报告陈述核查结果一览", f"Claims-check verdicts at a glance: {len(table)} statements")
     return fig, ax
