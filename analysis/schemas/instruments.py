@@ -5,7 +5,7 @@ _SUBTYPES = ["人才培养", "资金投入", "技术支持", "基础设施建设
              "目标规划", "法规管制", "标准规范", "金融税收", "组织建设与考核评估", "策略性措施",
              "政府采购", "示范试点", "服务外包", "国际合作与贸易管制", "应用推广"]
 _TYPES = ["供给型", "环境型", "需求型"]
-# hand_codes: empty, or subtypes joined by "|"
+# guide_codes: empty, or subtypes joined by "|"
 _CODES_RE = r"^$|^(" + "|".join(_SUBTYPES) + r")(\|(" + "|".join(_SUBTYPES) + r"))*$"
 
 SCHEMAS = {
