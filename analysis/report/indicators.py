@@ -414,7 +414,8 @@ def plot_vs_world(survey: pd.DataFrame, cvw: pd.DataFrame):
     Parameters
     ----------
     survey : pandas.DataFrame
-        From ``analysis.load_egov_survey()``; rows with ``assessed`` False are left out.
+        From ``analysis.load_egov_survey()``; rows with ``assessed`` False are left out, and so are
+        countries without a score (EGDI 0 in the UN files up to 2012, ``egov.egdi_scores``).
     cvw : pandas.DataFrame
         From ``analysis.report.egov.china_vs_world(survey)``.
 
@@ -426,7 +427,10 @@ def plot_vs_world(survey: pd.DataFrame, cvw: pd.DataFrame):
 
     from analysis.plotting import HIGHLIGHT, NEUTRAL, title
 
-    a = survey.loc[survey["assessed"].fillna(False) & survey["egdi"].notna()]
+    from analysis.report.egov import egdi_scores
+
+    a = egdi_scores(survey)
+    a = a.loc[a["egdi"].notna()]
     years = cvw["year"].astype(int).tolist()
     data = [a.loc[a["year"].eq(y), "egdi"].astype(float).to_numpy() for y in years]
     fig, ax = plt.subplots(figsize=(9, 5))
