@@ -236,3 +236,18 @@ def test_wilson_interval_is_scipys():
     for k, n, l, h in zip([3, 17], [9, 20], lo, hi):
         ci = binomtest(k, n).proportion_ci(0.95, method="wilson")
         assert (l, h) == (ci.low, ci.high)
+
+
+def test_coder2_codes_are_a_subsample_and_kappa_matches_the_formula():
+    h = I.load_heldout_sample()
+    c2 = I.load_coder2_codes()
+    assert c2 is not None and len(c2) >= 50 and set(c2.clause_key) <= set(h.clause_key)
+    ag = I.coder_agreement(h, c2).set_index("instrument")
+    both = h.merge(c2, on="clause_key", suffixes=("_1", "_2"))
+    y1 = both.guide_codes_1.map(lambda c: any(I.SUBTYPE_TO_TYPE[s] == "环境型" for s in I.parse_codes(c)))
+    y2 = both.guide_codes_2.map(lambda c: any(I.SUBTYPE_TO_TYPE[s] == "环境型" for s in I.parse_codes(c)))
+    n = len(both)
+    po = (y1 == y2).mean()
+    pe = y1.mean() * y2.mean() + (1 - y1.mean()) * (1 - y2.mean())
+    assert ag.loc["环境型", "kappa"] == pytest.approx((po - pe) / (1 - pe))
+    assert ag.loc["环境型", "n_clauses"] == n

@@ -65,4 +65,19 @@ SCHEMAS = {
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/curated/instrument_heldout.csv", "primary_key": ["clause_key"]},
     ),
+    "instrument_heldout_coder2": pa.DataFrameSchema(
+        {
+            "clause_key": pa.Column("string", pa.Check.str_matches(r"^ho-\d{3}$"), unique=True, nullable=False,
+                                    description="Held-out unit (instrument_heldout.clause_key)."),
+            "guide_codes": pa.Column("string", pa.Check.str_matches(_CODES_RE), nullable=True,
+                                     description="Coder 2's subtypes: a separate AI-assistant session that saw only the coding guide and the unit texts; '|'-joined; empty = no instrument."),
+            "note": pa.Column("string", nullable=True,
+                              description="Coder 2's own short reason for the codes (guide rule cited as rN)."),
+        },
+        name="instrument_heldout_coder2",
+        description="Second, independent coding of 100 units of the held-out set by a separate AI-assistant session started by the project's coordinator on 2026-11-29, which saw only the coding guide and the unit texts (not coder 1's codes, not the dictionary); its file coded.csv is copied verbatim, column codes renamed guide_codes, rows sorted by clause_key. Used for inter-coder agreement (Cohen's kappa, analysis.text.instruments.coder_agreement).",
+        strict=True, ordered=True, coerce=True,
+        metadata={"path": "data/curated/instrument_heldout_coder2.csv", "primary_key": ["clause_key"],
+                  "foreign_keys": {"clause_key": "instrument_heldout.clause_key"}},
+    ),
 }
