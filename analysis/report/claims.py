@@ -204,9 +204,6 @@ def combine(parts: list[bool | str | None]) -> str:
     return CONFIRMED
 
 
-_all_true = combine
-
-
 def date_verdict(said: str, made: str | None, public: str | None) -> str:
     """Verdict of one date under :data:`DATE_RULE`.
 
@@ -392,7 +389,7 @@ def egov_first_tier(data: ClaimData) -> dict:
     return _record("egov-10", quote, "China remains in the world's first tier (UN 'very high' EGDI group)",
                    "egov_survey 2020, 2022 (China); UN group bound 0.75",
                    f"EGDI 2020 = {vals[2020]:.4f}, 2022 = {vals[2022]:.4f}; 'very high' means ≥ {VERY_HIGH_INDEX}",
-                   _all_true(parts))
+                   combine(parts))
 
 
 @_check("egov-11")
@@ -408,7 +405,7 @@ def egov_osi_high(data: ClaimData) -> dict:
                    f"band, though 2022 is {vals[2020] - vals[2022]:.4f} lower)"
                    if all(v >= VERY_HIGH_INDEX for v in vals.values()) else
                    f"OSI 2020 = {vals[2020]:.4f}, 2022 = {vals[2022]:.4f}; 'very high' means ≥ {VERY_HIGH_INDEX}",
-                   _all_true([v >= VERY_HIGH_INDEX for v in vals.values()]))
+                   combine([v >= VERY_HIGH_INDEX for v in vals.values()]))
 
 
 @_check("egov-12")
@@ -540,7 +537,7 @@ def technologies_differ_in_timing(data: ClaimData) -> dict:
                    "Rules for different technologies came at different times (AI and blockchain after Internet-plus and big data)",
                    f"{_SC_FILE}: titles with the keywords of corpus_stats.TECH_KEYWORDS, year written",
                    "; ".join(notes) + f"; the library ends {end}",
-                   _all_true([differ, later]))
+                   combine([differ, later]))
 
 
 @_check("time-02")
