@@ -332,7 +332,11 @@ def test_every_comparison_check_has_a_flip_test(table):
 
 # ------------------------------------------------------------------------------------------ known answers
 # Each of these fails under a deliberate bug found in review: document numbers always "equal";
-# time-05's verdict inverted; date-05 compared with the wrong date.
+# time-05's verdict inverted; date-05 compared with the wrong date. Verified on 2026-11-29 by introducing
+# each bug in analysis/report/claims.py and reverting it: (1) `same = True` in _numbers_check failed
+# test_document_numbers_compared_not_assumed and the date-01/date-03 flips; (2) `parts = [not rules.empty, None]`
+# in time-05 failed test_time_05_no_state_council_rule_is_partly_checked and the time-05 flip; (3) date-05 given
+# the file (publication) date as its adoption date failed test_date_05_compares_the_adoption_date and the date-05 flip.
 def test_document_numbers_compared_not_assumed(data):
     rec = one("date-01", data)
     assert "国发〔2022〕14号 = library 国发〔2022〕14号" in rec["evidence"]
