@@ -202,3 +202,37 @@ def test_rebuild_is_byte_identical(built, tmp_path):
     assert built["doc_id"].is_monotonic_increasing
     if PROCESSED_CSV.exists():
         assert a.read_bytes() == PROCESSED_CSV.read_bytes()
+
+
+def test_every_issuer_has_a_source_or_is_missing(curated):
+    has_issuer = curated["issuer_zh"].notna()
+    assert (has_issuer == curated["issuer_source"].notna()).all()
+    # issuers no shipped source gives are missing, and the note says so
+    for doc_id in ["mlps-measures-2007", "classified-info-system-protection-measures",
+                   "gbt-31167-2014-cloud-security-guide", "gbt-31168-2014-cloud-security-capability",
+                   "internet-plus-ip-protection-plan-2018", "internet-plus-tourism-opinions-2020"]:
+        row = curated.set_index("doc_id").loc[doc_id]
+        assert pd.isna(row["issuer_zh"]) and "not given by any shipped source" in row["notes"], doc_id
+    # a source quoting the report holds the issuer (or its short form) and the document's name
+    from analysis.report.text import parse_report
+    text = re.sub(r"\s", "", parse_report().text)
+    for r in curated[curated["issuer_source"].astype("string").str.startswith("report p.").fillna(False)].itertuples():
+        quoted = re.sub(r"\s", "", r.issuer_source.split(": ", 1)[1]).split("(footnote")[0].rstrip("…")
+        assert quoted in text, r.doc_id
+
+
+def test_schema_rejects_an_issuer_without_source(tmp_path):
+    from analysis.report.documents import read_curated_documents
+    src = CURATED_CSV
+    df = pd.read_csv(src, dtype=str, keep_default_na=False)
+    df.loc[df["doc_id"] == "ai-development-plan-2017", "issuer_source"] = ""
+    bad = tmp_path / "documents.csv"
+    df.to_csv(bad, index=False, lineterminator="\n")
+    with pytest.raises(Exception, match="issuer"):
+        read_curated_documents(bad)
+
+
+def test_ai_standards_guide_date_conflict_recorded(built):
+    row = built.set_index("doc_id").loc["ai-standards-guide-2020"]
+    assert "2020-07" in row["conflicts"] and "signature line 2020-08-04" in row["conflicts"]
+    assert "Release Time 2020-08-07" in row["conflicts"]

@@ -319,3 +319,21 @@ def test_milestone_stages_and_technologies():
             assert alias.get(t, t) in r.quote, (r.milestone_id, t)
     ev = ms[ms.kind == "event"].dropna(subset=["year_start"])
     assert {1993, 1999, 2002, 2006, 2009, 2015, 2019, 2020, 2021, 2022} <= set(ev["year_start"].astype(int))
+
+
+def test_egdi_zero_up_to_2012_is_no_score(survey):
+    # 2003: 18 assessed countries have EGDI 0.00000 in EGOV_DATA_2003.csv (a component 0 or missing)
+    ws = egov.egdi_without_score(survey).set_index("year")
+    assert ws.loc[2003, "n_without_score"] == 18 and ws.loc[2012, "n_without_score"] == 3
+    assert (ws.loc[2014:, "n_without_score"] == 0).all()
+    cw = egov.china_vs_world(survey).set_index("year")
+    a03 = survey[(survey.year == 2003) & survey.assessed.astype(bool)]
+    scored = a03.loc[a03.egdi.astype(float) > 0, "egdi"].astype(float)
+    assert cw.loc[2003, "n_without_score"] == 18 and len(scored) == 191 - 18
+    assert cw.loc[2003, "world_median_egdi"] == pytest.approx(scored.median())
+    asia = a03[(a03.region == "Asia") & (a03.egdi.astype(float) > 0)]
+    assert cw.loc[2003, "region_mean_egdi"] == pytest.approx(asia.egdi.astype(float).mean())
+    # a zero after 2012 is not re-interpreted
+    s2 = survey.copy()
+    s2.loc[(s2.year == 2016) & (s2.iso3 == "FRA"), "egdi"] = 0.0
+    assert egov.egdi_without_score(s2).set_index("year").loc[2016, "n_without_score"] == 0

@@ -137,7 +137,8 @@ def test_find_indicators_blockchain_and_errors():
     assert len(bc) == 18
     assert bc["indicator_id"].is_monotonic_increasing
     stats = find_indicators(ind(), kind="statistic")
-    assert len(stats) == 47
+    assert find_indicators(ind(), kind="threshold")["indicator_id"].tolist() == ["ind-060"]
+    assert len(stats) == 46  # ind-060 (top 10 %) is a threshold, not a statistic
     hits = find_indicators(ind(), text="egdi")  # case-insensitive; only two English names spell it out
     assert set(hits["indicator_id"]) == {"ind-015", "ind-017"}
     assert set(find_indicators(ind(), text="全球排名第43位")["indicator_id"]) == {"ind-015", "ind-016", "ind-017"}

@@ -109,6 +109,8 @@ def parse_value_text(vt: str) -> tuple[float, str]:
         return float(m.group()), scale
     if "一半" in vt:
         return 50.0, ""
+    if "数十" in vt:  # several tens: at least two tens
+        return 20.0, ""
     m = re.search(r"[零一二两三四五六七八九十百]+", vt)
     assert m, f"no number in value_text {vt!r}"
     return float(cn_number(m.group())), ""

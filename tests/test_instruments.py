@@ -66,7 +66,7 @@ def test_evaluate_coding_arithmetic_by_hand():
     sample = pd.DataFrame({
         "sample_id": ["s1", "s2", "s3", "s4"],
         "clause_text": ["给予资金补贴", "不得收集", "加强研发", "资金"],
-        "hand_codes": ["资金投入", "法规管制|技术支持", "", "金融税收"],
+        "guide_codes": ["资金投入", "法规管制|技术支持", "", "金融税收"],
     })
     # predictions: s1 资金投入 (TP); s2 法规管制 (TP), 技术支持 missed (FN);
     # s3 技术支持 (FP); s4 资金投入 (FP), 金融税收 missed (FN)
@@ -90,7 +90,7 @@ def test_sample_size_codes_and_verbatim_provenance():
     s = I.load_instrument_sample()
     assert len(s) >= 150
     assert s.sample_id.is_monotonic_increasing
-    coded = s.hand_codes.map(I.parse_codes)
+    coded = s.guide_codes.map(I.parse_codes)
     assert all(c in I.SUBTYPE_TO_TYPE for cs in coded for c in cs)
     texts = {}
     for src in s.source.unique():
@@ -112,7 +112,7 @@ def test_evaluation_on_curated_sample_is_complete():
     assert list(ev.columns) == ["level", "instrument", "support", "predicted", "tp", "fp", "fn",
                                 "precision", "recall", "f1"]
     sub = ev[ev.level == "subtype"]
-    assert sub.support.sum() == sum(len(I.parse_codes(c)) for c in I.load_instrument_sample().hand_codes)
+    assert sub.support.sum() == sum(len(I.parse_codes(c)) for c in I.load_instrument_sample().guide_codes)
     assert ((sub.tp + sub.fn) == sub.support).all()
 
 
@@ -163,3 +163,91 @@ def test_evaluation_intervals_bracket_the_estimates():
     assert (ev.loc[ok, "precision_low"] <= ev.loc[ok, "precision"]).all()
     assert (ev.loc[ok, "precision"] <= ev.loc[ok, "precision_high"]).all()
     assert ev.loc[ev.instrument == "macro (subtypes)", "recall_low"].isna().all()
+
+
+# --------------------------------------------------------------------------- leftmost-longest matching
+@pytest.mark.parametrize("long, short, long_sub, short_sub", [
+    ("安全评估", "评估", "法规管制", "组织建设与考核评估"),
+    ("应用示范", "示范", "应用推广", "示范试点"),
+    ("服务引导", "引导", "公共服务", "策略性措施"),
+    ("政府和社会资本合作", "社会资本", "服务外包", "金融税收"),
+])
+def test_nested_keyword_counts_only_as_the_longer_one(long, short, long_sub, short_sub):
+    d = I.load_instrument_dictionary()
+    assert {long_sub, short_sub} <= set(d.subtype[d.keyword.isin([long, short])])
+    df = pd.DataFrame({"doc_id": ["x"], "clause_id": [1], "text": [f"开展{long}工作"]})
+    subs = set(I.code_clauses(df, d).instrument_subtype)
+    assert long_sub in subs and short_sub not in subs
+    # the shorter keyword standing alone elsewhere in the clause still counts
+    df2 = df.assign(text=f"开展{long}工作，加强{short}")
+    assert short_sub in set(I.code_clauses(df2, d).instrument_subtype)
+
+
+def test_match_keywords_leftmost_longest_in_text_order():
+    toy = pd.DataFrame({"subtype": ["法规管制", "组织建设与考核评估"], "type": ["环境型", "环境型"],
+                        "keyword": ["安全评估", "评估"], "note": ["", ""]})
+    assert I.match_keywords("评估安全评估评估", toy) == ["评估", "安全评估", "评估"]
+
+
+# --------------------------------------------------------------------------- held-out set and agreement
+def test_heldout_is_frozen_verbatim_and_outside_the_dictionary_texts():
+    h = I.load_heldout_sample()
+    assert len(h) >= 150 and h.clause_key.is_monotonic_increasing
+    assert all(c in I.SUBTYPE_TO_TYPE for cs in h.guide_codes.map(I.parse_codes) for c in cs)
+    # redrawing from the same population with the same seed gives the same units
+    redraw = I.draw_heldout_sample()
+    cols = ["clause_key", "doc_id", "clause_id", "text"]
+    assert redraw[cols].astype(str).values.tolist() == h[cols].astype(str).values.tolist()
+    import analysis
+    cited = analysis.cited_texts()
+    assert not set(h.doc_id) & {"central-056", "central-067", "central-082", "central-086", "central-147"}
+    cited_units = set(I.sentence_units(cited.assign(clause_id=1)).text)
+    assert not set(h.text) & cited_units and not set(h.text) & set(I.load_instrument_sample().clause_text)
+
+
+def test_heldout_evaluation_counts_and_differs_from_in_sample():
+    h = I.load_heldout_sample()
+    ev = I.evaluate_coding(h, id_col="clause_key", text_col="text").set_index("instrument")
+    assert ev.loc["exact match", "support"] == len(h)
+    assert ev.loc["micro (subtypes)", "support"] == sum(len(I.parse_codes(c)) for c in h.guide_codes)
+    # altering the coder's codes changes the evaluation
+    h2 = h.assign(guide_codes="")
+    ev2 = I.evaluate_coding(h2, id_col="clause_key", text_col="text").set_index("instrument")
+    assert ev2.loc["micro (subtypes)", "tp"] == 0
+
+
+def test_coder_agreement_kappa_by_hand():
+    c1 = pd.DataFrame({"clause_key": ["a", "b", "c", "d"], "guide_codes": ["法规管制", "法规管制", "", "标准规范"]})
+    c2 = pd.DataFrame({"clause_key": ["a", "b", "c", "d", "e"],
+                       "guide_codes": ["法规管制", "", "", "标准规范", "法规管制"]})
+    ag = I.coder_agreement(c1, c2).set_index("instrument")
+    # 法规管制: coder1 yes,yes,no,no; coder2 yes,no,no,no -> po = 3/4, pe = .5*.25 + .5*.75 = .5, kappa = .5
+    r = ag.loc["法规管制"]
+    assert (r.n_clauses, r.n_coder1, r.n_coder2, r.n_both) == (4, 2, 1, 1)
+    assert r.agreement == 0.75 and r.kappa == pytest.approx(0.5)
+    assert ag.loc["标准规范", "kappa"] == pytest.approx(1.0)
+    assert pd.isna(ag.loc["政府采购", "kappa"])
+    assert ag.loc["exact match", "agreement"] == 0.75
+
+
+def test_wilson_interval_is_scipys():
+    from scipy.stats import binomtest
+    lo, hi = I.wilson_interval([3, 17], [9, 20])
+    for k, n, l, h in zip([3, 17], [9, 20], lo, hi):
+        ci = binomtest(k, n).proportion_ci(0.95, method="wilson")
+        assert (l, h) == (ci.low, ci.high)
+
+
+def test_coder2_codes_are_a_subsample_and_kappa_matches_the_formula():
+    h = I.load_heldout_sample()
+    c2 = I.load_coder2_codes()
+    assert c2 is not None and len(c2) >= 50 and set(c2.clause_key) <= set(h.clause_key)
+    ag = I.coder_agreement(h, c2).set_index("instrument")
+    both = h.merge(c2, on="clause_key", suffixes=("_1", "_2"))
+    y1 = both.guide_codes_1.map(lambda c: any(I.SUBTYPE_TO_TYPE[s] == "环境型" for s in I.parse_codes(c)))
+    y2 = both.guide_codes_2.map(lambda c: any(I.SUBTYPE_TO_TYPE[s] == "环境型" for s in I.parse_codes(c)))
+    n = len(both)
+    po = (y1 == y2).mean()
+    pe = y1.mean() * y2.mean() + (1 - y1.mean()) * (1 - y2.mean())
+    assert ag.loc["环境型", "kappa"] == pytest.approx((po - pe) / (1 - pe))
+    assert ag.loc["环境型", "n_clauses"] == n

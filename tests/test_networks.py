@@ -122,3 +122,24 @@ def test_draw_network_labels_do_not_overlap_nodes_or_each_other():
     assert len(boxes) == 12
     assert all(N._overlap(boxes[i], boxes[j], 0.0) is None for i in range(12) for j in range(i + 1, 12))
     plt.close(fig)
+
+
+def test_community_stability_ari():
+    import networkx as nx
+    from analysis.text import networks as N
+    # two cliques joined by one weak edge: every seed finds the same two communities
+    g = nx.Graph()
+    for block in (["a", "b", "c", "d"], ["e", "f", "g", "h"]):
+        for i, u in enumerate(block):
+            for v in block[i + 1:]:
+                g.add_edge(u, v, weight=1.0)
+    g.add_edge("d", "e", weight=0.05)
+    st = N.community_stability(g, seeds=(1, 2, 3), reference_seed=7)
+    assert st["seed"].tolist() == [7, 1, 2, 3]
+    assert (st["n_communities"] == 2).all() and (st["ari_reference"] == 1.0).all()
+    assert "community" not in g.nodes["a"]  # the graph is left untouched
+    # a graph with no structure: partitions differ between seeds, ARI well below 1
+    r = nx.gnm_random_graph(60, 240, seed=3)
+    nx.set_edge_attributes(r, 1.0, "weight")
+    st2 = N.community_stability(r, seeds=range(6), reference_seed=10)
+    assert st2["ari_mean_others"].mean() < 0.9

@@ -217,3 +217,26 @@ def test_plot_helpers_run():
     texts = [t.get_text() for t in ax.texts]
     assert texts[:3] == ["T00", "T01", "T02"] and all(lab in texts[3] for lab in labels)
     plt.close("all")
+
+
+def test_separated_intervals_by_hand():
+    prev = pd.DataFrame({"covariate": ["a", "b", "c", "a", "b", "c"], "topic": ["T0"] * 3 + ["T1"] * 3,
+                         "prevalence": [0.1, 0.5, 0.2, 0.3, 0.3, 0.3],
+                         "ci_low": [0.05, 0.4, 0.1, 0.2, 0.2, 0.2], "ci_high": [0.15, 0.6, 0.3, 0.4, 0.4, 0.4]})
+    out = T.separated_intervals(prev)
+    # T0: a (0.05–0.15) vs b (0.4–0.6) and c (0.1–0.3) vs b are apart; a vs c overlap; T1 all overlap
+    assert out[["topic", "low", "high"]].values.tolist() == [["T0", "a", "b"], ["T0", "c", "b"]]
+    assert out["gap"].tolist() == pytest.approx([0.25, 0.1])
+    # widen b's interval: no pair is apart any more
+    prev.loc[1, "ci_low"] = 0.12
+    assert T.separated_intervals(prev).empty
+
+
+def test_trend_test_detects_a_planted_rise():
+    rng = np.random.default_rng(0)
+    years = np.repeat(np.arange(2013, 2023), 6)
+    rise = (years - 2013) / 10 + rng.normal(0, 0.05, len(years))
+    flat = rng.normal(0.3, 0.05, len(years))
+    out = T.trend_test(pd.DataFrame({"T0": rise, "T1": flat}), years).set_index("topic")
+    assert out.loc["T0", "rho"] > 0.8 and out.loc["T0", "p_bh"] < 0.001
+    assert out.loc["T1", "p_bh"] > 0.05

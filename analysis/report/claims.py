@@ -12,22 +12,32 @@ Rules that hold for every check
   the ``quote`` of an indicators row, or a row of Table 1 as printed (``table1_raw``, line breaks
   removed). ``quote_source`` says which.
 * The verdict is computed inside the check by comparing the report's statement with the data:
-  ``confirmed`` when every part the check tests holds, ``contradicted`` when a tested part fails,
-  ``not checkable`` when the data at hand cannot test it (``reason`` says why and which data would
-  settle it). Only statements for which the project holds no data at all are "not checkable" by
-  construction; every other verdict comes from a comparison.
+  ``confirmed`` when every part of the statement was tested and holds; ``partly checked`` when
+  the parts the data can test hold but some part cannot be tested (``reason`` names it);
+  ``reading-dependent`` when a date holds only under the other reading of :data:`DATE_RULE` (both
+  readings in ``evidence``); ``contradicted`` when a tested part fails; ``not checkable`` when the
+  data at hand cannot test any part (``reason`` says why and which data would settle it). Only
+  statements for which the project holds no data at all are "not checkable" by construction; every
+  other verdict comes from a comparison, and ``tests/test_claims.py`` alters the evidence of each
+  such check and expects its verdict to change.
 * Dates the report prints are compared only with sources independent of the report: the State
   Council policy-library metadata (:func:`analysis.report.documents.read_state_council_metadata`), the
   LawRefBook texts, the UN survey files. Values the curated tables copied from the report are never
-  used as evidence for the report.
+  used as evidence for the report — including a count the report states next to the items it
+  names in the same sentence.
 
 Decisions a reader should know
 ------------------------------
-* Table 1's 发布时间 is read as the publication date (发布日期, ``pub`` in the State Council
-  metadata), not the date written (成文日期, ``iss``). Row 4 (国办函〔2016〕108号) settles it: the
-  report prints 2017年1月, the document was written on 2016-12-20 and published on 2017-01-12. Under
-  this reading row 7 (国发〔2022〕5号, printed 2022年2月; written 2022-02-07, published 2022-03-01)
-  is contradicted: the report gives its 成文 month.
+* One date rule for every date claim (:data:`DATE_RULE`): a date the report gives for a document is
+  compared with the date the issuing body made it — 成文日期 of a policy document, the 通过 date of
+  a law, regulation or judicial interpretation. The date it was made public (发布 / 公布) is the other
+  reading; a date that fits only that one is ``reading-dependent`` and both dates are shown. The
+  same rule dates titles in the timing checks (:func:`analysis.text.corpus_stats.document_year`:
+  year written, else year published).
+* Table 1's column is headed 发布时间, but of the 8 rows the State Council library holds, 6 fit both
+  the written and the published month, row 4 fits only the published month and row 7 only the
+  written month: the column mixes the two kinds of date (check ``t1-basis``); under either reading
+  exactly one row disagrees.
 * The timing checks use the project's one definition of "a State Council title names a technology",
   :data:`analysis.text.corpus_stats.TECH_KEYWORDS` matched by :func:`analysis.text.corpus_stats.technology_mentions`
   (NFKC-normalised titles, so the full-width ＋ counts as +; ``互联网+`` only for the Internet line), and
@@ -47,17 +57,25 @@ from ..text.corpus_stats import (TECH_KEYWORDS, document_year, normalize_title, 
                            technology_mentions_by_year, technology_timing)
 
 __all__ = [
-    "CONFIRMED", "CONTRADICTED", "NOT_CHECKABLE", "VERDICTS", "CLAIM_COLUMNS",
+    "CONFIRMED", "PARTLY", "READING_DEPENDENT", "CONTRADICTED", "NOT_CHECKABLE", "VERDICTS", "DATE_RULE",
+    "CLAIM_COLUMNS", "date_verdict", "combine", "table1_date_basis",
     "RULE_WORDS", "STRATEGY_WORDS", "VERY_HIGH_INDEX", "CONCENTRATION_THRESHOLD",
     "ClaimData", "ClaimCheckError", "CHECKS", "load_claim_data", "claims_table", "verdict_counts",
     "run_check", "table1_rows", "table1_date_check",
-    "plot_titles_per_year",
+    "plot_titles_per_year", "plot_verdicts", "VERDICT_COLORS",
 ]
 
 CONFIRMED = "confirmed"
+PARTLY = "partly checked"
+READING_DEPENDENT = "reading-dependent"
 CONTRADICTED = "contradicted"
 NOT_CHECKABLE = "not checkable"
-VERDICTS = (CONFIRMED, CONTRADICTED, NOT_CHECKABLE)
+VERDICTS = (CONFIRMED, PARTLY, READING_DEPENDENT, CONTRADICTED, NOT_CHECKABLE)
+
+#: The one date rule of every date claim (stated once; see the module docstring).
+DATE_RULE = ("a date the report gives for a document is compared with the date the issuing body made it "
+             "(成文 of a policy document, 通过 of a law, regulation or judicial interpretation); the date it was "
+             "made public (发布/公布) is the other reading")
 
 #: Columns of :func:`claims_table`, in order.
 CLAIM_COLUMNS = ["claim_id", "page", "section_path", "claim_zh", "quote_source", "claim_en", "data_used",
@@ -159,18 +177,60 @@ def _record(claim_id: str, quote: dict, claim_en: str, data_used: str, evidence:
             reason: str = "") -> dict:
     if verdict not in VERDICTS:
         raise ClaimCheckError(f"{claim_id}: verdict {verdict!r} is not one of {VERDICTS}")
-    if verdict == NOT_CHECKABLE and not reason:
-        raise ClaimCheckError(f"{claim_id}: a 'not checkable' verdict needs a reason")
+    if verdict in (NOT_CHECKABLE, PARTLY, READING_DEPENDENT) and not reason:
+        raise ClaimCheckError(f"{claim_id}: a {verdict!r} verdict needs a reason")
     return {"claim_id": claim_id, **quote, "claim_en": claim_en, "data_used": data_used,
             "evidence": evidence, "verdict": verdict, "reason": reason}
 
 
-def _all_true(parts: list[bool | None]) -> str:
-    """confirmed if every tested part holds, contradicted if one fails, not checkable if none tested."""
-    tested = [p for p in parts if p is not None]
+def combine(parts: list[bool | str | None]) -> str:
+    """One verdict from the parts of a statement.
+
+    A part is True (holds), False (fails), None (cannot be tested) or a verdict string (a date part
+    from :func:`date_verdict`). Contradicted if any part fails; not checkable if no part was tested;
+    reading-dependent if a date part holds only under the other reading; partly checked if some part
+    could not be tested; confirmed otherwise.
+    """
+    norm = [CONFIRMED if p is True else CONTRADICTED if p is False else p for p in parts]
+    tested = [p for p in norm if p not in (None, NOT_CHECKABLE)]
+    if CONTRADICTED in tested:
+        return CONTRADICTED
     if not tested:
         return NOT_CHECKABLE
-    return CONFIRMED if all(tested) else CONTRADICTED
+    if READING_DEPENDENT in tested:
+        return READING_DEPENDENT
+    if len(tested) < len(norm) or PARTLY in tested:
+        return PARTLY
+    return CONFIRMED
+
+
+def date_verdict(said: str, made: str | None, public: str | None) -> str:
+    """Verdict of one date under :data:`DATE_RULE`.
+
+    Parameters
+    ----------
+    said : str
+        The report's date as a prefix: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+    made, public : str or None
+        ISO dates from an independent source: made (成文/通过) and made public (发布/公布).
+
+    Returns
+    -------
+    ``confirmed`` if ``made`` starts with ``said``; ``reading-dependent`` if only ``public`` does;
+    ``contradicted`` if neither; ``not checkable`` if ``made`` is unknown.
+    """
+    if made is None or pd.isna(made):
+        return NOT_CHECKABLE
+    if str(made).startswith(said):
+        return CONFIRMED
+    if public is not None and not pd.isna(public) and str(public).startswith(said):
+        return READING_DEPENDENT
+    return CONTRADICTED
+
+
+def _reading_reason(said: str, made, public) -> str:
+    return (f"the report's {said} fits the date made public ({public}) but not the date made ({made}); it holds "
+            "only if read as 发布/公布, against the project's date rule")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -329,7 +389,7 @@ def egov_first_tier(data: ClaimData) -> dict:
     return _record("egov-10", quote, "China remains in the world's first tier (UN 'very high' EGDI group)",
                    "egov_survey 2020, 2022 (China); UN group bound 0.75",
                    f"EGDI 2020 = {vals[2020]:.4f}, 2022 = {vals[2022]:.4f}; 'very high' means ≥ {VERY_HIGH_INDEX}",
-                   _all_true(parts))
+                   combine(parts))
 
 
 @_check("egov-11")
@@ -345,7 +405,7 @@ def egov_osi_high(data: ClaimData) -> dict:
                    f"band, though 2022 is {vals[2020] - vals[2022]:.4f} lower)"
                    if all(v >= VERY_HIGH_INDEX for v in vals.values()) else
                    f"OSI 2020 = {vals[2020]:.4f}, 2022 = {vals[2022]:.4f}; 'very high' means ≥ {VERY_HIGH_INDEX}",
-                   _all_true([v >= VERY_HIGH_INDEX for v in vals.values()]))
+                   combine([v >= VERY_HIGH_INDEX for v in vals.values()]))
 
 
 @_check("egov-12")
@@ -451,9 +511,10 @@ def digital_government_guideline_number(data: ClaimData) -> dict:
     hit = _sc_match(data, "关于加强数字政府建设的指导意见")
     extra = (f"; the library's dates are 成文 {hit['sc_date_written']}, 发布 {hit['sc_date_published']} — the "
              "2022-04-19 meeting date is not in any source held" if hit is not None else "")
+    verdict = combine(parts)
     return _record("date-01", quote, "The Guideline on digital government is 国发〔2022〕14号",
-                   f"{_SC_FILE} (title match)", "; ".join(notes) + extra, _all_true(parts),
-                   "" if any(p is not None for p in parts) else "the document is not in the State Council library")
+                   f"{_SC_FILE} (title match)", "; ".join(notes) + extra, verdict,
+                   "" if verdict in (CONFIRMED, CONTRADICTED) else "the document is not in the State Council library")
 
 
 @_check("time-01")
@@ -476,7 +537,7 @@ def technologies_differ_in_timing(data: ClaimData) -> dict:
                    "Rules for different technologies came at different times (AI and blockchain after Internet-plus and big data)",
                    f"{_SC_FILE}: titles with the keywords of corpus_stats.TECH_KEYWORDS, year written",
                    "; ".join(notes) + f"; the library ends {end}",
-                   _all_true([differ, later]))
+                   combine([differ, later]))
 
 
 @_check("time-02")
@@ -496,18 +557,30 @@ def internet_plus_2015_marker(data: ClaimData) -> dict:
                      f"{earliest['title']} ({earliest['sc_date_written']})")
     return _record("time-02", quote,
                    "The 2015 Internet-plus guideline (国发〔2015〕40号) marks the start; later documents followed",
-                   f"{_SC_FILE} and state-council-document-numbers.xlsx", "; ".join(notes), _all_true(parts),
-                   "" if any(p is not None for p in parts) else "the documents are not in the State Council library")
+                   f"{_SC_FILE} and state-council-document-numbers.xlsx", "; ".join(notes), combine(parts),
+                   "" if combine(parts) in (CONFIRMED, CONTRADICTED) else
+                   "some of the documents named are not in the State Council library")
 
 
 @_check("time-03")
 def internet_plus_concentrated(data: ClaimData) -> dict:
-    """这些政策集中在 2015-2020年: share of 互联网+ titles written 2015–2020."""
+    """这些政策集中在 2015-2020年: share of 互联网+ titles written 2015–2020.
+
+    The term 互联网+ dates from 2015 (the Government Work Report of March 2015), so no title can
+    precede the window: only its end can be falsified. The test is therefore the share of titles
+    written after 2020, against the share of all State Council documents written since 2015 that
+    fall after 2020 (titles before 2015, if any appeared in altered data, would count against too).
+    """
     quote, _ = _indicator(data, "ind-074")
     by_year = technology_mentions_by_year(data.state_council, {"互联网": TECH_KEYWORDS["互联网"]})
     timing = technology_timing(by_year, window=(2015, 2020)).iloc[0]
     n, inside = int(timing["n_titles"]), int(timing["n_in_window"])
-    base, n_all = float(timing["baseline_share_in_window"]), int(by_year.drop_duplicates("year")["n_documents"].sum())
+    yr = by_year["year"].astype(int)
+    before = int(by_year.loc[yr < 2015, "n_titles"].sum())
+    after = int(by_year.loc[yr > 2020, "n_titles"].sum())
+    docs_since = by_year.loc[yr >= 2015].drop_duplicates("year")
+    base = float(docs_since.loc[docs_since["year"].astype(int) <= 2020, "n_documents"].sum()
+                 / max(int(docs_since["n_documents"].sum()), 1))
     t1 = table1_rows(data.table1_raw)
     t1_in = int(t1["year"].between(2015, 2020).sum())
     if n < MIN_TITLES:
@@ -515,28 +588,37 @@ def internet_plus_concentrated(data: ClaimData) -> dict:
                        f"{_SC_FILE}", f"{n} titles with 互联网+", NOT_CHECKABLE,
                        "too few titles to compute a share; a ministry-level policy database would settle it")
     share = float(timing["share_in_window"])
+    ok = share >= CONCENTRATION_THRESHOLD and share > base
     return _record("time-03", quote,
                    f"Internet-plus policies are concentrated in 2015–2020 (rule: ≥ {CONCENTRATION_THRESHOLD:.0%} of "
-                   "State Council 互联网+ titles written in those years)",
+                   "State Council 互联网+ titles written in those years, more than the share of all documents written "
+                   "since 2015)",
                    f"{_SC_FILE}: titles with 互联网+; report Table 1 for comparison",
-                   f"{inside} of {n} State Council 互联网+ titles ({share:.0%}) written 2015–2020 "
-                   f"(years {timing['first_year']}–{timing['last_year']}), against {base:.0%} of all {n_all} documents; "
-                   f"Table 1 itself: {t1_in} of {len(t1)} rows dated 2015–2020",
-                   CONFIRMED if share >= CONCENTRATION_THRESHOLD and share > base else CONTRADICTED)
+                   f"{inside} of {n} State Council 互联网+ titles ({share:.0%}) written 2015–2020, {before} before 2015, "
+                   f"{after} after 2020 (years {timing['first_year']}–{timing['last_year']}); of all documents written "
+                   f"since 2015, {base:.0%} fall in 2015–2020. The term dates from 2015, so only the end of the window "
+                   f"can be falsified: that is what this tests. Table 1 itself: {t1_in} of {len(t1)} rows dated 2015–2020",
+                   CONFIRMED if ok else CONTRADICTED)
 
 
 @_check("date-02")
 def big_data_outline_date(data: ClaimData) -> dict:
-    """2015年8月31日 国务院印发《促进大数据发展行动纲要》（国发〔2015〕50号）."""
+    """2015年8月31日 国务院印发《促进大数据发展行动纲要》（国发〔2015〕50号）: number and date (DATE_RULE)."""
     quote = _sentence(data, "p0095", "2015年 8月 31日")
     notes, parts, _ = _numbers_check(data, quote["claim_zh"])
+    m = re.search(r"(\d{4})年\s*(\d{1,2})月\s*(\d{1,2})日", quote["claim_zh"])
+    said = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
     hit = _sc_match(data, "促进大数据发展行动纲要")
-    parts.append(None if hit is None else hit["sc_date_written"] == "2015-08-31")
+    made, public = (None, None) if hit is None else (hit["sc_date_written"], hit["sc_date_published"])
+    parts.append(None if hit is None else date_verdict(said, made, public))
     if hit is not None:
-        notes.append(f"written (成文) {hit['sc_date_written']}, published {hit['sc_date_published']}")
+        notes.append(f"report {said}; library written (成文) {made}, published {public}")
+    verdict = combine(parts)
+    reason = {NOT_CHECKABLE: "the document is not in the State Council library",
+              READING_DEPENDENT: _reading_reason(said, made, public),
+              PARTLY: "part of the statement is not in the State Council library"}.get(verdict, "")
     return _record("date-02", quote, "The Big Data Action Outline (国发〔2015〕50号) was issued on 2015-08-31",
-                   f"{_SC_FILE} (title match)", "; ".join(notes), _all_true(parts),
-                   "" if any(p is not None for p in parts) else "the document is not in the State Council library")
+                   f"{_SC_FILE} (title match)", "; ".join(notes), verdict, reason)
 
 
 @_check("time-04")
@@ -563,10 +645,13 @@ def big_data_document_numbers(data: ClaimData) -> dict:
     quote = _sentence(data, "p0095", "主要文件包括")
     notes, parts, n = _numbers_check(data, quote["claim_zh"])
     held = sum(p is not None for p in parts)
+    verdict = combine(parts)
     return _record("date-03", quote, "The document numbers of the listed big-data rules are right",
                    "state-council-document-numbers.xlsx (title match)",
-                   f"{held} of {n} numbers held by the library: " + "; ".join(notes), _all_true(parts),
-                   "" if held else "none of the documents is in the State Council library")
+                   f"{held} of {n} numbers held by the library: " + "; ".join(notes), verdict,
+                   "" if verdict in (CONFIRMED, CONTRADICTED) else
+                   f"{n - held} of the {n} documents are not in the State Council library (ministry documents); their "
+                   "issuers' release pages would settle them")
 
 
 @_check("date-04")
@@ -577,27 +662,47 @@ def ai_plan_2017(data: ClaimData) -> dict:
     if hit is None:
         return _record("date-04", quote, "The State Council issued the AI Development Plan in 2017", _SC_FILE,
                        "not found in the library", NOT_CHECKABLE, "title not in the State Council library")
-    ok = str(hit["sc_date_written"]).startswith("2017")
+    said = re.search(r"(\d{4})\s*年国务院出台", quote["claim_zh"]).group(1)
+    made, public = hit["sc_date_written"], hit["sc_date_published"]
+    verdict = date_verdict(said, made, public)
     return _record("date-04", quote, "The State Council issued the New Generation AI Development Plan in 2017",
                    f"{_SC_FILE} row {hit['sc_dates_row']}",
-                   f"{hit['sc_title']}: {hit['sc_doc_number']}, written {hit['sc_date_written']}, "
-                   f"published {hit['sc_date_published']}", CONFIRMED if ok else CONTRADICTED)
+                   f"report {said}; {hit['sc_title']}: {hit['sc_doc_number']}, written {made}, published {public}",
+                   verdict, _reading_reason(said, made, public) if verdict == READING_DEPENDENT else "")
 
 
 @_check("time-05")
 def ai_blockchain_no_dedicated_rules(data: ClaimData) -> dict:
-    """区块链和人工智能…目前还没有形成针对政府治理领域的专项管理制度."""
+    """区块链和人工智能…目前还没有形成针对政府治理领域的专项管理制度.
+
+    Tested at the State Council level only (title rule below). Ministry rules lie outside that source —
+    the same gap for which count-03 is only partly checked — so the verdict is at best "partly checked";
+    the documents the report itself cites that name AI/blockchain with a rule word are listed in the
+    evidence (the report's own list is not independent evidence, and a title cannot say whether a rule is
+    "for the government-governance field").
+    """
     quote = _sentence(data, "p0100", "目前还没有形成针对政府治理领域的专项管理制度")
     hits = technology_mentions(data.state_council, {k: TECH_KEYWORDS[k] for k in ("人工智能", "区块链")})
     rules = hits[hits["title"].map(lambda t: any(w in t for w in RULE_WORDS))]
     listed = "; ".join(f"{r.title} ({r.sc_date_written})" for r in hits.itertuples()) or "none"
+    docs = data.documents
+    cited = docs[(docs["level"].astype("string") == "central") & (docs["kind"].astype("string") != "State Council document")
+                 & docs["title"].astype("string").str.contains("人工智能|区块链", regex=True).fillna(False)
+                 & docs["title"].map(lambda t: any(w in str(t) for w in RULE_WORDS))]
+    parts = [rules.empty, None]
+    verdict = combine(parts)
     return _record("time-05", quote,
                    "There is no dedicated management rule for AI or blockchain in government (rule: no State Council title "
                    f"with 人工智能/区块链 and one of {'/'.join(RULE_WORDS)})",
-                   f"{_SC_FILE}: titles with 人工智能 or 区块链",
+                   f"{_SC_FILE}: titles with 人工智能 or 区块链; documents table (ministry level, for reference)",
                    f"{len(hits)} AI/blockchain titles in the library ({listed}), {len(rules)} of them a management rule; "
-                   "the library holds State Council documents only, not ministry rules",
-                   CONFIRMED if rules.empty else CONTRADICTED)
+                   f"among the central non-State-Council documents the report cites, {len(cited)} name AI/blockchain with a "
+                   f"rule word: " + ("; ".join(f"{t} ({i})" for t, i in zip(cited["title"], cited["issuer_zh"])) or "none"),
+                   verdict,
+                   "" if verdict == CONTRADICTED else
+                   "only the State Council level can be tested: ministry rules are outside the State Council library (as for "
+                   "count-03), and whether the ministry rules the report cites are 'for the government-governance field' is "
+                   "not settled by their titles; a complete list of ministry normative documents would settle it")
 
 
 _HEADER_DATE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
@@ -626,29 +731,32 @@ def _month_in(sentence: str, anchor_re: str) -> str:
 
 @_check("date-05")
 def face_recognition_interpretation(data: ClaimData) -> dict:
-    """最高人民法院在 2021年 6月出台…人脸识别…规定: 出台 = adopted (通过)."""
+    """最高人民法院在 2021年 6月出台…人脸识别…规定 (DATE_RULE: made = adopted 通过, public = 公布)."""
     quote = _sentence(data, "p0100", "最高人民法院在")
     said = _month_in(quote["claim_zh"], r"(\d{4})年\s*(\d{1,2})月出台")
     adopted, version, source = _lawrefbook_dates(data, "spc-face-recognition-2021")
-    ok = None if adopted is None else adopted.startswith(said)
+    verdict = date_verdict(said, adopted, version)
+    reason = {NOT_CHECKABLE: "no adoption date in the file's promulgation line",
+              READING_DEPENDENT: _reading_reason(said, adopted, version)}.get(verdict, "")
     return _record("date-05", quote, "The Supreme People's Court issued its face-recognition interpretation in June 2021",
                    source.split("/", 2)[-1] if "/" in source else source,
-                   f"report {said}; promulgation line: adopted {adopted}; file (version) date {version}",
-                   _all_true([ok]), "" if ok is not None else "no promulgation date in the file")
+                   f"report {said}; adopted (通过, promulgation line) {adopted}; published (公布, file date) {version}",
+                   verdict, reason)
 
 
 @_check("date-06")
 def shenzhen_ai_regulation_date(data: ClaimData) -> dict:
-    """2022年9月《深圳经济特区人工智能产业促进条例》正式印发: 印发 of a local regulation = promulgation."""
+    """2022年9月《深圳经济特区人工智能产业促进条例》正式印发 (DATE_RULE: made = adopted 通过, public = 公布)."""
     quote = _sentence(data, "p0103", "正式印发")
     said = _month_in(quote["claim_zh"], r"(\d{4})年\s*(\d{1,2})\s*月")
     adopted, version, source = _lawrefbook_dates(data, "shenzhen-ai-regulation-2022")
-    ok = None if version is None else version.startswith(said)
-    return _record("date-06", quote,
-                   "The Shenzhen AI regulation was formally issued in September 2022 (read as promulgated, 公布)",
+    verdict = date_verdict(said, adopted, version)
+    reason = {NOT_CHECKABLE: "no adoption date in the file's promulgation line",
+              READING_DEPENDENT: _reading_reason(said, adopted, version)}.get(verdict, "")
+    return _record("date-06", quote, "The Shenzhen AI regulation was formally issued in September 2022",
                    source.split("/", 2)[-1] if "/" in source else source,
-                   f"report {said}; promulgated (file date) {version}; adopted by the Standing Committee {adopted}",
-                   _all_true([ok]), "" if ok is not None else "no date in the file name")
+                   f"report {said}; adopted by the Standing Committee (通过) {adopted}; promulgated (公布, file date) {version}",
+                   verdict, reason)
 
 
 @_check("date-07")
@@ -677,12 +785,20 @@ def _principles_check(claim_id: str, indicator_id: str, start: str, stop: str, c
         text, source = data.cited_texts["shenzhen-ai-regulation-2022"]
         found = [n for n in names if n in text]
         article = next((a for a in re.findall(r"第[一二三四五六七八九十百]+条[^\n]*", text) if all(n in a for n in names)), None)
-        parts = [len(names) == int(row["value"]), len(found) == len(names)]
+        # the count is tested against the regulation's own list, never against the names in the report's sentence
+        listed = None
+        if article:
+            m = re.search(r"遵循(.+?)原则", article)
+            listed = [x for x in m.group(1).split("、") if x] if m else None
+        parts = [len(found) == len(names), None if listed is None else len(listed) == int(row["value"])]
+        verdict = combine(parts)
         return _record(claim_id, quote, claim_en,
-                       f"{source.split('/', 2)[-1]} (full text); indicator {indicator_id} value",
-                       f"the report names {len(names)} principles (states {int(row['value'])}); {len(found)} of them in the "
-                       f"regulation's text" + (f", all in one article: {article[:6]}…" if article else ""),
-                       _all_true(parts))
+                       f"{source.split('/', 2)[-1]} (full text)",
+                       f"{len(found)} of the {len(names)} principles the report names are in the regulation's text"
+                       + (f", all in one article ({article[:6]}…), which lists {len(listed)} principles "
+                          f"(report: {int(row['value'])})" if article and listed is not None else ""),
+                       verdict, "" if verdict != PARTLY else "the regulation has no single article listing them, "
+                       "so the count cannot be tested")
     run.claim_id = claim_id
     return run
 
@@ -695,24 +811,23 @@ _check("count-02")(_principles_check("count-02", "ind-083", "国际公认的", "
 
 @_check("count-03")
 def blockchain_central_documents(data: ClaimData) -> dict:
-    """中央层面目前出台了…三个文件: the count needs a list of central ministry documents."""
-    quote, row = _indicator(data, "ind-084")
+    """中央层面目前出台了…三个文件: State Council level testable, ministry level not."""
+    quote, _ = _indicator(data, "ind-084")
     named = re.findall(r"《([^》]+)》", quote["claim_zh"])
     held = [t for t in named if _sc_match(data, t) is not None]
     sc_hits = technology_mentions(data.state_council, {"区块链": TECH_KEYWORDS["区块链"]})
-    evidence = (f"the sentence names {len(named)} documents (states {int(row['value'])}); {len(held)} of them in the State "
-                f"Council library, which has {len(sc_hits)} titles with 区块链 in all")
-    if len(named) != int(row["value"]):
-        return _record("count-03", quote, "Three central documents on blockchain have been issued",
-                       "report sentence; State Council library", evidence, CONTRADICTED)
-    if held:
-        verdict, reason = (CONFIRMED if sc_hits.shape[0] <= len(held) else CONTRADICTED), ""
-    else:
-        verdict = NOT_CHECKABLE
-        reason = ("the three are ministry documents (CAC, MIIT, 18 departments); no source held lists ministry documents, so "
-                  "a fourth cannot be ruled out; a complete list of central ministry normative documents would settle it")
+    extra = len(sc_hits) - len(held)
+    evidence = (f"{len(held)} of the named documents are in the State Council library, which has {len(sc_hits)} titles "
+                f"with 区块链 in all ({max(extra, 0)} beyond the named ones)")
+    # State Council level: no blockchain title beyond the named ones; ministry level: no complete list held
+    parts = [extra <= 0, None]
+    verdict = combine(parts)
     return _record("count-03", quote, "Three central documents on blockchain have been issued",
-                   f"report sentence; {_SC_FILE}", evidence, verdict, reason)
+                   f"{_SC_FILE}: titles with 区块链", evidence, verdict,
+                   "" if verdict == CONTRADICTED else
+                   "the State Council level holds; the named documents are ministry documents (CAC, MIIT, 18 departments) "
+                   "and no source held lists ministry documents, so a fourth at that level cannot be ruled out; a complete "
+                   "list of central ministry normative documents would settle it")
 
 
 @_check("count-04")
@@ -837,9 +952,36 @@ def table1_date_check(data: ClaimData) -> pd.DataFrame:
                                      "matches_written": "boolean"})
 
 
+def table1_date_basis(check: pd.DataFrame) -> dict:
+    """Which kind of date Table 1's 发布时间 column gives, from :func:`table1_date_check`.
+
+    Returns
+    -------
+    dict with ``n_held`` (rows the library holds), ``both``, ``written_only``, ``published_only``,
+    ``neither`` (lists of Table 1 row numbers) and ``basis``: ``"written"`` or ``"published"`` when every
+    held row fits that kind of date, ``"mixed"`` when some rows fit only one kind and others only the
+    other, ``"neither"`` when some row fits neither.
+    """
+    held = check[check["matches_published"].notna()]
+    w, p = held["matches_written"].astype(bool), held["matches_published"].astype(bool)
+    rows = {"both": held.loc[w & p, "table1_row"], "written_only": held.loc[w & ~p, "table1_row"],
+            "published_only": held.loc[~w & p, "table1_row"], "neither": held.loc[~w & ~p, "table1_row"]}
+    out = {k: [int(x) for x in v] for k, v in rows.items()}
+    out["n_held"] = len(held)
+    if out["neither"]:
+        out["basis"] = "neither"
+    elif out["written_only"] and out["published_only"]:
+        out["basis"] = "mixed"
+    elif out["published_only"]:
+        out["basis"] = "published"
+    else:
+        out["basis"] = "written"
+    return out
+
+
 @_check("table1")
 def table1_dates(data: ClaimData) -> list[dict]:
-    """One claim per Table 1 row the library holds (发布时间 = publication month), one for the rest."""
+    """One claim per Table 1 row the library holds (DATE_RULE), one for the rest, one for the column's basis."""
     t1 = table1_rows(data.table1_raw, data.lines).set_index("table1_row")
     check = table1_date_check(data)
     out, rest = [], []
@@ -850,13 +992,27 @@ def table1_dates(data: ClaimData) -> list[dict]:
         if pd.isna(r.matches_published):
             rest.append(r.table1_row)
             continue
-        note = ("" if r.matches_published else
-                (" — the printed month is the 成文 (written) month instead" if r.matches_written else ""))
+        verdict = date_verdict(r.report_month, r.sc_date_written, r.sc_date_published)
         out.append(_record(f"t1-row-{r.table1_row:02d}", quote,
-                           f"Table 1 row {r.table1_row} ({r.doc_id}) was published in {r.report_month}",
+                           f"Table 1 row {r.table1_row} ({r.doc_id}) dates the document {r.report_month}",
                            f"{_SC_FILE} row {r.sc_dates_row} (via documents.sc_dates_row)",
-                           f"printed {row['date_text']}; library 发布 {r.sc_date_published}, 成文 {r.sc_date_written}{note}",
-                           CONFIRMED if r.matches_published else CONTRADICTED))
+                           f"printed {row['date_text']}; library 成文 {r.sc_date_written}, 发布 {r.sc_date_published}",
+                           verdict, _reading_reason(r.report_month, r.sc_date_written, r.sc_date_published)
+                           if verdict == READING_DEPENDENT else ""))
+    basis = table1_date_basis(check)
+    header = next(ln for ln in data.table1_raw.split("\n") if ln.startswith("序号"))
+    first = t1.iloc[0]
+    fmt = lambda xs: ", ".join(map(str, xs)) or "none"  # noqa: E731
+    out.append(_record(
+        "t1-basis", {"page": first["page"], "section_path": "三/（三）/1", "claim_zh": header.strip(),
+                     "quote_source": "report Table 1 header"},
+        "Table 1's 发布时间 column gives one kind of date for every row",
+        f"{_SC_FILE} (rows via documents.sc_dates_row)",
+        f"of {basis['n_held']} rows the library holds: {len(basis['both'])} fit both the written and the published month "
+        f"(rows {fmt(basis['both'])}), {len(basis['published_only'])} only the published month (rows "
+        f"{fmt(basis['published_only'])}), {len(basis['written_only'])} only the written month (rows "
+        f"{fmt(basis['written_only'])}), {len(basis['neither'])} neither; the column's basis: {basis['basis']}",
+        CONTRADICTED if basis["basis"] in ("mixed", "neither") else CONFIRMED))
     if rest:
         first = t1.loc[rest[0]]
         quote = {"page": first["page"], "section_path": "三/（三）/1",
@@ -920,7 +1076,7 @@ def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         verdict, n_claims.
     """
-    counts = table["verdict"].value_counts()
+    counts = table["verdict"].astype("string").value_counts()
     return pd.DataFrame({"verdict": list(VERDICTS), "n_claims": [int(counts.get(v, 0)) for v in VERDICTS]}).astype(
         {"verdict": "string", "n_claims": "Int64"})
 
@@ -967,4 +1123,51 @@ def plot_titles_per_year(by_year: pd.DataFrame, *, period: tuple[int, int] = (20
     ax.legend(loc="upper right", frameon=False, fontsize=9, title="关键词 keyword: 文件数", title_fontsize=9)
     title(ax, "国务院文件标题中的技术关键词，按年份",
           "State Council documents whose title names each technology, by year written")
+    return fig, ax
+
+
+#: Colours of the verdicts (colour-blind safe, Paul Tol's "bright" scheme; grey for not checkable).
+VERDICT_COLORS = {CONFIRMED: "#228833", PARTLY: "#CCBB44", READING_DEPENDENT: "#66CCEE",
+                  CONTRADICTED: "#EE6677", NOT_CHECKABLE: "#BBBBBB"}
+_FAMILY_LABELS = {"egov": "电子政务指数 e-government (UN survey)", "prov": "省级服务水平 provincial levels",
+                  "date": "日期与文号 dates and numbers", "time": "出台时间分布 timing",
+                  "count": "文件与原则计数 counts", "t1": "表1 发布时间 Table 1"}
+
+
+def plot_verdicts(table: pd.DataFrame):
+    """Claims-check verdicts at a glance: one horizontal bar per family of check, split by verdict.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`claims_table`; the family is the claim_id's prefix (``egov``, ``prov``, ``date``,
+        ``time``, ``count``, ``t1``).
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, matplotlib.axes.Axes)
+    """
+    import matplotlib.pyplot as plt
+
+    from ..plotting import title
+
+    fam = table["claim_id"].str.split("-").str[0]
+    counts = pd.crosstab(fam, table["verdict"].astype("string")).reindex(
+        index=[f for f in _FAMILY_LABELS if f in set(fam)][::-1], columns=list(VERDICTS), fill_value=0)
+    fig, ax = plt.subplots(figsize=(9, 3.8), layout="constrained")
+    left = pd.Series(0, index=counts.index)
+    for v in VERDICTS:
+        vals = counts[v]
+        ax.barh([_FAMILY_LABELS[f] for f in counts.index], vals, left=left, color=VERDICT_COLORS[v],
+                label=f"{v} ({int(vals.sum())})", edgecolor="white", linewidth=0.8)
+        for y, (n, x0) in enumerate(zip(vals, left)):
+            if n:
+                ax.text(x0 + n / 2, y, str(int(n)), ha="center", va="center", fontsize=9)
+        left = left + vals
+    ax.set_xlabel("陈述数 number of statements")
+    ax.grid(axis="y", visible=False)
+    ax.set_xlim(0, int(left.max()) + 0.5)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8.5, title="verdict (n)",
+              title_fontsize=9)
+    title(ax, "报告陈述核查结果一览", f"Claims-check verdicts at a glance: {len(table)} statements")
     return fig, ax

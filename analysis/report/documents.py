@@ -209,6 +209,24 @@ def _fill(frame: pd.DataFrame, i, column: str, value: str, source: str) -> None:
         frame.at[i, f"{column}_precision"] = _PRECISION[len(value)]
 
 
+def _spreadsheet_signatures() -> dict[str, tuple[str | None, str | None, str]]:
+    """doc_id -> (signature date, spreadsheet Release Time, locator) for cited texts held in the policy spreadsheet."""
+    from ..text.corpus import _signed_date, cited_texts, policy_collection_raw
+
+    texts = cited_texts()
+    raw = policy_collection_raw()
+    release = {(str(s), int(r)): d for s, r, d in zip(raw["sheet"], raw["row"], raw["release_date"])}
+    out = {}
+    for r in texts.itertuples(index=False):
+        if not str(r.source_file).endswith(".xlsx"):
+            continue
+        m = re.search(r"sheet '([^']+)', row (\d+)", str(r.source_locator))
+        rel = release.get((m.group(1), int(m.group(2)))) if m else None
+        out[r.doc_id] = (_signed_date(r.text), None if rel is None or pd.isna(rel) else str(rel)[:10],
+                         f"{r.source_file}, {r.source_locator}")
+    return out
+
+
 def build_documents(curated_path: Path | str = CURATED_CSV,
                     dates_path: Path | str = SC_DATES_XLSX,
                     numbers_path: Path | str = SC_NUMBERS_XLSX) -> pd.DataFrame:
@@ -240,8 +258,13 @@ def build_documents(curated_path: Path | str = CURATED_CSV,
     ``conflicts``. Then an empty date_written takes the 〔YYYY〕 year of doc_number (source
     ``"year in doc_number"``), an empty date_published of a GB standard the year of its number, and
     a date_written whose year differs from the doc_number year is reported in ``conflicts``.
+    Last, for a cited text held as a cell of the policy spreadsheet, the date of its own signature
+    line (落款, e.g. ``2020年8月4日印发``) and the spreadsheet's Release Time are compared with the
+    curated dates: a date_written other than the signature date, or a date_published before it, is
+    reported in ``conflicts``.
     """
     frame = read_curated_documents(curated_path).copy()
+    signed = _spreadsheet_signatures()
     metadata = read_state_council_metadata(dates_path, numbers_path)
     matches = match_state_council(frame, metadata)
     frame = frame.merge(matches, on="doc_id", how="left", validate="one_to_one")
@@ -294,6 +317,20 @@ def build_documents(curated_path: Path | str = CURATED_CSV,
             m = _YEAR_IN_STANDARD.match(number)
             if m and pd.isna(frame.at[i, "date_published"]):
                 _fill(frame, i, "date_published", m.group(1), "year in standard number")
+        # the text's own signature line (spreadsheet-held cited texts)
+        sig = signed.get(frame.at[i, "doc_id"])
+        if sig is not None:
+            date, release, where = sig
+            for column in ("date_written", "date_published"):
+                cur = frame.at[i, column]
+                if pd.isna(cur) or not date:
+                    continue
+                n = min(len(cur), len(date))
+                # written must equal the signature; published cannot precede it
+                bad = cur[:n] != date[:n] if column == "date_written" else cur[:n] < date[:n]
+                if bad:
+                    notes.append(f"{column}: curated {cur} ({frame.at[i, f'{column}_source']}) vs the text's own "
+                                 f"signature line {date} and Release Time {release} ({where})")
         # order of the two dates, compared at their common precision
         written, published = frame.at[i, "date_written"], frame.at[i, "date_published"]
         if pd.notna(written) and pd.notna(published):

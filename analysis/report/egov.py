@@ -26,8 +26,13 @@ Decisions a reader should know
   states then) have an empty rank and 0.00000 in every index. These zeros are
   placeholders, not scores: such rows are kept (each file has 193 rows), flagged
   ``assessed = False`` and their indices are set missing. Any other row with an empty
-  rank raises an error. Real zero scores of assessed countries (e.g. 2003 countries
-  without an online presence, ranked 174) are kept.
+  rank raises an error. Zero EGDI of assessed countries (e.g. 2003 countries
+  without an online presence, ranked 174) are kept in the table as the UN files give them,
+  but they are not scores: up to 2012 the UN wrote EGDI 0 when a component was 0 or missing.
+  Comparisons across countries (:func:`china_vs_world`, the boxes of
+  ``analysis.report.indicators.plot_vs_world``) use :func:`egdi_scores`, which treats an
+  EGDI of 0 in the editions up to :data:`EGDI_ZERO_LAST_EDITION` as missing;
+  :func:`egdi_without_score` counts them per year (2003: 18, … 2012: 3).
 * Zeros that mean "no data". Early UN exports write 0.00000 where a component is
   missing: UNU-EGOV's copy of the 2010 survey leaves HCI empty for 9 countries (FSM,
   KIR, MCO, MHL, NRU, PRK, SMR, SOM, TUV) and TII for 2 (NRU, PRK) where the UN file has
@@ -70,7 +75,7 @@ __all__ = [
     "build_egov_survey",
     "write_egov_survey",
     "survey_counts",
-    "china_vs_world",
+    "china_vs_world", "egdi_scores", "egdi_without_score", "EGDI_ZERO_LAST_EDITION",
 ]
 
 
@@ -512,6 +517,43 @@ def survey_counts(df: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index().astype({"n_rows": "Int64", "n_assessed": "Int64", "n_not_assessed": "Int64"})
 
 
+#: Last edition in which the UN files write EGDI 0 for a country without a score (none from 2014).
+EGDI_ZERO_LAST_EDITION = 2012
+
+
+def egdi_scores(df: pd.DataFrame) -> pd.DataFrame:
+    """Assessed rows with EGDI 0 of the editions up to :data:`EGDI_ZERO_LAST_EDITION` set missing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The assessed rows of ``df`` (a copy), ``egdi`` missing where the UN file gives 0 in 2003–2012,
+        plus ``egdi_without_score`` (boolean: True on those rows).
+    """
+    a = df[df["assessed"].fillna(False).astype(bool)].copy()
+    zero = a["egdi"].astype("Float64").eq(0).fillna(False) & (a["year"].astype(int) <= EGDI_ZERO_LAST_EDITION)
+    a["egdi_without_score"] = zero.astype("boolean")
+    a.loc[zero, "egdi"] = pd.NA
+    return a
+
+
+def egdi_without_score(df: pd.DataFrame) -> pd.DataFrame:
+    """Per edition, the assessed countries whose EGDI the UN files give as 0 (treated as missing).
+
+    Returns
+    -------
+    pandas.DataFrame
+        year, n_assessed, n_without_score (Int64), countries (";"-joined iso3, sorted).
+    """
+    a = egdi_scores(df)
+    g = a.groupby("year", sort=True)
+    out = pd.DataFrame({"n_assessed": g.size(), "n_without_score": g["egdi_without_score"].sum(),
+                        "countries": g.apply(lambda x: ";".join(sorted(x.loc[x["egdi_without_score"].astype(bool),
+                                                                             "iso3"])), include_groups=False)})
+    return out.reset_index().astype({"year": "Int64", "n_assessed": "Int64", "n_without_score": "Int64",
+                                     "countries": "string"})
+
+
 def china_vs_world(df: pd.DataFrame | None = None, iso3: str = "CHN") -> pd.DataFrame:
     """China's EGDI and rank against the world and China's region, per survey year.
 
@@ -526,18 +568,20 @@ def china_vs_world(df: pd.DataFrame | None = None, iso3: str = "CHN") -> pd.Data
     -------
     pandas.DataFrame
         One row per year. Columns: year, country_egdi, country_rank, n_assessed
-        (countries with a score that year), world_mean_egdi, world_median_egdi,
+        (countries assessed that year), n_without_score (assessed, but EGDI 0 in the UN file up to
+        2012: treated as missing, see :func:`egdi_scores`), world_mean_egdi, world_median_egdi,
         country_minus_world_mean, region (the country's region that year), n_region
-        (assessed countries in that region that year), region_mean_egdi,
-        region_median_egdi. Means and medians are unweighted over assessed countries.
+        (assessed countries in that region that year), n_region_without_score, region_mean_egdi,
+        region_median_egdi. Means and medians are unweighted over assessed countries with a score.
         Note the 2024 region comes from a different file than earlier years (see module
         notes), so the membership of "Asia" differs in 2024 (47 vs 45 countries).
     """
     if df is None:
         df = build_egov_survey()
     rows = []
+    scored = egdi_scores(df)
     for year, g in df.groupby("year", sort=True):
-        a = g[g["assessed"].fillna(False)]
+        a = scored[scored["year"] == year]
         me = g[g["iso3"] == iso3]
         if len(me) != 1:
             raise EgovDataError(f"year {year}: {len(me)} rows for {iso3}")
@@ -548,18 +592,20 @@ def china_vs_world(df: pd.DataFrame | None = None, iso3: str = "CHN") -> pd.Data
             "country_egdi": me["egdi"],
             "country_rank": me["rank"],
             "n_assessed": len(a),
+            "n_without_score": int(a["egdi_without_score"].sum()),
             "world_mean_egdi": a["egdi"].mean(),
             "world_median_egdi": a["egdi"].median(),
             "country_minus_world_mean": me["egdi"] - a["egdi"].mean(),
             "region": me["region"],
             "n_region": len(reg),
+            "n_region_without_score": int(reg["egdi_without_score"].sum()),
             "region_mean_egdi": reg["egdi"].mean(),
             "region_median_egdi": reg["egdi"].median(),
         })
     out = pd.DataFrame(rows)
     return out.astype({
         "year": "Int64", "country_egdi": "Float64", "country_rank": "Int64", "n_assessed": "Int64",
-        "world_mean_egdi": "Float64", "world_median_egdi": "Float64",
+        "n_without_score": "Int64", "n_region_without_score": "Int64", "world_mean_egdi": "Float64", "world_median_egdi": "Float64",
         "country_minus_world_mean": "Float64", "region": "string", "n_region": "Int64",
         "region_mean_egdi": "Float64", "region_median_egdi": "Float64",
     })

@@ -98,7 +98,7 @@ class SurveyCheck:
 SURVEY_CHECKS: dict[str, SurveyCheck] = {
     "ind-015": SurveyCheck("egdi", 2022, "index"),
     "ind-016": SurveyCheck("rank", 2022, "rank"),
-    "ind-017": SurveyCheck("rank", 2022, "rank", base_year=2020),
+    "ind-017": SurveyCheck("rank", 2022, "名", base_year=2020),
     "ind-018": SurveyCheck("osi", 2022, "index"),
     "ind-019": SurveyCheck("tii", 2022, "index"),
     "ind-020": SurveyCheck("hci", 2022, "index"),
@@ -123,7 +123,7 @@ def find_indicators(indicators: pd.DataFrame, *, topic: str | None = None, kind:
     topic : str, optional
         One of the table's 12 topics (e.g. ``"区块链"``).
     kind : str, optional
-        ``"statistic"``, ``"enumeration"`` or ``"duration"``.
+        ``"statistic"``, ``"enumeration"``, ``"duration"`` or ``"threshold"``.
     text : str, optional
         Literal text looked for, case-insensitively, in name_zh, name_en, entity, entity_zh,
         value_text and quote.
@@ -138,7 +138,7 @@ def find_indicators(indicators: pd.DataFrame, *, topic: str | None = None, kind:
     ValueError
         If ``topic`` or ``kind`` is not a value the table allows (the allowed values are named).
     """
-    from analysis.schemas.indicators import TOPICS
+    from analysis.schemas.indicators import KINDS, TOPICS
 
     keep = pd.Series(True, index=indicators.index)
     if topic is not None:
@@ -146,9 +146,8 @@ def find_indicators(indicators: pd.DataFrame, *, topic: str | None = None, kind:
             raise ValueError(f"indicators: topic {topic!r} is not one of {TOPICS}")
         keep &= indicators["topic"].astype("string").eq(topic).fillna(False)
     if kind is not None:
-        kinds = ["statistic", "enumeration", "duration"]
-        if kind not in kinds:
-            raise ValueError(f"indicators: kind {kind!r} is not one of {kinds}")
+        if kind not in KINDS:
+            raise ValueError(f"indicators: kind {kind!r} is not one of {KINDS}")
         keep &= indicators["kind"].astype("string").eq(kind).fillna(False)
     if text is not None:
         hit = pd.Series(False, index=indicators.index)
@@ -414,7 +413,8 @@ def plot_vs_world(survey: pd.DataFrame, cvw: pd.DataFrame):
     Parameters
     ----------
     survey : pandas.DataFrame
-        From ``analysis.load_egov_survey()``; rows with ``assessed`` False are left out.
+        From ``analysis.load_egov_survey()``; rows with ``assessed`` False are left out, and so are
+        countries without a score (EGDI 0 in the UN files up to 2012, ``egov.egdi_scores``).
     cvw : pandas.DataFrame
         From ``analysis.report.egov.china_vs_world(survey)``.
 
@@ -426,7 +426,10 @@ def plot_vs_world(survey: pd.DataFrame, cvw: pd.DataFrame):
 
     from analysis.plotting import HIGHLIGHT, NEUTRAL, title
 
-    a = survey.loc[survey["assessed"].fillna(False) & survey["egdi"].notna()]
+    from analysis.report.egov import egdi_scores
+
+    a = egdi_scores(survey)
+    a = a.loc[a["egdi"].notna()]
     years = cvw["year"].astype(int).tolist()
     data = [a.loc[a["year"].eq(y), "egdi"].astype(float).to_numpy() for y in years]
     fig, ax = plt.subplots(figsize=(9, 5))

@@ -71,8 +71,9 @@ def _columns(processed: bool) -> dict[str, pa.Column]:
         "doc_number": pa.Column("string", pa.Check.str_matches(DOC_NUMBER_RE), nullable=True,
                                 description="Document number (文号, e.g. 国发〔2022〕14号; decree number, e.g. 国令第745号; standard number, e.g. GB/T 31167-2014); empty if none or unknown." + src),
         "doc_number_source": pa.Column("string", nullable=True, description="Where doc_number comes from (report page, lawrefbook file, curated official fact, or spreadsheet row)."),
-        "issuer_zh": pa.Column("string", nullable=True, description="Issuing body or bodies in Chinese, ';'-separated; empty when the report does not name it and it was not verified."),
+        "issuer_zh": pa.Column("string", nullable=True, description="Issuing body or bodies in Chinese, ';'-separated; empty (with a note) when no shipped source gives it — a document-number prefix is not used as a source."),
         "issuer_en": pa.Column("string", nullable=True, description="Issuing body or bodies in English, ';'-separated, in the order of issuer_zh."),
+        "issuer_source": pa.Column("string", nullable=True, description="Where issuer_zh comes from: the title naming the issuer, a report page and sentence (or footnote), a State Council library row, or the full text's own promulgation/signature line; per issuer when they differ. Empty exactly when issuer_zh is empty."),
         "kind": pa.Column("string", pa.Check.isin(KINDS), description="Kind of document (law, administrative regulation, State Council document, ministry document, party document, national standard, local rule, judicial interpretation, research report, plan, other)."),
         "level": pa.Column("string", pa.Check.isin(LEVELS), nullable=True, description="Government level of the issuer (central or local); empty for non-government or international issuers."),
         "date_written": pa.Column("string", iso_date_check(), nullable=True,
@@ -114,6 +115,7 @@ _CHECKS = [
     pa.Check(lambda df: _source_present(df, "date_written", "date_written_source"), name="date_written_has_source", error="date_written without a source"),
     pa.Check(lambda df: _source_present(df, "date_published", "date_published_source"), name="date_published_has_source", error="date_published without a source"),
     pa.Check(lambda df: _source_present(df, "doc_number", "doc_number_source"), name="doc_number_has_source", error="doc_number without a source"),
+    pa.Check(lambda df: _source_present(df, "issuer_zh", "issuer_source") & _source_present(df, "issuer_source", "issuer_zh"), name="issuer_has_source", error="issuer_zh without issuer_source, or a source without an issuer"),
     pa.Check(_category_matches_line, name="category_in_rule_line", error="category is not one of its rule line's categories"),
     pa.Check(_table1_consistent, name="table1_row_domain_consistent", error="table1_row and table1_domain disagree (row 1 is 总体, others are domains)"),
 ]

@@ -9,6 +9,8 @@ TOPICS = ["电子政务指数", "网络与平台", "政务服务", "监管", "�
           "区块链", "安全", "数字鸿沟", "数据共享", "其他"]
 SCALES = {"亿": 100_000_000, "万": 10_000, "千": 1_000}
 # hedge words as the report writes them -> English rendering used in qualifier_en
+#: Kinds of statement (see the ``kind`` column).
+KINDS = ["statistic", "enumeration", "duration", "threshold"]
 QUALIFIERS = {"超": "more than", "超过": "more than", "多": "more than", "余": "more than",
               "以上": "at least", "近": "nearly", "约": "about", "数": "several (tens of)",
               "甚至更长": "at least"}
@@ -49,11 +51,11 @@ SCHEMAS = {
             "name_zh": pa.Column("string", description="Short Chinese name of what the number measures (curator's wording)."),
             "name_en": pa.Column("string", description="English name of what the number measures (curator's wording)."),
             "value": pa.Column("Float64", nullable=False,
-                               description="The number as printed, before scale: 9亿 -> 9, 0.8119 -> 0.8119, 十多个 -> 10, 约一半 -> 50 (percent); a lower bound when qualifier says so."),
+                               description="The number as printed, before scale: 9亿 -> 9, 0.8119 -> 0.8119, 十多个 -> 10, 数十家 -> 20 (several tens: at least two tens), 约一半 -> 50 (percent); a lower bound when qualifier says so."),
             "value_text": pa.Column("string",
                                     description="Exact substring of quote that states the value, hedge word included when adjacent (e.g. '超 9亿', '72个', '第43位')."),
             "unit": pa.Column("string",
-                              description="What is counted, as the report's counter word (个, 项, 次, 条, 方面, …); '%' for percentages, 'index' for index scores (0–1), 'rank' for rank positions, '年' for durations, '倍' for ratios."),
+                              description="What is counted, as the report's counter word (个, 项, 次, 条, 方面, …); '%' for percentages, 'index' for index scores (0–1), 'rank' for rank positions, '名' for places gained or lost in a rank, '年' for durations, '倍' for ratios."),
             "scale": pa.Column("string", pa.Check.isin(list(SCALES)), nullable=True,
                                description="Chinese magnitude word attached to the value (亿 = 1e8, 万 = 1e4, 千 = 1e3); empty when none."),
             "value_base": pa.Column("Float64", nullable=False,
@@ -81,10 +83,11 @@ SCHEMAS = {
             "quote": pa.Column("string",
                                description="The whole sentence, verbatim, with the PDF line breaks, page headers, footnote lines and glued footnote-reference digits removed."),
             "topic": pa.Column("string", pa.Check.isin(TOPICS), description="Topic of the statement, one of a fixed list of 12 (Chinese labels)."),
-            "kind": pa.Column("string", pa.Check.isin(["statistic", "enumeration", "duration"]),
-                              description="statistic: a measured quantity (index, rank, share, count of cases, users, projects); "
+            "kind": pa.Column("string", pa.Check.isin(KINDS),
+                              description="statistic: a measured quantity (index, rank, change of rank, share, count of cases, users, projects); "
                                           "enumeration: the number of items the sentence itself lists or of the report's own parts "
-                                          "(e.g. 三个阶段, 八大原则); duration: a length of time."),
+                                          "(e.g. 三个阶段, 八大原则); duration: a length of time; threshold: a cut-off that defines "
+                                          "the group another value is about (排名前10%的城市), not a measurement."),
         },
         checks=[
             pa.Check(_value_base_consistent, error="value_base != value x scale factor", name="value_base_consistent"),

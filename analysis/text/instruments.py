@@ -3,11 +3,30 @@
 The coding scheme, its definitions and decision rules are in
 ``data/curated/instrument_coding_guide.md``; the keyword dictionary that implements an automatic
 approximation of it is ``data/curated/instrument_dictionary.csv`` (subtype, type, keyword, note).
-A hand-coded evaluation sample is ``data/curated/instrument_sample.csv``.
+Two evaluation samples, each coded by reading every clause against the guide:
 
-Matching rule of the dictionary: a clause carries a subtype when at least one of the subtype's
-keywords occurs in it (substring match on the text, or exact token match when a ``tokenizer`` is
-given). A clause can carry several subtypes (multi-label), as in the guide.
+* ``data/curated/instrument_sample.csv`` (in-sample): 170 units of the 13 cited texts, coded by an
+  AI assistant working on this project, which then wrote the dictionary after reading them — an
+  evaluation graded by the dictionary's own author.
+* ``data/curated/instrument_heldout.csv`` (held-out): 160 units drawn (seed :data:`HELDOUT_SEED`) from
+  the extended collection minus the cited texts (:func:`heldout_units`), coded by an AI assistant
+  (coder 1) strictly by the written guide and committed before the dictionary was run on them. A
+  second, independent AI-assistant session (coder 2), which saw only the guide and the texts, coded
+  a subsample (``instrument_heldout_coder2.csv``, when present); :func:`coder_agreement` gives
+  Cohen's kappa between the two.
+
+Matching rule of the dictionary: leftmost-longest. All keywords (of every subtype) are scanned
+together, left to right; at each position the longest keyword wins and the scan continues after
+it, so a keyword nested in a longer one (评估 in 安全评估, 示范 in 应用示范, 引导 in 服务引导, 社会资本 in
+政府和社会资本合作) does not also count where the longer one matched. This is the ordinary
+leftmost-longest rule of lexers, done with one :mod:`re` alternation sorted longest-first (Python's
+alternation takes the first alternative that matches, so longest-first gives the longest match);
+no extra library is needed. With a ``tokenizer``, a keyword matches only as a whole token. A
+clause carries a subtype when at least one of its keywords matched; several subtypes can match
+(multi-label), as in the guide.
+
+Counting of TP/FP/FN uses :func:`sklearn.metrics.multilabel_confusion_matrix`; Wilson intervals
+use :meth:`scipy.stats.binomtest(...).proportion_ci(method="wilson")`.
 """
 from __future__ import annotations
 
@@ -23,6 +42,8 @@ from ..tables import read_table, schemas
 
 DICTIONARY_CSV = CURATED_DIR / "instrument_dictionary.csv"
 SAMPLE_CSV = CURATED_DIR / "instrument_sample.csv"
+HELDOUT_CSV = CURATED_DIR / "instrument_heldout.csv"
+CODER2_CSV = CURATED_DIR / "instrument_heldout_coder2.csv"
 GUIDE_MD = CURATED_DIR / "instrument_coding_guide.md"
 
 DEFAULT_SEED = 20221130  # analysis.plotting.SEED
@@ -45,7 +66,9 @@ __all__ = [
     "TAXONOMY", "TYPES", "SUBTYPES", "SUBTYPE_TO_TYPE", "load_instrument_dictionary",
     "load_instrument_sample", "code_clauses", "instrument_crosstab", "evaluate_coding",
     "draw_coding_sample", "parse_codes", "SENTENCE_PATTERN", "sentence_units", "wilson_interval",
-    "evaluation_intervals", "adjust_for_accuracy",
+    "evaluation_intervals", "adjust_for_accuracy", "match_keywords", "heldout_units", "draw_heldout_sample",
+    "load_heldout_sample", "load_coder2_codes", "coder_agreement", "HELDOUT_SEED", "HELDOUT_N",
+    "compare_evaluations", "plot_evaluation_comparison",
 ]
 
 
@@ -120,25 +143,25 @@ def load_instrument_dictionary(path: Path | str = DICTIONARY_CSV) -> pd.DataFram
 
 
 def parse_codes(value) -> list[str]:
-    """Split a ``"法规管制|信息支持"`` hand-code cell into subtypes (empty/NA → [])."""
+    """Split a ``"法规管制|信息支持"`` code cell into subtypes (empty/NA → [])."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
         return []
     return [c.strip() for c in str(value).split(CODE_SEP) if c.strip()]
 
 
 def load_instrument_sample(path: Path | str = SAMPLE_CSV) -> pd.DataFrame:
-    """Read and check the hand-coded evaluation sample.
+    """Read and check the in-sample evaluation set (coded by an AI assistant, which then wrote the dictionary).
 
     Returns
     -------
-    DataFrame with columns ``sample_id``, ``doc_id``, ``source``, ``clause_text``, ``hand_codes``
+    DataFrame with columns ``sample_id``, ``doc_id``, ``source``, ``clause_text``, ``guide_codes``
     (subtypes separated by ``|``; empty string = no instrument), sorted by ``sample_id``.
 
     Raises
     ------
     InstrumentDataError
         Any problem with the file against the ``instrument_sample`` schema (missing file, not
-        UTF-8, wrong columns, bad values), unknown subtype in ``hand_codes``, duplicated
+        UTF-8, wrong columns, bad values), unknown subtype in ``guide_codes``, duplicated
         ``sample_id`` or empty ``clause_text``; the message lists every bad row.
     """
     path = Path(path)
@@ -146,9 +169,9 @@ def load_instrument_sample(path: Path | str = SAMPLE_CSV) -> pd.DataFrame:
     problems = []
     if df is not None:
         for i, r in enumerate(df.itertuples(index=False), start=2):
-            for c in parse_codes(r.hand_codes):
+            for c in parse_codes(r.guide_codes):
                 if c not in SUBTYPE_TO_TYPE:
-                    problems.append((i, "hand_codes", f"unknown subtype {c!r}"))
+                    problems.append((i, "guide_codes", f"unknown subtype {c!r}"))
             if not str(r.clause_text).strip():
                 problems.append((i, "clause_text", "empty"))
         for i in np.flatnonzero(df.sample_id.duplicated().to_numpy()):
@@ -158,20 +181,37 @@ def load_instrument_sample(path: Path | str = SAMPLE_CSV) -> pd.DataFrame:
 
 
 def _matcher(dictionary: pd.DataFrame, tokenizer: Callable[[str], Sequence[str]] | None):
-    groups = [(st, tuple(sorted(g["keyword"].astype(str))))
-              for st, g in dictionary.groupby("subtype", sort=False)]
+    by_kw: dict[str, list[str]] = {}
+    for st, kw in zip(dictionary["subtype"], dictionary["keyword"].astype(str)):
+        by_kw.setdefault(kw, []).append(st)
     order = {s: i for i, s in enumerate(SUBTYPES)}
-    groups.sort(key=lambda x: order[x[0]])
+    # longest first, then alphabetical, so the alternation picks the longest keyword at each position
+    pattern = re.compile("|".join(re.escape(k) for k in sorted(by_kw, key=lambda k: (-len(k), k))))
+
+    def group(found: Iterable[str]) -> list[tuple[str, list[str]]]:
+        hits: dict[str, set[str]] = {}
+        for k in found:
+            for st in by_kw[k]:
+                hits.setdefault(st, set()).add(k)
+        return [(st, sorted(hits[st])) for st in sorted(hits, key=order.__getitem__)]
 
     def match(text: str) -> list[tuple[str, list[str]]]:
         if tokenizer is None:
-            hits = [(st, [k for k in kws if k in text]) for st, kws in groups]
-        else:
-            toks = set(tokenizer(text))
-            hits = [(st, [k for k in kws if k in toks]) for st, kws in groups]
-        return [(st, ks) for st, ks in hits if ks]
+            return group(m.group() for m in pattern.finditer(text))
+        return group(t for t in set(tokenizer(text)) if t in by_kw)
 
     return match
+
+
+def match_keywords(text: str, dictionary: pd.DataFrame | None = None) -> list[str]:
+    """The dictionary keywords found in ``text`` under the leftmost-longest rule, in text order.
+
+    >>> match_keywords("开展安全评估和评估", load_instrument_dictionary())
+    ['安全评估', '评估']
+    """
+    dictionary = load_instrument_dictionary() if dictionary is None else dictionary
+    kws = sorted(set(dictionary["keyword"].astype(str)), key=lambda k: (-len(k), k))
+    return re.findall("|".join(re.escape(k) for k in kws), text)
 
 
 def code_clauses(df: pd.DataFrame, dictionary: pd.DataFrame | None = None, *, text_col: str = "text",
@@ -269,50 +309,65 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
+def _counts(gold: list[set], pred: list[set], labels: Sequence[str]) -> np.ndarray:
+    """(tp, fp, fn) per label, via :func:`sklearn.metrics.multilabel_confusion_matrix`."""
+    from sklearn.metrics import multilabel_confusion_matrix
+    from sklearn.preprocessing import MultiLabelBinarizer
+
+    mlb = MultiLabelBinarizer(classes=list(labels))
+    if not gold:
+        return np.zeros((len(labels), 3), dtype=int)
+    mcm = multilabel_confusion_matrix(mlb.fit_transform(gold), mlb.transform(pred))
+    return np.stack([mcm[:, 1, 1], mcm[:, 0, 1], mcm[:, 1, 0]], axis=1)
+
+
 def evaluate_coding(sample: pd.DataFrame | None = None, dictionary: pd.DataFrame | None = None, *,
-                    tokenizer: Callable[[str], Sequence[str]] | None = None) -> pd.DataFrame:
-    """Compare the dictionary's codes with the hand codes of the evaluation sample.
+                    tokenizer: Callable[[str], Sequence[str]] | None = None, id_col: str = "sample_id",
+                    text_col: str = "clause_text", codes_col: str = "guide_codes") -> pd.DataFrame:
+    """Compare the dictionary's codes with the guide codes of an evaluation sample.
 
     Each (clause, label) is a binary decision; a label is a subtype, or a type (present when any of
     its subtypes is). Precision = TP / (TP + FP), recall = TP / (TP + FN), F1 their harmonic mean;
-    undefined ratios are NaN (e.g. precision of a label the dictionary never assigns).
+    undefined ratios are NaN (e.g. precision of a label the dictionary never assigns). TP/FP/FN are
+    counted with :func:`sklearn.metrics.multilabel_confusion_matrix`.
 
     Parameters
     ----------
     sample : DataFrame, optional
-        With ``sample_id``, ``clause_text``, ``hand_codes`` (default: the curated sample).
+        With ``id_col``, ``text_col``, ``codes_col`` (default: the in-sample set,
+        :func:`load_instrument_sample`). For the held-out set pass
+        ``load_heldout_sample(), id_col="clause_key", text_col="text"``.
     dictionary : DataFrame, optional
     tokenizer : callable, optional
         Passed to :func:`code_clauses`.
+    id_col, text_col, codes_col : str
 
     Returns
     -------
     DataFrame with columns ``level`` ("type", "subtype", "overall"), ``instrument``, ``support``
-    (clauses hand-coded with the label), ``predicted`` (clauses the dictionary codes), ``tp``,
+    (clauses coded with the label by the coder), ``predicted`` (clauses the dictionary codes), ``tp``,
     ``fp``, ``fn``, ``precision``, ``recall``, ``f1``. Rows: types and subtypes in the guide's
     order, then ``micro (subtypes)``, ``macro (subtypes)`` (unweighted mean over subtypes with
     support > 0), ``micro (types)`` and ``exact match`` (share of clauses whose predicted subtype set
-    equals the hand-coded set, in ``recall``; ``support`` = number of clauses).
+    equals the coder's set, in ``recall``; ``support`` = number of clauses).
     """
     sample = load_instrument_sample() if sample is None else sample
-    coded = code_clauses(sample.rename(columns={"clause_text": "text"}), dictionary,
-                         id_cols=("sample_id",), tokenizer=tokenizer)
-    pred_sub = coded.groupby("sample_id")["instrument_subtype"].agg(set).to_dict()
-    ids = list(sample["sample_id"])
-    gold_sub = {i: set(parse_codes(c)) for i, c in zip(ids, sample["hand_codes"])}
-    pred_sub = {i: pred_sub.get(i, set()) for i in ids}
-    gold_typ = {i: {SUBTYPE_TO_TYPE[s] for s in v} for i, v in gold_sub.items()}
-    pred_typ = {i: {SUBTYPE_TO_TYPE[s] for s in v} for i, v in pred_sub.items()}
+    coded = code_clauses(sample.rename(columns={text_col: "text"}), dictionary,
+                         id_cols=(id_col,), tokenizer=tokenizer)
+    pred_map = coded.groupby(id_col)["instrument_subtype"].agg(set).to_dict()
+    ids = list(sample[id_col])
+    gold_sub = [set(parse_codes(c)) for c in sample[codes_col]]
+    pred_sub = [pred_map.get(i, set()) for i in ids]
+    gold_typ = [{SUBTYPE_TO_TYPE[s] for s in v} for v in gold_sub]
+    pred_typ = [{SUBTYPE_TO_TYPE[s] for s in v} for v in pred_sub]
 
-    def row(level, label, gold, pred):
-        tp = sum(label in gold[i] and label in pred[i] for i in ids)
-        fp = sum(label not in gold[i] and label in pred[i] for i in ids)
-        fn = sum(label in gold[i] and label not in pred[i] for i in ids)
-        return (level, label, tp + fn, tp + fp, tp, fp, fn, *_prf(tp, fp, fn))
+    def rows_for(level, labels, gold, pred):
+        return [(level, lab, tp + fn, tp + fp, tp, fp, fn, *_prf(tp, fp, fn))
+                for lab, (tp, fp, fn) in zip(labels, _counts(gold, pred, labels).tolist())]
 
-    rows = [row("type", t, gold_typ, pred_typ) for t in TYPES]
-    sub_rows = [row("subtype", s, gold_sub, pred_sub) for s in SUBTYPES]
-    rows += sub_rows
+    typ_rows = rows_for("type", TYPES, gold_typ, pred_typ)
+    sub_rows = rows_for("subtype", SUBTYPES, gold_sub, pred_sub)
+    rows = typ_rows + sub_rows
     cols = ["level", "instrument", "support", "predicted", "tp", "fp", "fn", "precision", "recall", "f1"]
     tp, fp, fn = (sum(r[i] for r in sub_rows) for i in (4, 5, 6))
     rows.append(("overall", "micro (subtypes)", tp + fn, tp + fp, tp, fp, fn, *_prf(tp, fp, fn)))
@@ -320,10 +375,9 @@ def evaluate_coding(sample: pd.DataFrame | None = None, dictionary: pd.DataFrame
     macro = [np.nanmean([r[k] for r in sup]) if sup else np.nan for k in (7, 8, 9)]
     rows.append(("overall", "macro (subtypes)", sum(r[2] for r in sup), sum(r[3] for r in sup),
                  np.nan, np.nan, np.nan, *macro))
-    typ_rows = rows[:len(TYPES)]
     tp, fp, fn = (sum(r[i] for r in typ_rows) for i in (4, 5, 6))
     rows.append(("overall", "micro (types)", tp + fn, tp + fp, tp, fp, fn, *_prf(tp, fp, fn)))
-    exact = np.mean([gold_sub[i] == pred_sub[i] for i in ids]) if ids else np.nan
+    exact = np.mean([g == p for g, p in zip(gold_sub, pred_sub)]) if ids else np.nan
     rows.append(("overall", "exact match", len(ids), len(ids), np.nan, np.nan, np.nan, np.nan, exact, np.nan))
     out = pd.DataFrame(rows, columns=cols)
     for c in ("support", "predicted", "tp", "fp", "fn"):
@@ -331,10 +385,95 @@ def evaluate_coding(sample: pd.DataFrame | None = None, dictionary: pd.DataFrame
     return out
 
 
+def load_heldout_sample(path: Path | str = HELDOUT_CSV) -> pd.DataFrame:
+    """Read and check the held-out evaluation set (coder 1's codes, frozen before the dictionary ran on it).
+
+    Returns
+    -------
+    DataFrame with ``clause_key`` (ho-001 …), ``doc_id``, ``clause_id``, ``source``, ``text``,
+    ``guide_codes`` (subtypes joined by ``|``; empty = no instrument), sorted by ``clause_key``.
+
+    Raises
+    ------
+    InstrumentDataError
+        Schema problems, unknown subtypes or duplicated keys; the message names file, row and field.
+    """
+    return _load_coded(Path(path), "instrument_heldout", "clause_key")
+
+
+def load_coder2_codes(path: Path | str = CODER2_CSV) -> pd.DataFrame | None:
+    """Coder 2's codes of a subsample of the held-out set, or None when the file is absent.
+
+    Returns
+    -------
+    DataFrame with ``clause_key``, ``guide_codes``, sorted by ``clause_key``; or None.
+    """
+    path = Path(path)
+    if not path.exists():
+        return None
+    return _load_coded(path, "instrument_heldout_coder2", "clause_key")
+
+
+def _load_coded(path: Path, table: str, key: str) -> pd.DataFrame:
+    df, schema_problems = _read_checked(path, table)
+    problems = []
+    if df is not None:
+        for i, r in enumerate(df.itertuples(index=False), start=2):
+            for c in parse_codes(r.guide_codes):
+                if c not in SUBTYPE_TO_TYPE:
+                    problems.append((i, "guide_codes", f"unknown subtype {c!r}"))
+        for i in np.flatnonzero(df[key].duplicated().to_numpy()):
+            problems.append((i + 2, key, f"duplicate {df[key].iloc[i]!r}"))
+    _raise_problems(path, problems, schema_problems)
+    return df.sort_values(key, kind="stable").reset_index(drop=True)
+
+
+def coder_agreement(coder1: pd.DataFrame, coder2: pd.DataFrame, *, key: str = "clause_key",
+                    codes_col: str = "guide_codes") -> pd.DataFrame:
+    """Cohen's kappa between two coders on the clauses both coded, per type and per subtype.
+
+    Each label is a yes/no decision per clause; kappa is
+    :func:`sklearn.metrics.cohen_kappa_score` of the two coders' yes/no vectors.
+
+    Returns
+    -------
+    DataFrame with ``level`` (type / subtype / overall), ``instrument``, ``n_clauses`` (overlap),
+    ``n_coder1``, ``n_coder2`` (clauses each coder gave the label), ``n_both``, ``agreement``
+    (share of clauses where the two agree), ``kappa`` (NaN when neither coder used the label, or
+    the label is constant for both). The last row, ``exact match``, is the share of clauses with
+    identical subtype sets (in ``agreement``).
+    """
+    from sklearn.metrics import cohen_kappa_score
+
+    both = coder1[[key, codes_col]].merge(coder2[[key, codes_col]], on=key, suffixes=("_1", "_2"))
+    s1 = [set(parse_codes(c)) for c in both[f"{codes_col}_1"]]
+    s2 = [set(parse_codes(c)) for c in both[f"{codes_col}_2"]]
+    t1 = [{SUBTYPE_TO_TYPE[x] for x in v} for v in s1]
+    t2 = [{SUBTYPE_TO_TYPE[x] for x in v} for v in s2]
+    rows = []
+    for level, labels, a, b in (("type", TYPES, t1, t2), ("subtype", SUBTYPES, s1, s2)):
+        for lab in labels:
+            y1 = np.array([lab in v for v in a])
+            y2 = np.array([lab in v for v in b])
+            if len(y1) == 0 or (y1.all() and y2.all()) or (~y1.any() and ~y2.any()):
+                k = np.nan
+            else:
+                k = float(cohen_kappa_score(y1, y2))
+            rows.append((level, lab, len(y1), int(y1.sum()), int(y2.sum()), int((y1 & y2).sum()),
+                         float((y1 == y2).mean()) if len(y1) else np.nan, k))
+    exact = float(np.mean([x == y for x, y in zip(s1, s2)])) if s1 else np.nan
+    rows.append(("overall", "exact match", len(s1), np.nan, np.nan, np.nan, exact, np.nan))
+    out = pd.DataFrame(rows, columns=["level", "instrument", "n_clauses", "n_coder1", "n_coder2", "n_both",
+                                      "agreement", "kappa"])
+    for c in ("n_clauses", "n_coder1", "n_coder2", "n_both"):
+        out[c] = pd.array(out[c], dtype="Int64")
+    return out
+
+
 def draw_coding_sample(clauses: pd.DataFrame, n: int = 170, *, text_col: str = "text",
                        order_cols: Sequence[str] = ("doc_id", "clause_no"), min_chars: int = 12,
                        random_state: int = DEFAULT_SEED) -> pd.DataFrame:
-    """Draw the hand-coding sample: simple random sample without replacement, reproducible.
+    """Draw a coding sample: simple random sample without replacement, reproducible.
 
     Clauses shorter than ``min_chars`` characters are dropped, the rest sorted by ``order_cols``;
     ``numpy.random.default_rng(random_state).choice(N, n, replace=False)`` picks positions, which
@@ -354,11 +493,59 @@ def draw_coding_sample(clauses: pd.DataFrame, n: int = 170, *, text_col: str = "
     return out
 
 
+#: Seed of the held-out sample (the day it was drawn, 2026-11-29); the in-sample draw used DEFAULT_SEED.
+HELDOUT_SEED = 20261129
+#: Size of the held-out sample.
+HELDOUT_N = 160
+
+
+def heldout_units(collection: pd.DataFrame | None = None, cited: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The held-out population: sentence units of the extended collection not seen when the dictionary was written.
+
+    The dictionary was written after reading the 13 cited texts (the in-sample population). The
+    held-out population is every kept document of :func:`analysis.text.corpus.policy_collection`
+    (central and Shandong texts) except the spreadsheet rows that *are* cited texts (matched on sheet
+    row through ``data/curated/cited_texts.csv``), split with :func:`sentence_units`; units whose text
+    also occurs as a unit of a cited text are dropped (a handful of shared boilerplate sentences).
+
+    Returns
+    -------
+    DataFrame with ``doc_id``, ``clause_id`` (``u0001``, … position of the unit in its document),
+    ``text``, sorted by doc_id and clause_id.
+    """
+    from .corpus import cited_texts, policy_collection
+
+    collection = policy_collection() if collection is None else collection
+    cited = cited_texts() if cited is None else cited
+    cited_rows = {loc for loc in cited["source_locator"] if str(loc).startswith("sheet ")}
+    pool = collection[~collection["source_locator"].isin(cited_rows)]
+    seen = set(sentence_units(cited.assign(clause_id=1))["text"])
+    units = sentence_units(pool.assign(clause_id=1))
+    units = units[~units["text"].isin(seen)].copy()
+    units["clause_id"] = [f"u{int(n):04d}" for n in units["unit_no"]]
+    out = units[["doc_id", "clause_id", "text"]]
+    return out.sort_values(["doc_id", "clause_id"], kind="stable").reset_index(drop=True)
+
+
+def draw_heldout_sample(units: pd.DataFrame | None = None, n: int = HELDOUT_N,
+                        random_state: int = HELDOUT_SEED) -> pd.DataFrame:
+    """Draw the held-out evaluation sample from :func:`heldout_units` (same rule as the in-sample draw).
+
+    Returns
+    -------
+    DataFrame with ``clause_key`` (``ho-001``, …), ``doc_id``, ``clause_id``, ``text``.
+    """
+    units = heldout_units() if units is None else units
+    out = draw_coding_sample(units, n, order_cols=("doc_id", "clause_id"), random_state=random_state)
+    out["sample_id"] = out["sample_id"].str.replace("ins-", "ho-", regex=False)
+    return out.rename(columns={"sample_id": "clause_key"})[["clause_key", "doc_id", "clause_id", "text"]]
+
+
 def sentence_units(clauses: pd.DataFrame, *, text_col: str = "text",
                    id_cols: Sequence[str] = ("doc_id", "clause_id"), min_chars: int = 6) -> pd.DataFrame:
     """Split clauses into the evaluation sample's units (sentences and ``；``-items).
 
-    The hand-coded sample (``instrument_sample.csv``) was drawn from units made with
+    The in-sample evaluation set (``instrument_sample.csv``) was drawn from units made with
     :data:`SENTENCE_PATTERN` after removing spaces and ``\\u3000``, dropping pieces shorter than 6
     characters. Coding the same kind of unit keeps the measured precision and recall applicable.
 
@@ -395,28 +582,30 @@ def sentence_units(clauses: pd.DataFrame, *, text_col: str = "text",
     return out
 
 
-def wilson_interval(k, n, z: float = 1.96):
+def wilson_interval(k, n, confidence: float = 0.95):
     """Wilson score interval for a proportion ``k / n`` (arrays allowed; NaN where ``n`` is 0).
+
+    Computed by :meth:`scipy.stats.binomtest(k, n).proportion_ci(confidence, method="wilson")`.
 
     Returns
     -------
     tuple (low, high) of floats or numpy arrays.
     """
-    k = np.asarray(k, dtype=float)
-    n = np.asarray(n, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = k / n
-        den = 1 + z ** 2 / n
-        centre = (p + z ** 2 / (2 * n)) / den
-        half = z * np.sqrt(p * (1 - p) / n + z ** 2 / (4 * n ** 2)) / den
-        lo = np.where(n > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
-        hi = np.where(n > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+    from scipy.stats import binomtest
+
+    k_arr, n_arr = np.broadcast_arrays(np.asarray(k, dtype=float), np.asarray(n, dtype=float))
+    lo = np.full(k_arr.shape, np.nan)
+    hi = np.full(k_arr.shape, np.nan)
+    for idx in np.ndindex(k_arr.shape):
+        if n_arr[idx] > 0:
+            ci = binomtest(int(k_arr[idx]), int(n_arr[idx])).proportion_ci(confidence, method="wilson")
+            lo[idx], hi[idx] = ci.low, ci.high
     if lo.ndim == 0:
         return float(lo), float(hi)
     return lo, hi
 
 
-def evaluation_intervals(evaluation: pd.DataFrame, z: float = 1.96) -> pd.DataFrame:
+def evaluation_intervals(evaluation: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """Add 95 % Wilson intervals to the precision and recall of :func:`evaluate_coding`.
 
     Returns
@@ -430,7 +619,7 @@ def evaluation_intervals(evaluation: pd.DataFrame, z: float = 1.96) -> pd.DataFr
     for name, den in (("precision", "predicted"), ("recall", "support")):
         n = pd.to_numeric(out[den], errors="coerce").astype(float).to_numpy()
         n = np.where(np.isnan(tp), 0.0, n)
-        lo, hi = wilson_interval(np.nan_to_num(tp), n, z)
+        lo, hi = wilson_interval(np.nan_to_num(tp), n, confidence)
         out[f"{name}_low"], out[f"{name}_high"] = lo, hi
     return out
 
@@ -440,7 +629,7 @@ def adjust_for_accuracy(counts: pd.DataFrame, evaluation: pd.DataFrame) -> pd.Da
 
     If the dictionary assigns a label to ``c`` units, about ``c × precision`` are right, and those
     are about ``recall`` of the units that truly carry it; so ``c × precision / recall`` estimates
-    the true count. This assumes the accuracy measured on the 170-clause sample holds in the
+    the true count. This assumes the accuracy measured on the evaluation sample holds in the
     corpus being coded — a strong assumption for labels with small support.
 
     Parameters
@@ -462,3 +651,74 @@ def adjust_for_accuracy(counts: pd.DataFrame, evaluation: pd.DataFrame) -> pd.Da
     r = ev.loc[list(counts.columns), "recall"].astype(float)
     factor = (p / r.where(r > 0)).to_numpy()
     return counts.astype(float) * factor
+
+
+def compare_evaluations(evaluations: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Precision and recall of several evaluations side by side (e.g. in-sample vs held-out).
+
+    Parameters
+    ----------
+    evaluations : dict
+        ``{label: evaluation_intervals(evaluate_coding(...))}``.
+
+    Returns
+    -------
+    DataFrame indexed by (level, instrument) in the guide's order, columns a MultiIndex
+    (label, field) with fields ``support``, ``predicted``, ``precision``, ``precision 95% CI``,
+    ``recall``, ``recall 95% CI`` (intervals as ``"0.45–0.68"``; empty where undefined).
+    """
+    parts = {}
+    for label, ev in evaluations.items():
+        t = ev.set_index(["level", "instrument"])
+        out = pd.DataFrame({"support": t["support"], "predicted": t["predicted"]})
+        for name in ("precision", "recall"):
+            out[name] = t[name].astype(float).round(2)
+            out[f"{name} 95% CI"] = ["" if np.isnan(lo) else f"{lo:.2f}–{hi:.2f}"
+                                     for lo, hi in zip(t[f"{name}_low"].astype(float), t[f"{name}_high"].astype(float))]
+        parts[label] = out
+    return pd.concat(parts, axis=1)
+
+
+def plot_evaluation_comparison(evaluations: dict[str, pd.DataFrame], *, min_support: int = 5,
+                               colors: Sequence[str] = ("#4477AA", "#EE6677")):
+    """Precision and recall with 95 % Wilson intervals, one colour per evaluation (in-sample vs held-out).
+
+    Rows: the three types, micro averages, and the subtypes with at least ``min_support`` coded
+    clauses in every evaluation (the others are too rare to show an interval worth reading).
+
+    Parameters
+    ----------
+    evaluations : dict
+        ``{label: evaluation_intervals(evaluate_coding(...))}``, drawn in order, top to bottom.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, array of two Axes)
+    """
+    import matplotlib.pyplot as plt
+
+    from ..plotting import title
+
+    tabs = {k: v.set_index("instrument") for k, v in evaluations.items()}
+    subs = [s for s in SUBTYPES if all(int(t.at[s, "support"]) >= min_support for t in tabs.values())]
+    rows = [*TYPES, "micro (types)", "micro (subtypes)", *subs]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.42 * len(rows) + 1.8), sharey=True, layout="constrained")
+    n = len(tabs)
+    for ax, name in zip(axes, ("precision", "recall")):
+        for k, (label, t) in enumerate(tabs.items()):
+            y = np.arange(len(rows))[::-1] + (n - 1) / 2 * 0.3 - k * 0.3
+            est = t.loc[rows, name].astype(float).to_numpy()
+            lo = t.loc[rows, f"{name}_low"].astype(float).to_numpy()
+            hi = t.loc[rows, f"{name}_high"].astype(float).to_numpy()
+            ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", ms=4, color=colors[k % len(colors)],
+                        ecolor=colors[k % len(colors)], elinewidth=1.2, capsize=2, label=label)
+        ax.set_xlim(0, 1)
+        ax.set_xlabel(name)
+        ax.grid(axis="y", visible=False)
+        ax.axhline(len(rows) - len(TYPES) - 2.5, color="#999999", lw=0.6)
+        ax.axhline(len(rows) - len(TYPES) - 0.5, color="#999999", lw=0.6)
+    axes[0].set_yticks(np.arange(len(rows))[::-1], rows)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper right", ncol=len(labels), frameon=False, fontsize=9)
+    title(axes[0], "词典编码的精确率与召回率", "Dictionary precision and recall, 95 % Wilson intervals")
+    return fig, axes

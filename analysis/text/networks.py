@@ -23,7 +23,7 @@ from ..files import atomic_write
 
 DEFAULT_SEED = 20221130  # analysis.plotting.SEED
 
-__all__ = ["cooccurrence_edges", "cooccurrence_graph", "detect_communities", "term_neighbourhoods",
+__all__ = ["cooccurrence_edges", "cooccurrence_graph", "detect_communities", "community_stability", "term_neighbourhoods",
            "backbone", "repel_labels", "draw_network", "write_graphml"]
 
 
@@ -149,6 +149,56 @@ def detect_communities(g: nx.Graph, *, method: str = "louvain", seed: int = DEFA
     out = pd.DataFrame(rows, columns=["term", "community", "n_clauses", "degree", "strength"])
     return out.sort_values(["community", "strength", "term"], ascending=[True, False, True],
                            kind="stable").reset_index(drop=True)
+
+
+def community_stability(g: nx.Graph, seeds: Sequence[int] = tuple(range(10)), *, reference_seed: int = DEFAULT_SEED,
+                        resolution: float = 1.0) -> pd.DataFrame:
+    """How much Louvain communities depend on the seed: partitions over several seeds, compared by ARI.
+
+    Louvain visits nodes in a random order, so another seed can give another partition. Each seed's
+    partition is compared with the reference seed's (the one the notebook reports) and with every
+    other seed's by the adjusted Rand index (:func:`sklearn.metrics.adjusted_rand_score`: 1 = the
+    same partition, about 0 = no more alike than chance). The graph is not modified.
+
+    Parameters
+    ----------
+    g : networkx.Graph with non-negative edge ``weight``
+    seeds : sequence of int
+        Seeds compared (the reference seed is added if missing).
+    reference_seed : int
+    resolution : float
+
+    Returns
+    -------
+    DataFrame, one row per seed (reference first, then the others in the given order):
+    ``seed``, ``n_communities``, ``modularity``, ``ari_reference`` (ARI with the reference
+    partition), ``ari_mean_others`` (mean ARI with every other seed's partition).
+    """
+    from sklearn.metrics import adjusted_rand_score
+
+    if g.number_of_nodes() == 0:
+        raise ValueError("community_stability: empty graph")
+    order = [reference_seed] + [s for s in seeds if s != reference_seed]
+    nodes = sorted(g.nodes)
+    parts, labels = [], []
+    for seed in order:
+        comms = nx.community.louvain_communities(g, weight="weight", resolution=resolution, seed=seed)
+        member = {t: i for i, c in enumerate(sorted((sorted(c) for c in comms), key=lambda c: (-len(c), c[0])))
+                  for t in c}
+        parts.append(comms)
+        labels.append(np.array([member[t] for t in nodes]))
+    n = len(order)
+    ari = np.ones((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            ari[i, j] = ari[j, i] = adjusted_rand_score(labels[i], labels[j])
+    rows = []
+    for i, seed in enumerate(order):
+        others = [ari[i, j] for j in range(n) if j != i]
+        rows.append((seed, len(parts[i]), nx.community.modularity(g, parts[i], weight="weight", resolution=resolution),
+                     ari[i, 0], float(np.mean(others)) if others else np.nan))
+    out = pd.DataFrame(rows, columns=["seed", "n_communities", "modularity", "ari_reference", "ari_mean_others"])
+    return out.astype({"seed": "Int64", "n_communities": "Int64"})
 
 
 def term_neighbourhoods(g: nx.Graph, terms: Sequence[str] | None = None, *, top_terms: int = 10,

@@ -49,7 +49,7 @@ __all__ = [
     "topic_diversity", "topic_exclusivity", "heldout_perplexity", "k_selection_panel",
     "topic_stability", "summarise_stability", "relevance_table", "topic_labels",
     "document_topics", "prevalence_by_covariate", "intertopic_distances", "plot_intertopic_map",
-    "plot_topic_terms", "plot_prevalence", "plot_prevalence_trend",
+    "plot_topic_terms", "plot_prevalence", "plot_prevalence_trend", "separated_intervals", "trend_test",
 ]
 
 
@@ -593,6 +593,58 @@ def prevalence_by_covariate(doc_topics: pd.DataFrame, covariate: pd.Series | Seq
             rows.append((g, col, len(m), n_clu, m[:, j].mean(), lo[j], hi[j]))
     return pd.DataFrame(rows, columns=["covariate", "topic", "n_docs", "n_clusters", "prevalence", "ci_low",
                                        "ci_high"])
+
+
+def separated_intervals(prev: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of covariate values whose intervals for a topic do not overlap.
+
+    Parameters
+    ----------
+    prev : DataFrame from :func:`prevalence_by_covariate`.
+
+    Returns
+    -------
+    DataFrame, one row per (topic, pair of covariate values) whose 95 % intervals do not overlap:
+    ``topic``, ``low`` and ``high`` (the covariate values with the lower and the higher
+    prevalence), ``prevalence_low``, ``prevalence_high``, ``gap`` (space between the intervals);
+    sorted by topic, then low, then high. Empty when every pair overlaps.
+    """
+    rows = []
+    for topic, g in prev.groupby("topic", sort=True):
+        recs = list(g.itertuples(index=False))
+        for i, a in enumerate(recs):
+            for b in recs[i + 1:]:
+                lo, hi = (a, b) if a.prevalence <= b.prevalence else (b, a)
+                if lo.ci_high < hi.ci_low:
+                    rows.append((topic, lo.covariate, hi.covariate, lo.prevalence, hi.prevalence,
+                                 hi.ci_low - lo.ci_high))
+    out = pd.DataFrame(rows, columns=["topic", "low", "high", "prevalence_low", "prevalence_high", "gap"])
+    return out.sort_values(["topic", "low", "high"], key=lambda c: c.astype(str), kind="stable").reset_index(drop=True)
+
+
+def trend_test(doc_topics: pd.DataFrame, years: Sequence[float]) -> pd.DataFrame:
+    """Monotone trend of each topic's share over time: Spearman's rank correlation with the year.
+
+    One observation per row of ``doc_topics`` (e.g. per text); ``scipy.stats.spearmanr`` per topic,
+    p-values adjusted for the number of topics with the Benjamini–Hochberg procedure
+    (``scipy.stats.false_discovery_control``).
+
+    Returns
+    -------
+    DataFrame with ``topic``, ``n``, ``rho``, ``p``, ``p_bh``, in topic order.
+    """
+    from scipy.stats import false_discovery_control, spearmanr
+
+    y = np.asarray(years, dtype=float)
+    if len(y) != len(doc_topics):
+        raise ValueError(f"years has {len(y)} values but doc_topics has {len(doc_topics)} rows")
+    rows = []
+    for col in doc_topics.columns:
+        res = spearmanr(doc_topics[col].to_numpy(dtype=float), y)
+        rows.append((col, len(y), float(res.statistic), float(res.pvalue)))
+    out = pd.DataFrame(rows, columns=["topic", "n", "rho", "p"])
+    out["p_bh"] = false_discovery_control(out["p"].to_numpy()) if len(out) else []
+    return out
 
 
 # ----------------------------------------------------------------------------- intertopic map
