@@ -40,8 +40,8 @@ CATEGORY_COLORS = {
     "安全管理": "#882255",
     "数字鸿沟": "#999933",
 }
-#: The report's two lines of rules.
-RULE_LINE_COLORS = {"共性规则": "#444444", "技术规则": "#0F6E8C"}
+#: The report's two lines of rules: two neutral tones, so that no colour suggests a technology.
+RULE_LINE_COLORS = {"共性规则": "#3B3B3B", "技术规则": "#A3957F"}
 #: English names used in subtitles and legends.
 ENGLISH = {
     "互联网": "Internet", "大数据": "Big data", "人工智能": "Artificial intelligence", "区块链": "Blockchain",
@@ -53,6 +53,25 @@ ENGLISH = {
 INSTRUMENT_COLORS = {"供给型": "#332288", "环境型": "#999999", "需求型": "#44AA99"}
 NEUTRAL = "#7F7F7F"
 HIGHLIGHT = "#C00000"  # China in comparisons
+#: Neutral colours for groups that are not technologies: regions, issuing levels, models, rule lines' partners.
+#: Dark-to-light greys and one warm grey; never a technology colour (the rule: the four technology colours
+#: mean the four technologies and nothing else).
+GROUP_COLORS = ("#3B3B3B", "#A3957F", "#7F7F7F", "#C8C8C8")
+#: Issuing levels (notebook 05): central documents dark, Shandong's warm grey.
+LEVEL_COLORS = {"中央 central": "#3B3B3B", "山东 Shandong": "#A3957F"}
+#: Networks: communities are told apart by marker shape and a grey tone, not by hue, so that no
+#: community borrows a technology's colour. ``community_style(i)`` gives (colour, marker) for community i.
+COMMUNITY_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h", "<", ">")
+COMMUNITY_GREYS = ("#3B3B3B", "#8C7B62", "#6F6F6F", "#A3957F", "#505A64", "#9E9E9E")
+#: Bands of a distribution (interquartile and 10–90 % ranges) drawn behind lines.
+BAND_COLORS = {"iqr": "#BDBDBD", "p10_90": "#E6E6E6"}
+#: Smallest type in a figure (source and note lines), in points, at the width the figure is shown.
+MIN_FONT_PT = 8.0
+
+
+def community_style(i: int) -> tuple[str, str]:
+    """(colour, marker) of network community ``i``: neutral tones and distinct shapes, cycling."""
+    return (COMMUNITY_GREYS[i % len(COMMUNITY_GREYS)], COMMUNITY_MARKERS[i % len(COMMUNITY_MARKERS)])
 
 
 def palette() -> dict[str, str]:

@@ -73,8 +73,8 @@ def test_stability_hungarian_matching():
         assert sorted(g.matched_topic) == [0, 1, 2]  # one-to-one
     assert pairs.cosine.min() > 0.95
     summ = T.summarise_stability(pairs)
-    assert list(summ.columns) == ["topic", "mean_cosine", "min_cosine", "n_runs"]
-    assert (summ.n_runs == 2).all()
+    assert list(summ.columns) == ["topic", "mean_cosine", "min_cosine", "n_seeds", "n_refits_matched"]
+    assert (summ.n_seeds == 3).all() and (summ.n_refits_matched == 2).all()  # three seeds: reference + two refits
 
 
 def test_k_selection_panel_shape():

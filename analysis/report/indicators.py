@@ -407,16 +407,47 @@ def plot_components(survey: pd.DataFrame, iso3: str = "CHN", years: tuple[int, i
     return fig, ax
 
 
-def plot_vs_world(survey: pd.DataFrame, cvw: pd.DataFrame):
-    """All assessed countries' EGDI per edition as light boxes, with the world median, the Asia mean
-    and China drawn over them.
+def vs_world_bands(survey: pd.DataFrame, region: str = "Asia", iso3: str = "CHN") -> pd.DataFrame:
+    """Per survey edition: the EGDI distribution of assessed countries, the region's median and one country.
+
+    Countries without a score are left out: a missing EGDI, and defensively an EGDI of 0 (a country the UN
+    files list with no score), never count as a score of zero.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``n_countries``, ``p10``, ``p25``, ``median``, ``p75``, ``p90`` (all assessed countries),
+        ``region_median`` and ``region_n`` (countries of ``region``), ``country_egdi`` (``iso3``), one row
+        per edition, sorted by year.
+    """
+    a = survey.loc[survey["assessed"].fillna(False).astype(bool) & survey["egdi"].notna()].copy()
+    a["egdi"] = a["egdi"].astype(float)
+    a = a[a["egdi"] > 0]
+    rows = []
+    for year, g in a.groupby("year", sort=True):
+        q = g["egdi"].quantile([0.1, 0.25, 0.5, 0.75, 0.9]).to_numpy()
+        reg = g.loc[g["region"].eq(region), "egdi"]
+        own = g.loc[g["iso3"].eq(iso3), "egdi"]
+        rows.append({"year": int(year), "n_countries": len(g), "p10": q[0], "p25": q[1], "median": q[2],
+                     "p75": q[3], "p90": q[4], "region_median": reg.median() if len(reg) else float("nan"),
+                     "region_n": len(reg), "country_egdi": own.iloc[0] if len(own) else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def plot_vs_world(survey: pd.DataFrame, cvw: pd.DataFrame | None = None, *, region: str = "Asia",
+                  iso3: str = "CHN", country_zh: str = "中国 China"):
+    """China's EGDI per survey edition over the spread of all assessed countries.
+
+    A darker band spans the interquartile range, a lighter one the 10th–90th percentiles; the world median
+    is a dashed grey line, the Asia median a solid dark-grey one (neutral: no technology colour), China the
+    highlighted line, labelled at its end. Scoreless countries are dropped (see :func:`vs_world_bands`).
 
     Parameters
     ----------
     survey : pandas.DataFrame
         From ``analysis.load_egov_survey()``; rows with ``assessed`` False are left out.
-    cvw : pandas.DataFrame
-        From ``analysis.report.egov.china_vs_world(survey)``.
+    cvw : pandas.DataFrame, optional
+        Unused; accepted so that older calls ``plot_vs_world(survey, cvw)`` keep working.
 
     Returns
     -------
@@ -424,31 +455,30 @@ def plot_vs_world(survey: pd.DataFrame, cvw: pd.DataFrame):
     """
     import matplotlib.pyplot as plt
 
-    from analysis.plotting import HIGHLIGHT, NEUTRAL, title
+    from analysis.plotting import BAND_COLORS, HIGHLIGHT, NEUTRAL, title
 
-    a = survey.loc[survey["assessed"].fillna(False) & survey["egdi"].notna()]
-    years = cvw["year"].astype(int).tolist()
-    data = [a.loc[a["year"].eq(y), "egdi"].astype(float).to_numpy() for y in years]
-    fig, ax = plt.subplots(figsize=(9, 5))
-    ax.boxplot(data, positions=years, widths=1.1, patch_artist=True, showfliers=True,
-               boxprops={"facecolor": "#E6E6E6", "edgecolor": "#AAAAAA"},
-               whiskerprops={"color": "#AAAAAA"}, capprops={"color": "#AAAAAA"},
-               medianprops={"color": "#AAAAAA"},
-               flierprops={"marker": ".", "markersize": 3, "markerfacecolor": "#AAAAAA",
-                           "markeredgecolor": "#AAAAAA"})
-    ax.plot(years, cvw["world_median_egdi"].astype(float), color=NEUTRAL, ls="--", lw=1.5,
-            label="全球中位数 World median")
-    ax.plot(years, cvw["region_mean_egdi"].astype(float), color="#0072B2", lw=1.5, marker="s", ms=4,
-            label="亚洲平均 Asia mean")
-    ax.plot(years, cvw["country_egdi"].astype(float), color=HIGHLIGHT, lw=2.2, marker="o",
-            label="中国 China")
+    b = vs_world_bands(survey, region=region, iso3=iso3)
+    years = b["year"].to_numpy()
+    fig, ax = plt.subplots(figsize=(8.5, 5))
+    ax.fill_between(years, b["p10"], b["p90"], color=BAND_COLORS["p10_90"], lw=0,
+                    label="全部国家 10–90 % all countries, 10th–90th percentile")
+    ax.fill_between(years, b["p25"], b["p75"], color=BAND_COLORS["iqr"], lw=0,
+                    label="全部国家 四分位距 all countries, interquartile range")
+    ax.plot(years, b["median"], color=NEUTRAL, ls="--", lw=1.5, label="全球中位数 world median")
+    ax.plot(years, b["region_median"], color="#3B3B3B", lw=1.5, marker="s", ms=3.5,
+            label="亚洲中位数 Asia median")
+    ax.plot(years, b["country_egdi"], color=HIGHLIGHT, lw=2.2, marker="o", ms=5)
+    last = b.dropna(subset=["country_egdi"]).iloc[-1]
+    ax.annotate(country_zh, (last["year"], last["country_egdi"]), xytext=(6, 0), textcoords="offset points",
+                va="center", fontsize=11, color=HIGHLIGHT)
     ax.set_xticks(years)
-    ax.set_xticklabels([str(y) for y in years], rotation=45)
-    ax.set_xlim(min(years) - 1.2, max(years) + 1.2)
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel("EGDI（0–1）")
-    ax.set_xlabel("联合国电子政务调查年份 Survey edition")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_xticklabels([str(y) for y in years], fontsize=9)
+    ax.set_xlim(years.min() - 0.8, years.max() + 3.2)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("电子政务发展指数 EGDI（0–1）")
+    ax.set_xlabel("联合国电子政务调查年份 survey edition")
+    ax.grid(axis="x", visible=False)
+    ax.legend(loc="upper left", fontsize=8.5, frameon=True, facecolor="white", edgecolor="none", framealpha=1)
     title(ax, "中国与全球、亚洲的电子政务发展指数对比",
-          "China's EGDI against all assessed countries (boxes), the world median and the Asia mean")
+          "China's E-Government Development Index against all assessed countries, the world and the Asia median")
     return fig, ax
