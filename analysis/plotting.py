@@ -254,17 +254,19 @@ def title(ax, zh: str, en: str | None = None) -> None:
                 fontsize=9.5, color="#555555", fontweight="normal")
 
 
-def caption(fig, source: str, note: str | None = None) -> None:
-    """Put the data source (and an optional note) under a figure, left-aligned, wrapped.
+def caption(fig, source: str, note: str | None = None, *, width: int = 110) -> None:
+    """Put the data source (and an optional note) under a figure, left-aligned, wrapped at ``width`` characters.
+
+    Type is 8 pt (:data:`MIN_FONT_PT`), legible when a figure of at most 9 inches is shown at its width.
 
     Uses ``fig.supxlabel``-free placement so constrained layout reserves room for it.
     """
     import textwrap
 
-    text = f"来源 Source: {source}"
+    text = "\n".join(textwrap.wrap(f"来源 Source: {source}", width=width))
     if note:
-        text += "\n" + "\n".join(textwrap.wrap(note, width=110))
-    fig.text(0.01, 0.0, text, ha="left", va="top", fontsize=8, color="#555555",
+        text += "\n" + "\n".join(textwrap.wrap(note, width=width))
+    fig.text(0.01, 0.0, text, ha="left", va="top", fontsize=MIN_FONT_PT, color="#555555",
              transform=fig.transFigure, wrap=False)
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -319,6 +320,54 @@ def compare_with_survey(indicators: pd.DataFrame, survey: pd.DataFrame, iso3: st
 
 
 # --------------------------------------------------------------------------- figures
+#: English names of the curator's 12 indicator topics (analysis.schemas.indicators.TOPICS).
+TOPIC_EN = {"区块链": "Blockchain", "网络与平台": "Networks & platforms", "其他": "Other", "人工智能": "AI",
+            "电子政务指数": "E-government indices", "数字鸿沟": "Digital divide", "数据共享": "Data sharing",
+            "安全": "Security", "政务服务": "Government services", "监管": "Regulation",
+            "疫情防控": "Epidemic control", "城市大脑": "City brain"}
+#: The three kinds of number, in drawing order, with neutral tones (a kind is not a technology).
+KIND_STYLE = {"statistic": ("统计 statistic", "#3B3B3B"), "enumeration": ("列举 enumeration", "#A3957F"),
+              "duration": ("时长 duration", "#C8C8C8")}
+
+
+def plot_topics_and_kinds(indicators: pd.DataFrame):
+    """The report's numbers at a glance: how many per topic, split by kind (statistic, enumeration, duration).
+
+    Topics are sorted by their number of indicators (ties by name); each bar is labelled with its total.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, matplotlib.axes.Axes)
+    """
+    import matplotlib.pyplot as plt
+
+    from analysis.plotting import title
+
+    counts = pd.crosstab(indicators["topic"].astype(str), indicators["kind"].astype(str))
+    counts = counts.reindex(columns=list(KIND_STYLE), fill_value=0)
+    unknown = sorted(set(counts.index) - set(TOPIC_EN))
+    if unknown:
+        raise ValueError(f"indicators: topic(s) {unknown} have no English name in TOPIC_EN")
+    total = counts.sum(axis=1)
+    order = sorted(counts.index, key=lambda t: (-int(total[t]), t))
+    counts = counts.loc[order[::-1]]
+    fig, ax = plt.subplots(figsize=(8, 5))
+    left = np.zeros(len(counts))
+    y = np.arange(len(counts))
+    for kind, (label, color) in KIND_STYLE.items():
+        vals = counts[kind].to_numpy()
+        ax.barh(y, vals, left=left, color=color, height=0.7, label=label, edgecolor="white", lw=0.5)
+        left += vals
+    for yi, v in zip(y, left):
+        ax.text(v + 0.25, yi, f"{int(v)}", va="center", fontsize=9, color="#333333")
+    ax.set_yticks(y, [f"{t} {TOPIC_EN[t]}" for t in counts.index])
+    ax.set_xlim(0, left.max() * 1.12)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("数字的个数 numbers stated in the report")
+    ax.legend(loc="lower right", frameon=True, facecolor="white", edgecolor="none", framealpha=1)
+    title(ax, f"报告中的{len(indicators)}个数字：主题与类型",
+          f"The report's {len(indicators)} numbers by topic and kind (topic: the curator's classification)")
+    return fig, ax
 def plot_rank_and_egdi(cvw: pd.DataFrame, *, mark_year: int = 2022):
     """Two panels sharing the year axis: China's EGDI rank (inverted, up = better) and its EGDI.
 
@@ -478,7 +527,7 @@ def plot_vs_world(survey: pd.DataFrame, cvw: pd.DataFrame | None = None, *, regi
     ax.set_ylabel("电子政务发展指数 EGDI（0–1）")
     ax.set_xlabel("联合国电子政务调查年份 survey edition")
     ax.grid(axis="x", visible=False)
-    ax.legend(loc="upper left", fontsize=8.5, frameon=True, facecolor="white", edgecolor="none", framealpha=1)
+    ax.legend(loc="lower right", fontsize=8.5, frameon=True, facecolor="white", edgecolor="none", framealpha=1)
     title(ax, "中国与全球、亚洲的电子政务发展指数对比",
           "China's E-Government Development Index against all assessed countries, the world and the Asia median")
     return fig, ax

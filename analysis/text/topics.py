@@ -737,26 +737,33 @@ def plot_intertopic_map(coords: pd.DataFrame, *, ax=None, size_scale: float = 60
     if title:
         ax.set_title(title)
     halo = [pe.withStroke(linewidth=2.5, foreground="white")]
-    texts = []
-    for r, s_ in zip(coords.itertuples(index=False), size):
-        text = f"T{int(r.topic):02d} {r.label}" + (f"  {r.prevalence * 100:.0f}%" if key else "")
-        texts.append(ax.annotate(text, (r.x, r.y), xytext=(0, 0.5 * np.sqrt(s_) + 3), textcoords="offset points",
-                                 ha="center", va="bottom", fontsize=key_fontsize, path_effects=halo, zorder=5))
     if len(size_key):
         handles = [Line2D([], [], marker="o", ls="", color=color, alpha=0.45, mec="#333333",
                           markersize=np.sqrt(p * size_scale), label=f"{p * 100:.0f}%") for p in size_key]
         ax.legend(handles=handles, title="份额 share of clauses", loc="lower left", bbox_to_anchor=(1.0, 0.0),
-                  frameon=False, labelspacing=2.2, borderpad=1.2, fontsize=key_fontsize, title_fontsize=key_fontsize)
+                  frameon=False, labelspacing=4.2, borderpad=1.8, handletextpad=1.5,
+                  fontsize=key_fontsize, title_fontsize=key_fontsize)
     fig = ax.figure
     fig.canvas.draw()
     fig.set_layout_engine("none")
     px = fig.dpi / 72.0
-    markers = []
-    for (x, y), s_ in zip(coords[["x", "y"]].to_numpy(), size):
-        cx, cy = ax.transData.transform((x, y))
-        r_ = 0.5 * np.sqrt(s_) * px
-        markers.append(Bbox.from_extents(cx - r_, cy - r_, cx + r_, cy + r_))
+    to_data = ax.transData.inverted()
+    markers, texts, anchors = [], [], []
+    for r, s_ in sorted(zip(coords.itertuples(index=False), size), key=lambda z: (-z[1], z[0].topic)):
+        cx, cy = ax.transData.transform((r.x, r.y))
+        rad = 0.5 * np.sqrt(s_) * px
+        markers.append(Bbox.from_extents(cx - rad, cy - rad, cx + rad, cy + rad))
+        label = str(r.label) if str(r.label).startswith(f"T{int(r.topic):02d}") else f"T{int(r.topic):02d} {r.label}"
+        text = label + (f"  {r.prevalence * 100:.0f}%" if key else "")
+        tx, ty = to_data.transform((cx, cy + rad + 3 * px))
+        texts.append(ax.text(tx, ty, text, ha="center", va="bottom", fontsize=key_fontsize, path_effects=halo,
+                             zorder=5))
+        anchors.append((r.x, r.y, tx, ty))
     repel_labels(ax, texts, obstacles=markers)
+    for t, (x, y, tx, ty) in zip(texts, anchors):  # a label moved away from its circle gets a leader line
+        nx_, ny_ = t.get_position()
+        if np.hypot(*(ax.transData.transform((nx_, ny_)) - ax.transData.transform((tx, ty)))) > 2:
+            ax.plot([x, nx_], [y, ny_], color="#777777", lw=0.6, zorder=1)
     return ax
 
 
@@ -894,7 +901,11 @@ def plot_prevalence_trend(prev: pd.DataFrame, *, labels: Sequence[str] | None = 
             if prev_i is not None:
                 ax.plot([x[prev_i], x[i]], [mid[prev_i], mid[i]], color=color, lw=1.2, ls=":")
             ax.plot(x[i], mid[i], "o", ms=3.5, mfc="white", mec=color)
-        ax.set_title(str(lab), fontsize=9.5, loc="left")
+        lab = str(lab)
+        if len(lab) > 14 and "·" in lab:  # two lines rather than running into the next panel
+            head, tail = lab.rsplit("·", 1)
+            lab = f"{head}·\n{tail}"
+        ax.set_title(lab, fontsize=9, loc="left")
         ax.tick_params(labelsize=8)
         ax.grid(axis="x", visible=False)
     for ax in axes[len(topics_):]:
