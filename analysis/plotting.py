@@ -32,13 +32,14 @@ TECH_COLORS = {
     "人工智能": "#009E73",
     "区块链": "#CC79A7",
 }
-#: One colour per common-rule category, distinct from the technology colours.
+#: One colour per common-rule category: earth tones and greys, so that none can be taken for one of the four
+#: technology colours (an earlier set had a sky blue and a vermillion beside the Internet blue and big-data orange).
 CATEGORY_COLORS = {
     "立项建设": "#8C6D31",
-    "运营管理": "#D55E00",
-    "数据治理": "#56B4E9",
-    "安全管理": "#882255",
-    "数字鸿沟": "#999933",
+    "运营管理": "#B5A36B",
+    "数据治理": "#6B6B6B",
+    "安全管理": "#6E4C3A",
+    "数字鸿沟": "#ABABAB",
 }
 #: The report's two lines of rules: two neutral tones, so that no colour suggests a technology.
 RULE_LINE_COLORS = {"共性规则": "#3B3B3B", "技术规则": "#A3957F"}
@@ -50,7 +51,7 @@ ENGLISH = {
     "共性规则": "Common rules", "技术规则": "Technology rules",
 }
 #: Rothwell & Zegveld policy-instrument types, kept apart from the technology and category colours.
-INSTRUMENT_COLORS = {"供给型": "#332288", "环境型": "#999999", "需求型": "#44AA99"}
+INSTRUMENT_COLORS = {"供给型": "#332288", "环境型": "#999999", "需求型": "#999933"}
 NEUTRAL = "#7F7F7F"
 HIGHLIGHT = "#C00000"  # China in comparisons
 #: Neutral colours for groups that are not technologies: regions, issuing levels, models, rule lines' partners.

@@ -136,7 +136,7 @@ def test_plot_map_runs():
     m = T.TopicModel("lda", 3, phi, np.full((1, 3), 1 / 3), np.array(list("abcd")), estimator=None)
     coords, _ = T.intertopic_distances(m, labels=["数据", "人工智能", "政务"])
     ax = T.plot_intertopic_map(coords)
-    assert sorted(t.get_text() for t in ax.texts) == sorted(["数据", "人工智能", "政务"])
+    assert sorted(t.get_text() for t in ax.texts) == ["T00 数据", "T01 人工智能", "T02 政务"]
 
 
 def test_real_law_articles():
@@ -214,6 +214,7 @@ def test_plot_helpers_run():
     assert len(ax.get_yticklabels()) == 3
     coords, _ = T.intertopic_distances(m, labels=labels)
     ax = T.plot_intertopic_map(coords, key=True)
-    texts = [t.get_text() for t in ax.texts]
-    assert texts[:3] == ["T00", "T01", "T02"] and all(lab in texts[3] for lab in labels)
+    texts = sorted(t.get_text() for t in ax.texts)  # each circle labelled with topic, label and share
+    assert [t[:3] for t in texts] == ["T00", "T01", "T02"] and all(lab in " ".join(texts) for lab in labels)
+    assert all(t.endswith("%") for t in texts)
     plt.close("all")

@@ -535,6 +535,29 @@ def kwic(df: pd.DataFrame, term: str, window: int = 10, *, text_col: str = "text
     return pd.DataFrame(rows, columns=ids + ["start", "left", "keyword", "right"])
 
 
+def style_kwic(kw: pd.DataFrame, *, uuid: str = "kwic"):
+    """A KWIC table laid out for reading: left context right-aligned (it ends at the keyword), keyword centred,
+    right context and every other text column left-aligned, no index.
+
+    Parameters
+    ----------
+    kw : DataFrame with ``left``, ``keyword`` and ``right`` columns (from :func:`kwic`).
+    uuid : str
+        Fixed id of the generated CSS, so that the HTML is the same on every run.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    _check_columns(kw, ["left", "keyword", "right"], "style_kwic")
+    others = [c for c in kw.columns if c not in ("left", "keyword", "right")]
+    styler = kw.style.set_uuid(uuid).hide(axis="index")
+    styler = styler.set_properties(subset=["left"], **{"text-align": "right"})
+    styler = styler.set_properties(subset=["keyword"], **{"text-align": "center", "font-weight": "bold"})
+    styler = styler.set_properties(subset=["right", *others], **{"text-align": "left"})
+    return styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+
+
 # --------------------------------------------------------------------------------------------
 # Word cloud
 # --------------------------------------------------------------------------------------------
