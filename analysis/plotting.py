@@ -59,7 +59,7 @@ HIGHLIGHT = "#C00000"  # China in comparisons
 #: mean the four technologies and nothing else).
 GROUP_COLORS = ("#3B3B3B", "#A3957F", "#7F7F7F", "#C8C8C8")
 #: Issuing levels (notebook 05): central documents dark, Shandong's warm grey.
-LEVEL_COLORS = {"中央 central": "#3B3B3B", "山东 Shandong": "#A3957F"}
+ISSUER_COLORS = {"中央 central": "#3B3B3B", "山东 Shandong": "#A3957F"}
 #: Networks: communities are told apart by marker shape and a grey tone, not by hue, so that no
 #: community borrows a technology's colour. ``community_style(i)`` gives (colour, marker) for community i.
 COMMUNITY_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h", "<", ">")

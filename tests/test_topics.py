@@ -206,7 +206,7 @@ def test_plot_helpers_run():
     m = T.fit_topic_model(dtm, vocab, 3, model="nmf")
     labels = T.topic_labels(m, dtm)
     fig = T.plot_topic_terms(T.relevance_table(m, dtm, n=5), labels, n=5, ncols=2)
-    assert [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()] == list(labels)
+    assert [ax.get_title(loc="left").replace("\n", "") for ax in fig.axes if ax.get_visible()] == list(labels)
     prev = T.prevalence_by_covariate(T.document_topics(m), np.repeat([2020, 2021, 2022], 40), n_boot=50)
     fig2 = T.plot_prevalence_trend(prev, labels=labels, ncols=3)
     assert [t.get_text() for t in fig2.axes[0].get_xticklabels()] == ["2020", "2021", "2022"]

@@ -45,7 +45,8 @@ STAGES = ("早期信息化", "电子政务", "数字政府")
 STAGE_COLORS = {"早期信息化": "#BDBDBD", "电子政务": "#9FB8CF", "数字政府": "#5F8FB4"}
 STAGE_EN = {"早期信息化": "Early informatisation", "电子政务": "E-government", "数字政府": "Digital government"}
 LEVELS = ("非常高", "高", "中", "低")
-LEVEL_COLORS = {"非常高": "#08519C", "高": "#4292C6", "中": "#9ECAE1", "低": "#DEEBF7"}
+#: Capability levels as a grey scale (dark = very high): a sequential scale, not the Internet blue.
+LEVEL_COLORS = {"非常高": "#252525", "高": "#636363", "中": "#A6A6A6", "低": "#D9D9D9"}
 #: Number of provincial units assessed each year (31 provinces + Xinjiang Production and Construction Corps).
 N_PROVINCIAL_UNITS = 32
 COMMON_CATEGORIES = ("立项建设", "运营管理", "数据治理", "安全管理", "数字鸿沟")
@@ -384,7 +385,7 @@ def fig02_provincial_levels(levels: pd.DataFrame, captions: pd.DataFrame | None 
     """
     cap = _caption_row(captions, "图", 2)
     grid = provincial_levels_data(levels)
-    fig, ax = plt.subplots(figsize=(10.5, 5.6))
+    fig, ax = plt.subplots(figsize=(8.6, 5.6))
     years = list(grid.index)
     for i, year in enumerate(years):
         row = grid.loc[year]
@@ -510,7 +511,7 @@ def fig04_intelligent_coverage(indicators: pd.DataFrame, captions: pd.DataFrame 
     ratio = data[data["unit"] == "倍"].iloc[0]
     share = data[data["unit"] == "%"].iloc[0]
     color = TECH_COLORS["人工智能"]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.4), gridspec_kw={"width_ratios": [1.15, 1]})
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 4.4), gridspec_kw={"width_ratios": [1.15, 1]})
     ax1.barh([1], [1], color=NEUTRAL, height=0.5)
     ax1.barh([0], [float(ratio["value"])], color=color, height=0.5)
     ax1.add_patch(FancyArrowPatch((float(ratio["value"]), 0), (float(ratio["value"]) + 0.8, 0),
@@ -778,13 +779,13 @@ def table01_figure(documents: pd.DataFrame, captions: pd.DataFrame | None = None
         cell.get_text().set_fontsize(10)
         if r == 0:
             cell.set_height(header_h / total_h)
-            cell.set_facecolor("#0F6E8C")
+            cell.set_facecolor("#3B3B3B")  # neutral header: the technology colours mean technologies only
             cell.get_text().set_color("white")
         else:
             cell.set_height(heights[r - 1] / total_h)
-            cell.set_facecolor("#F2F6F9" if group[r - 1] % 2 else "white")
+            cell.set_facecolor("#F2F2F2" if group[r - 1] % 2 else "white")
             if c == 1:
-                cell.get_text().set_color("#0F6E8C")
+                cell.get_text().set_color("#3B3B3B")
         if c in (0, 3):
             cell.get_text().set_horizontalalignment("center")
             cell._loc = "center"

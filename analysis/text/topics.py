@@ -767,6 +767,15 @@ def plot_intertopic_map(coords: pd.DataFrame, *, ax=None, size_scale: float = 60
     return ax
 
 
+def _panel_title(label, width: int = 14) -> str:
+    """A topic label as a small-multiple title: a long ``a·b·c`` label goes on two lines, breaking at its last ``·``."""
+    label = str(label)
+    if len(label) > width and "·" in label:
+        head, tail = label.rsplit("·", 1)
+        return f"{head}·\n{tail}"
+    return label
+
+
 def plot_topic_terms(relevance: pd.DataFrame, labels: pd.Series | Sequence[str] | None = None, *,
                      n: int = 8, ncols: int = 4, color: str = "#6F6F6F", axes=None, panel_size=(2.6, 2.3)):
     """Small multiples: each topic's ``n`` most relevant terms as horizontal bars of their probability.
@@ -804,7 +813,7 @@ def plot_topic_terms(relevance: pd.DataFrame, labels: pd.Series | Sequence[str] 
         ax.set_yticks(range(len(sub)), sub["term"], fontsize=9)
         ax.invert_yaxis()
         ax.set_xlim(0, xmax * 1.05)
-        ax.set_title(str(lab), fontsize=9.5, loc="left")
+        ax.set_title(_panel_title(lab), fontsize=9, loc="left")
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="y", visible=False)
     for ax in axes[len(topics_):]:
@@ -901,11 +910,7 @@ def plot_prevalence_trend(prev: pd.DataFrame, *, labels: Sequence[str] | None = 
             if prev_i is not None:
                 ax.plot([x[prev_i], x[i]], [mid[prev_i], mid[i]], color=color, lw=1.2, ls=":")
             ax.plot(x[i], mid[i], "o", ms=3.5, mfc="white", mec=color)
-        lab = str(lab)
-        if len(lab) > 14 and "·" in lab:  # two lines rather than running into the next panel
-            head, tail = lab.rsplit("·", 1)
-            lab = f"{head}·\n{tail}"
-        ax.set_title(lab, fontsize=9, loc="left")
+        ax.set_title(_panel_title(lab), fontsize=9, loc="left")
         ax.tick_params(labelsize=8)
         ax.grid(axis="x", visible=False)
     for ax in axes[len(topics_):]:
