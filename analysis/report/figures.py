@@ -415,7 +415,7 @@ def fig02_provincial_levels(levels: pd.DataFrame, captions: pd.DataFrame | None 
     ax.set_xlim(-0.6, len(years) - 0.4)
     ax.set_ylim(0, N_PROVINCIAL_UNITS + 1)
     ax.set_yticks([0, 8, 16, 24, 32])
-    ax.set_ylabel("省级行政区数量（共32个）")
+    ax.set_ylabel("省级行政区数量（共32个） provincial units (32)")
     ax.set_xlabel("评估年份 (assessment year; report published the following year)")
     handles = [Rectangle((0, 0), 1, 1, color=LEVEL_COLORS[lv]) for lv in LEVELS[:3]]
     ax.grid(axis="x", visible=False)
@@ -526,7 +526,7 @@ def fig04_intelligent_coverage(indicators: pd.DataFrame, captions: pd.DataFrame 
     ax1.set_xticks([0, 1, 2, 3])
     ax1.set_xlabel("智能化应用覆盖率（西部 = 1）coverage relative to the west")
     ax1.grid(axis="y", visible=False)
-    ax1.set_title("地区间相对覆盖率（下限）", fontsize=11, loc="left", pad=6)
+    ax1.set_title("地区间相对覆盖率（下限） relative coverage (lower bound)", fontsize=10, loc="left", pad=6)
     ax2.plot([0, 100], [0, 0], color="#DDDDDD", lw=10, solid_capstyle="butt")
     ax2.plot([float(share["value"])], [0], "o", ms=16, color=color, mec="white", mew=1.5)
     ax2.text(float(share["value"]), 0.28, f"{share['value_text']}（≈{float(share['value']):g}%）", ha="center",
@@ -539,7 +539,7 @@ def fig04_intelligent_coverage(indicators: pd.DataFrame, captions: pd.DataFrame 
     ax2.grid(False)
     ax2.spines["left"].set_visible(False)
     ax2.set_xlabel("已部署智能化应用的省级政务服务网站占比\nshare of provincial service websites with intelligent apps")
-    ax2.set_title("省级网站部署率（约数）", fontsize=11, loc="left", pad=6)
+    ax2.set_title("省级网站部署率（约数） websites with apps (approx.)", fontsize=10, loc="left", pad=6)
     fig.suptitle(f"{cap['title']}\n", x=0.01, ha="left", fontsize=13)
     fig.text(0.01, 0.905, "What the report's text states about regional coverage of intelligent government services: "
                           "a ratio with a lower bound and a rounded share", fontsize=9.5, color=_GREY_TEXT,
@@ -579,7 +579,7 @@ def fig05_blockchain_projects(indicators: pd.DataFrame, captions: pd.DataFrame |
     for x, v, t in zip(xs, data["projects"].astype(int), data["value_text"]):
         ax.text(x, v + 1.5, t, ha="center", va="bottom", fontsize=12)
     ax.set_ylim(0, max(data["projects"].astype(int)) * 1.2)
-    ax.set_ylabel("落地的政务区块链项目数（个）")
+    ax.set_ylabel("落地的政务区块链项目数（个） projects")
     ax.set_xlabel("年份 (year)")
     ax.grid(axis="x", visible=False)
     title(ax, cap["title"], "Government blockchain projects implemented in China per year")
