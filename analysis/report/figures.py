@@ -201,8 +201,11 @@ def fig01_timeline(milestones: pd.DataFrame, captions: pd.DataFrame | None = Non
     stages = data[data["kind"] == "stage"]
     plain = data[(data["kind"] == "event") & (data["technology"].isna()) & data["year_start"].notna()]
     x0, x_undated = 1974, last_year + 4.0
+    # a fixed layout, not the constraint solver: its sub-1e-6 jitter changed the SVG's clip-path ids between runs
     fig, (ax_s, ax_t, ax_p) = plt.subplots(
-        3, 1, figsize=(9, 8.6), sharex=True, height_ratios=[len(stages) * 0.8, len(TECH_LANES), len(plain) * 0.62])
+        3, 1, figsize=(9, 8.6), sharex=True, height_ratios=[len(stages) * 0.8, len(TECH_LANES), len(plain) * 0.62],
+        layout="none")
+    fig.subplots_adjust(left=0.2, right=0.98, top=0.93, bottom=0.07, hspace=0.06)
     # ---- stage band
     starts = {r.stage: int(r.year_start) for r in stages.itertuples()}
     ev = data[data["kind"] == "event"]
