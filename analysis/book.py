@@ -3,7 +3,8 @@
 Every notebook becomes a page from its *stored* outputs (nothing is executed), in reading order, after the README as
 front page and followed by the glossary and a gallery of every figure at full resolution. Each page has the contents
 in reading order, previous/next links and a search box (a plain substring search over the pages' prose, which suits
-Chinese; the index is a script, so search works from ``file://`` without a server). Chinese is drawn in the
+Chinese; the index is a script, so search works from ``file://`` without a server). Tables show text left-aligned, numbers right-aligned and every kind of missing value
+(NaN, <NA>, None, NaT) as one marker, —. Chinese is drawn in the
 package's own font — Noto Sans SC from ``pylopdf-fonts-zh-cn``, cut down to the characters the book uses and
 embedded in ``static/book-font.css`` — so a reader needs no system CJK font, and nothing is fetched from the network.
 
@@ -43,6 +44,9 @@ _SAVE_FIGURE = re.compile(r"save_figure\(\s*\w+\s*,\s*[\"']([^\"']+)[\"']")
 _MD_LINK = re.compile(r"(\]\()([^)\s]+)(\))")
 _HTML_LINK = re.compile(r"((?:src|href)=\")([^\"]+)(\")")
 _NUM_TD = re.compile(r"<td>(\s*[-+−]?[\d,]*\.?\d+(?:e[-+]?\d+)?\s*%?\s*)</td>")
+#: pandas writes a missing value as NaN, <NA>, None or NaT depending on the column's type; the book shows one marker.
+_NA_TD = re.compile(r"<td>\s*(?:NaN|nan|&lt;NA&gt;|None|NaT)\s*</td>")
+NA_MARKER = "—"
 
 
 @dataclass(frozen=True)
@@ -240,6 +244,7 @@ def build_book(out_dir: Path | str | None = None) -> Path:
                                   "next": book[i + 1] if i + 1 < len(book) else None}}
             body, _ = exporter.from_notebook_node(nb, resources=resources)
             body = _NUM_TD.sub(r'<td class="num">\1</td>', body)
+            body = _NA_TD.sub(f'<td class="na" title="missing">{NA_MARKER}</td>', body)
             (tmp / page.href).write_text(body, encoding="utf-8")
             chars |= set(body)
             index.extend(search_entries(page, nb))

@@ -80,6 +80,13 @@ def test_links_point_into_the_book_or_the_repository(built):
     assert 'href="glossary.html"' in start
 
 
+def test_tables_align_numbers_right_and_show_one_missing_value_marker(built):
+    out, _ = built
+    pages = "".join(p.read_text(encoding="utf-8") for p in out.glob("[0-9][0-9]-*.html"))
+    assert '<td class="num">' in pages and f'<td class="na" title="missing">{B.NA_MARKER}</td>' in pages
+    assert not re.search(r"<td>\s*(?:NaN|&lt;NA&gt;|None|NaT)\s*</td>", pages)
+
+
 def test_search_index_finds_chinese_and_english_terms(built):
     out, _ = built
     text = (out / "search-index.js").read_text(encoding="utf-8")
