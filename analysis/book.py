@@ -243,8 +243,9 @@ def build_book(out_dir: Path | str | None = None) -> Path:
                                   "prev": book[i - 1] if i > 0 else None,
                                   "next": book[i + 1] if i + 1 < len(book) else None}}
             body, _ = exporter.from_notebook_node(nb, resources=resources)
-            body = _NUM_TD.sub(r'<td class="num">\1</td>', body)
-            body = _NA_TD.sub(f'<td class="na" title="missing">{NA_MARKER}</td>', body)
+            if page.kind == "notebook":  # tables printed by pandas; authored pages keep their tables as written
+                body = _NUM_TD.sub(r'<td class="num">\1</td>', body)
+                body = _NA_TD.sub(f'<td class="na" title="missing">{NA_MARKER}</td>', body)
             (tmp / page.href).write_text(body, encoding="utf-8")
             chars |= set(body)
             index.extend(search_entries(page, nb))
