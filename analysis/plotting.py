@@ -5,8 +5,10 @@ The one call at the top of a notebook is :func:`analysis.setup`. Figures are wri
 """
 from __future__ import annotations
 
+import io
 import os
 import random
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -271,6 +273,22 @@ def caption(fig, source: str, note: str | None = None, *, width: int = 110) -> N
              transform=fig.transFigure, wrap=False)
 
 
+_CLIP_ID = re.compile(rb'<clipPath id="(p[0-9a-f]+)">')
+
+
+def _stable_clip_ids(svg: bytes) -> bytes:
+    """Number an SVG's clip paths in order of appearance (``clip1``, ``clip2`` …).
+
+    matplotlib names a clip path by a hash of its rectangle at full float precision, so a difference far below
+    what the file prints (1e-12 of a point, e.g. from a text extent measured in another process) renames it and
+    changes the file; the order of the clip paths does not change.
+    """
+    ids = list(dict.fromkeys(_CLIP_ID.findall(svg)))
+    for i, old in enumerate(ids, 1):
+        svg = svg.replace(b'id="' + old + b'"', b'id="clip%d"' % i).replace(b"url(#" + old + b")", b"url(#clip%d)" % i)
+    return svg
+
+
 def save_figure(fig, name: str, *, formats: Iterable[str] = ("png", "svg"),
                 directory: Path | str | None = None, dpi: int = 150) -> list[Path]:
     """Write ``figures/<name>.png`` and ``.svg``, byte-identical across runs and processes.
@@ -312,7 +330,9 @@ def save_figure(fig, name: str, *, formats: Iterable[str] = ("png", "svg"),
             if fmt not in metadata:
                 raise ValueError(f"unsupported figure format {fmt!r}; use 'png' or 'svg'")
             path = out_dir / f"{name}.{fmt}"
-            atomic_write(path, lambda fh, fmt=fmt: fig.savefig(
-                fh, format=fmt, dpi=dpi, metadata=metadata[fmt], bbox_inches="tight", pad_inches=0.15))
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata[fmt], bbox_inches="tight", pad_inches=0.15)
+            data = _stable_clip_ids(buf.getvalue()) if fmt == "svg" else buf.getvalue()
+            atomic_write(path, lambda fh, data=data: fh.write(data))
             paths.append(path)
     return paths
