@@ -61,3 +61,13 @@ def test_an_unstored_language_info_would_dirty_the_notebook(tmp_path, kernel_lan
     model["content"]["metadata"]["language_info"] = kernel_language_info
     cm.save(model, path.name)
     assert (tmp_path / path.name).read_bytes() != before
+
+
+def test_stored_outputs_hold_no_path_of_this_clone_and_no_layout_warning():
+    """A stored output naming this folder would fail nbval in any other clone (CI runs in a fresh one)."""
+    from analysis.paths import ROOT
+
+    for path in notebooks():
+        text = path.read_text(encoding="utf-8")
+        assert str(ROOT) not in text, path.name
+        assert "constrained_layout not applied" not in text, path.name
