@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.requirements-installed
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: test reproduce lab check build bench clean-cache venv
+.PHONY: test reproduce lab book check build bench clean-cache venv
 
 venv: $(STAMP)
 
@@ -32,9 +32,13 @@ check: $(STAMP)
 build: $(STAMP)
 	$(BIN)/python -m analysis build
 
-## lab: start JupyterLab in notebooks/
+## lab: start JupyterLab at the repository root (README, data/, figures/ reachable) with notebook 00 open
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/00-start-here.ipynb
+
+## book: the notebooks as an offline HTML book in build/book/ (stored outputs, nothing executed)
+book: $(STAMP)
+	$(BIN)/python -m analysis book
 
 ## bench: run the benchmarks and rewrite tests/benchmarks/*.md
 bench: $(STAMP)

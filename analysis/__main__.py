@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {check,build,docs,reproduce}``."""
+"""Command line: ``python -m analysis {check,build,docs,reproduce,book}``."""
 from __future__ import annotations
 
 import argparse
@@ -61,6 +61,17 @@ def _reproduce(args) -> int:
     return reproduce(only=args.only, jobs=args.jobs, build=not args.no_build)
 
 
+def _book(args) -> int:
+    import time
+
+    from .book import build_book
+
+    t0 = time.perf_counter()
+    out = build_book(args.out)
+    print(f"wrote {out}/index.html ({time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -74,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     rep.add_argument("--jobs", type=int, default=1, help="notebooks run in parallel (default 1)")
     rep.add_argument("--no-build", action="store_true", help="skip rebuilding data/processed")
     rep.set_defaults(func=_reproduce)
+    book = sub.add_parser("book", help="build the offline HTML book of every notebook from its stored outputs")
+    book.add_argument("--out", help="output folder (default build/book)")
+    book.set_defaults(func=_book)
     args = parser.parse_args(argv)
     return args.func(args)
 

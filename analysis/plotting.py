@@ -5,8 +5,10 @@ The one call at the top of a notebook is :func:`analysis.setup`. Figures are wri
 """
 from __future__ import annotations
 
+import io
 import os
 import random
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -32,16 +34,17 @@ TECH_COLORS = {
     "人工智能": "#009E73",
     "区块链": "#CC79A7",
 }
-#: One colour per common-rule category, distinct from the technology colours.
+#: One colour per common-rule category: earth tones and greys, so that none can be taken for one of the four
+#: technology colours (an earlier set had a sky blue and a vermillion beside the Internet blue and big-data orange).
 CATEGORY_COLORS = {
     "立项建设": "#8C6D31",
-    "运营管理": "#D55E00",
-    "数据治理": "#56B4E9",
-    "安全管理": "#882255",
-    "数字鸿沟": "#999933",
+    "运营管理": "#B5A36B",
+    "数据治理": "#6B6B6B",
+    "安全管理": "#6E4C3A",
+    "数字鸿沟": "#ABABAB",
 }
-#: The report's two lines of rules.
-RULE_LINE_COLORS = {"共性规则": "#444444", "技术规则": "#0F6E8C"}
+#: The report's two lines of rules: two neutral tones, so that no colour suggests a technology.
+RULE_LINE_COLORS = {"共性规则": "#3B3B3B", "技术规则": "#A3957F"}
 #: English names used in subtitles and legends.
 ENGLISH = {
     "互联网": "Internet", "大数据": "Big data", "人工智能": "Artificial intelligence", "区块链": "Blockchain",
@@ -50,9 +53,28 @@ ENGLISH = {
     "共性规则": "Common rules", "技术规则": "Technology rules",
 }
 #: Rothwell & Zegveld policy-instrument types, kept apart from the technology and category colours.
-INSTRUMENT_COLORS = {"供给型": "#332288", "环境型": "#999999", "需求型": "#44AA99"}
+INSTRUMENT_COLORS = {"供给型": "#332288", "环境型": "#999999", "需求型": "#999933"}
 NEUTRAL = "#7F7F7F"
 HIGHLIGHT = "#C00000"  # China in comparisons
+#: Neutral colours for groups that are not technologies: regions, issuing levels, models, rule lines' partners.
+#: Dark-to-light greys and one warm grey; never a technology colour (the rule: the four technology colours
+#: mean the four technologies and nothing else).
+GROUP_COLORS = ("#3B3B3B", "#A3957F", "#7F7F7F", "#C8C8C8")
+#: Issuing levels (notebook 05): central documents dark, Shandong's warm grey.
+ISSUER_COLORS = {"中央 central": "#3B3B3B", "山东 Shandong": "#A3957F"}
+#: Networks: communities are told apart by marker shape and a grey tone, not by hue, so that no
+#: community borrows a technology's colour. ``community_style(i)`` gives (colour, marker) for community i.
+COMMUNITY_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "h", "<", ">")
+COMMUNITY_GREYS = ("#3B3B3B", "#8C7B62", "#6F6F6F", "#A3957F", "#505A64", "#9E9E9E")
+#: Bands of a distribution (interquartile and 10–90 % ranges) drawn behind lines.
+BAND_COLORS = {"iqr": "#BDBDBD", "p10_90": "#E6E6E6"}
+#: Smallest type in a figure (source and note lines), in points, at the width the figure is shown.
+MIN_FONT_PT = 8.0
+
+
+def community_style(i: int) -> tuple[str, str]:
+    """(colour, marker) of network community ``i``: neutral tones and distinct shapes, cycling."""
+    return (COMMUNITY_GREYS[i % len(COMMUNITY_GREYS)], COMMUNITY_MARKERS[i % len(COMMUNITY_MARKERS)])
 
 
 def palette() -> dict[str, str]:
@@ -235,18 +257,36 @@ def title(ax, zh: str, en: str | None = None) -> None:
                 fontsize=9.5, color="#555555", fontweight="normal")
 
 
-def caption(fig, source: str, note: str | None = None) -> None:
-    """Put the data source (and an optional note) under a figure, left-aligned, wrapped.
+def caption(fig, source: str, note: str | None = None, *, width: int = 110) -> None:
+    """Put the data source (and an optional note) under a figure, left-aligned, wrapped at ``width`` characters.
+
+    Type is 8 pt (:data:`MIN_FONT_PT`), legible when a figure of at most 9 inches is shown at its width.
 
     Uses ``fig.supxlabel``-free placement so constrained layout reserves room for it.
     """
     import textwrap
 
-    text = f"来源 Source: {source}"
+    text = "\n".join(textwrap.wrap(f"来源 Source: {source}", width=width))
     if note:
-        text += "\n" + "\n".join(textwrap.wrap(note, width=110))
-    fig.text(0.01, 0.0, text, ha="left", va="top", fontsize=8, color="#555555",
+        text += "\n" + "\n".join(textwrap.wrap(note, width=width))
+    fig.text(0.01, 0.0, text, ha="left", va="top", fontsize=MIN_FONT_PT, color="#555555",
              transform=fig.transFigure, wrap=False)
+
+
+_CLIP_ID = re.compile(rb'<clipPath id="(p[0-9a-f]+)">')
+
+
+def _stable_clip_ids(svg: bytes) -> bytes:
+    """Number an SVG's clip paths in order of appearance (``clip1``, ``clip2`` …).
+
+    matplotlib names a clip path by a hash of its rectangle at full float precision, so a difference far below
+    what the file prints (1e-12 of a point, e.g. from a text extent measured in another process) renames it and
+    changes the file; the order of the clip paths does not change.
+    """
+    ids = list(dict.fromkeys(_CLIP_ID.findall(svg)))
+    for i, old in enumerate(ids, 1):
+        svg = svg.replace(b'id="' + old + b'"', b'id="clip%d"' % i).replace(b"url(#" + old + b")", b"url(#clip%d)" % i)
+    return svg
 
 
 def save_figure(fig, name: str, *, formats: Iterable[str] = ("png", "svg"),
@@ -290,7 +330,9 @@ def save_figure(fig, name: str, *, formats: Iterable[str] = ("png", "svg"),
             if fmt not in metadata:
                 raise ValueError(f"unsupported figure format {fmt!r}; use 'png' or 'svg'")
             path = out_dir / f"{name}.{fmt}"
-            atomic_write(path, lambda fh, fmt=fmt: fig.savefig(
-                fh, format=fmt, dpi=dpi, metadata=metadata[fmt], bbox_inches="tight", pad_inches=0.15))
+            buf = io.BytesIO()
+            fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata[fmt], bbox_inches="tight", pad_inches=0.15)
+            data = _stable_clip_ids(buf.getvalue()) if fmt == "svg" else buf.getvalue()
+            atomic_write(path, lambda fh, data=data: fh.write(data))
             paths.append(path)
     return paths

@@ -48,12 +48,19 @@ def notebooks(only: list[str] | None = None) -> list[Path]:
     return paths
 
 
+#: The ``language_info`` keys an IPython kernel reports; kept whole, so that JupyterLab, which writes the kernel's
+#: ``language_info`` into a notebook it opens, saves an unedited notebook byte-identical (``git status`` clean).
+LANGUAGE_INFO_KEYS = ("codemirror_mode", "file_extension", "mimetype", "name", "nbconvert_exporter",
+                      "pygments_lexer", "version")
+
+
 def clean_metadata(nb) -> None:
-    """Strip what changes from run to run (timings, widget state) and fix the kernelspec."""
+    """Strip what changes from run to run (timings, widget state), fix the kernelspec, keep the kernel's
+    ``language_info`` as JupyterLab would write it (its ``version`` is the Python version of the kernel)."""
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": KERNEL_NAME}
     lang = nb.metadata.get("language_info", {})
-    nb.metadata["language_info"] = {k: lang[k] for k in ("name", "file_extension", "mimetype") if k in lang}
+    nb.metadata["language_info"] = {k: lang[k] for k in LANGUAGE_INFO_KEYS if k in lang}
     for cell in nb.cells:
         for key in ("execution", "collapsed", "scrolled", "ExecuteTime"):
             cell.metadata.pop(key, None)

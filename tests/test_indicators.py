@@ -170,5 +170,6 @@ def test_figures_draw():
     fig2, ax2 = plot_components(s)
     assert len(ax2.get_yticklabels()) == 1 + len(COMPONENTS)
     fig3, ax3 = plot_vs_world(s, cvw)
-    assert len(ax3.get_legend().get_texts()) == 3
+    assert len(ax3.get_legend().get_texts()) == 4  # two bands, world median, Asia median
+    assert "中国 China" in [t.get_text() for t in ax3.texts]  # China labelled at the end of its line
     plt.close("all")

@@ -73,8 +73,8 @@ def test_stability_hungarian_matching():
         assert sorted(g.matched_topic) == [0, 1, 2]  # one-to-one
     assert pairs.cosine.min() > 0.95
     summ = T.summarise_stability(pairs)
-    assert list(summ.columns) == ["topic", "mean_cosine", "min_cosine", "n_runs"]
-    assert (summ.n_runs == 2).all()
+    assert list(summ.columns) == ["topic", "mean_cosine", "min_cosine", "n_seeds", "n_refits_matched"]
+    assert (summ.n_seeds == 3).all() and (summ.n_refits_matched == 2).all()  # three seeds: reference + two refits
 
 
 def test_k_selection_panel_shape():
@@ -136,7 +136,7 @@ def test_plot_map_runs():
     m = T.TopicModel("lda", 3, phi, np.full((1, 3), 1 / 3), np.array(list("abcd")), estimator=None)
     coords, _ = T.intertopic_distances(m, labels=["数据", "人工智能", "政务"])
     ax = T.plot_intertopic_map(coords)
-    assert sorted(t.get_text() for t in ax.texts) == sorted(["数据", "人工智能", "政务"])
+    assert sorted(t.get_text() for t in ax.texts) == ["T00 数据", "T01 人工智能", "T02 政务"]
 
 
 def test_real_law_articles():
@@ -206,7 +206,7 @@ def test_plot_helpers_run():
     m = T.fit_topic_model(dtm, vocab, 3, model="nmf")
     labels = T.topic_labels(m, dtm)
     fig = T.plot_topic_terms(T.relevance_table(m, dtm, n=5), labels, n=5, ncols=2)
-    assert [ax.get_title(loc="left") for ax in fig.axes if ax.get_visible()] == list(labels)
+    assert [ax.get_title(loc="left").replace("\n", "") for ax in fig.axes if ax.get_visible()] == list(labels)
     prev = T.prevalence_by_covariate(T.document_topics(m), np.repeat([2020, 2021, 2022], 40), n_boot=50)
     fig2 = T.plot_prevalence_trend(prev, labels=labels, ncols=3)
     assert [t.get_text() for t in fig2.axes[0].get_xticklabels()] == ["2020", "2021", "2022"]
@@ -214,8 +214,9 @@ def test_plot_helpers_run():
     assert len(ax.get_yticklabels()) == 3
     coords, _ = T.intertopic_distances(m, labels=labels)
     ax = T.plot_intertopic_map(coords, key=True)
-    texts = [t.get_text() for t in ax.texts]
-    assert texts[:3] == ["T00", "T01", "T02"] and all(lab in texts[3] for lab in labels)
+    texts = sorted(t.get_text() for t in ax.texts)  # each circle labelled with topic, label and share
+    assert [t[:3] for t in texts] == ["T00", "T01", "T02"] and all(lab in " ".join(texts) for lab in labels)
+    assert all(t.endswith("%") for t in texts)
     plt.close("all")
 
 

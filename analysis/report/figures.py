@@ -45,7 +45,8 @@ STAGES = ("早期信息化", "电子政务", "数字政府")
 STAGE_COLORS = {"早期信息化": "#BDBDBD", "电子政务": "#9FB8CF", "数字政府": "#5F8FB4"}
 STAGE_EN = {"早期信息化": "Early informatisation", "电子政务": "E-government", "数字政府": "Digital government"}
 LEVELS = ("非常高", "高", "中", "低")
-LEVEL_COLORS = {"非常高": "#08519C", "高": "#4292C6", "中": "#9ECAE1", "低": "#DEEBF7"}
+#: Capability levels as a grey scale (dark = very high): a sequential scale, not the Internet blue.
+LEVEL_COLORS = {"非常高": "#252525", "高": "#636363", "中": "#A6A6A6", "低": "#D9D9D9"}
 #: Number of provincial units assessed each year (31 provinces + Xinjiang Production and Construction Corps).
 N_PROVINCIAL_UNITS = 32
 COMMON_CATEGORIES = ("立项建设", "运营管理", "数据治理", "安全管理", "数字鸿沟")
@@ -135,94 +136,201 @@ def timeline_data(milestones: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: The technologies the report's history names, in the order they enter it (swimlanes of Fig. 1).
+TECH_LANES = ("计算机", "互联网", "移动互联网", "大数据", "云计算", "人工智能", "区块链")
+LANE_EN = {"计算机": "Computers", "移动互联网": "Mobile Internet", "云计算": "Cloud computing",
+           **{t: ENGLISH[t] for t in TECH_CATEGORIES}}
+#: Lanes that are not one of the report's four technologies are drawn in a neutral tone.
+LANE_NEUTRAL = "#5A5A5A"
+
+
+def technology_lanes_data(milestones: pd.DataFrame) -> pd.DataFrame:
+    """One row per (milestone, technology it names) for the swimlanes of Fig. 1.
+
+    Every technology in the ``technology`` cell counts (计算机, 移动互联网 and 云计算 too, not only the four);
+    a stage row naming a technology (the first stage: 计算机) is included with ``kind`` ``"stage"``.
+
+    Returns
+    -------
+    DataFrame
+        ``lane``, ``milestone_id``, ``kind``, ``year_start``, ``year_end``, ``date_text``, ``date_precision``,
+        ``stage``, ``event_zh``, ``color`` (TECH_COLORS for the four technologies, LANE_NEUTRAL otherwise),
+        sorted by lane order, then year (undated last), then milestone_id.
+    """
+    _require(milestones, ["milestone_id", "kind", "technology", "year_start"], "milestones")
+    rows = []
+    for r in milestones.itertuples(index=False):
+        if pd.isna(r.technology):
+            continue
+        for tech in str(r.technology).split(";"):
+            if tech not in TECH_LANES:
+                raise ValueError(f"milestones row {r.milestone_id}: technology {tech!r} is not one of {TECH_LANES}")
+            rows.append({"lane": tech, "milestone_id": r.milestone_id, "kind": r.kind, "year_start": r.year_start,
+                         "year_end": r.year_end, "date_text": r.date_text, "date_precision": r.date_precision,
+                         "stage": r.stage, "event_zh": r.event_zh,
+                         "color": TECH_COLORS.get(tech, LANE_NEUTRAL)})
+    out = pd.DataFrame(rows)
+    out["_lane"] = out["lane"].map(TECH_LANES.index)
+    out["_undated"] = out["year_start"].isna()
+    return (out.sort_values(["_lane", "_undated", "year_start", "milestone_id"])
+            .drop(columns=["_lane", "_undated"]).reset_index(drop=True))
+
+
+def _short(event_zh: str) -> str:
+    """The head of an event's description (before its colon), for a label inside a lane."""
+    return str(event_zh).split("：")[0]
+
+
 def fig01_timeline(milestones: pd.DataFrame, captions: pd.DataFrame | None = None,
                    last_year: int = 2022) -> Figure:
-    """Fig. 1 政府信息化建设中的数字技术应用演进: the three stages and the dated milestones the report names.
+    """Fig. 1 政府信息化建设中的数字技术应用演进: technology swimlanes under a thin band of the three stages.
 
-    Stage spans run from ``year_start`` to ``year_end``; an open stage (no ``year_end``) runs to
-    ``last_year`` with an arrow, the first stage ends where the next begins (the text gives no end).
-    Events are dots coloured by the report technology they name (grey when none of the four);
-    decade-precision dates get a whisker across the decade; undated events sit in a separate column.
+    Top: the three stages the report names. The first stage *began* in the late 1970s to early 1980s (drawn
+    faded and hatched over 1976–1983) and its end is not stated: drawn solid up to its last event the report
+    files under it (1999) and dotted to the start of e-government (2001). The open third stage ends in an arrow.
+    Middle: one lane per technology the report's history names (计算机 … 区块链), a dot at each dated event
+    that names it (the four technologies in their colours, the others neutral), a faded whisker across a
+    decade-precision date, and a hollow marker in a separate column for the two undated events of the
+    digital-government stage. Bottom: the milestones that name no technology, as small grey ticks.
     """
+    from matplotlib.lines import Line2D
+
     cap = _caption_row(captions, "图", 1)
     data = timeline_data(milestones)
-    stages, events = data[data["kind"] == "stage"], data[data["kind"] == "event"]
-    dated, undated = events[events["year_start"].notna()], events[events["year_start"].isna()]
-    x0, x_undated = 1968, last_year + 5.5
-    n = len(stages) + len(events)
-    fig, ax = plt.subplots(figsize=(13, 0.42 * n + 2.2))
-    y = n - 1
+    lanes = technology_lanes_data(milestones)
+    stages = data[data["kind"] == "stage"]
+    plain = data[(data["kind"] == "event") & (data["technology"].isna()) & data["year_start"].notna()]
+    x0, x_undated = 1974, last_year + 4.0
+    # a fixed layout, not the constraint solver: its sub-1e-6 jitter changed the SVG's clip-path ids between runs
+    fig, (ax_s, ax_t, ax_p) = plt.subplots(
+        3, 1, figsize=(9, 8.6), sharex=True, height_ratios=[len(stages) * 0.8, len(TECH_LANES), len(plain) * 0.62],
+        layout="none")
+    fig.subplots_adjust(left=0.2, right=0.98, top=0.93, bottom=0.07, hspace=0.06)
+    # ---- stage band
     starts = {r.stage: int(r.year_start) for r in stages.itertuples()}
-    for r in stages.itertuples():
+    ev = data[data["kind"] == "event"]
+    last_event = ev.assign(last=ev["year_end"].fillna(ev["year_start"])).groupby("stage")["last"].max()
+    for i, r in enumerate(stages.itertuples()):
+        y = len(stages) - 1 - i
         start = int(r.year_start)
+        later = [v for s, v in starts.items() if STAGES.index(s) > STAGES.index(r.stage)]
+        kw = dict(height=0.42, color=r.color)
         if pd.notna(r.year_end):
-            end, open_end = int(r.year_end) + 1, False
-        else:
-            later = [v for s, v in starts.items() if STAGES.index(s) > STAGES.index(r.stage)]
-            end, open_end = (min(later), False) if later else (last_year + 1, True)
-        fuzzy = 10 if r.date_precision == "decade" else 0
-        if fuzzy:  # "70年代后期到80年代初": the start lies somewhere in the decade
-            ax.barh(y, fuzzy, left=start, height=0.7, color=r.color, alpha=0.35, hatch="///", edgecolor="white")
-        ax.barh(y, end - start - fuzzy, left=start + fuzzy, height=0.7, color=r.color)
-        if open_end:
-            ax.add_patch(FancyArrowPatch((end - 0.2, y), (end + 1.3, y), arrowstyle="-|>", mutation_scale=18,
-                                         color=r.color, lw=0))
-        label = f"{r.stage}阶段 {STAGE_EN[r.stage]}（{r.date_text}）"
+            ax_s.barh(y, int(r.year_end) + 1 - start, left=start, **kw)
+            end = int(r.year_end) + 1
+        elif later:  # first stage: uncertain start, no stated end
+            fuzzy_end = start + 13  # "70年代后期到80年代初": somewhere in 1976-1983
+            solid_end = int(last_event.get(r.stage, start)) + 1
+            ax_s.barh(y, fuzzy_end - (start + 6), left=start + 6, height=0.42, color=r.color, alpha=0.35,
+                      hatch="////", edgecolor="white", lw=0)
+            ax_s.barh(y, solid_end - fuzzy_end, left=fuzzy_end, **kw)
+            ax_s.plot([solid_end, min(later)], [y, y], color=r.color, lw=3, ls=(0, (1, 1.5)))
+            ax_s.text(start + 9.5, y - 0.25, "起点 start", fontsize=8, va="top", ha="center", color=_GREY_TEXT)
+            ax_s.text(min(later), y - 0.25, "终点未说明 end not stated", fontsize=8, va="top", ha="right",
+                      color=_GREY_TEXT)
+            end = min(later)
+        else:  # open stage
+            end = last_year + 1
+            ax_s.barh(y, end - start, left=start, **kw)
+            ax_s.add_patch(FancyArrowPatch((end - 0.2, y), (end + 1.4, y), arrowstyle="-|>", mutation_scale=14,
+                                           color=r.color, lw=0))
+        label = f"{r.stage}阶段 {STAGE_EN[r.stage]}（{' '.join(str(r.date_text).split())}）"
         if start < 2006:
-            ax.text(start + 0.4, y, label, va="center", fontsize=9.5, color="#111111")
+            ax_s.text(start + 13.4 if later else start + 0.4, y, label, va="center", fontsize=8.5)
         else:
-            ax.text(start - 0.5, y, label, va="center", ha="right", fontsize=9.5, color="#111111")
-        y -= 1
-    for r in dated.itertuples():
+            ax_s.text(start - 0.5, y, label, va="center", ha="right", fontsize=8.5)
+    ax_s.set_ylim(-0.75, len(stages) - 0.5)
+    ax_s.set_yticks([])
+    ax_s.set_ylabel("阶段\nstages", rotation=0, ha="right", va="center", fontsize=9)
+    # ---- technology lanes
+    n = len(TECH_LANES)
+    for i, lane in enumerate(TECH_LANES):
+        y = n - 1 - i
+        ax_t.axhline(y, color="#EEEEEE", lw=6, zorder=0, solid_capstyle="butt")
+    flip, seen = {}, {}
+    for r in lanes.itertuples():
+        y = n - 1 - TECH_LANES.index(r.lane)
+        first = r.milestone_id not in seen
+        seen.setdefault(r.milestone_id, y)
+        if not first:  # the same sentence names this technology too: join its dots, label it once
+            xj = x_undated if pd.isna(r.year_start) else int(r.year_start)
+            ax_t.plot([xj, xj], [y, seen[r.milestone_id]], color="#999999", lw=0.8, ls=":", zorder=1)
+        if pd.isna(r.year_start):
+            ax_t.plot([starts["数字政府"], x_undated], [y, y], color=r.color, lw=1.2, ls=":", zorder=1)
+            ax_t.plot(x_undated, y, "o", ms=8, mfc="white", mec=r.color, mew=1.8, zorder=3)
+            continue
         start = int(r.year_start)
         if r.date_precision == "decade":
-            ax.plot([start, start + 9], [y, y], color=r.color, lw=1.5, solid_capstyle="butt")
-            ax.plot([start, start], [y - 0.18, y + 0.18], color=r.color, lw=1.5)
-            ax.plot([start + 9, start + 9], [y - 0.18, y + 0.18], color=r.color, lw=1.5)
-            xm = start + 4.5
+            lo, hi = (start + 6, start + 13) if r.kind == "stage" else (start, start + 9)
+            ax_t.plot([lo, hi], [y, y], color=r.color, lw=5, alpha=0.35, solid_capstyle="butt", zorder=2)
+            x = (lo + hi) / 2
+        else:
+            x = start
+        ax_t.plot(x, y, "o", ms=8, color=r.color, mec="white", mew=0.8, zorder=3)
+        if not first:
+            continue
+        k = flip.get(r.lane, 0)
+        flip[r.lane] = k + 1
+        dy = 0.26 if k % 2 == 0 else -0.26
+        text = f"{_date_label(r.year_start, r.date_text, r.date_precision)} {_short(r.event_zh)}"
+        ax_t.text(x, y + dy, text, fontsize=8, va="bottom" if dy > 0 else "top", ha="left", color="#222222")
+    ax_t.set_yticks(range(n))
+    ax_t.set_yticklabels([f"{t} {LANE_EN[t]}" for t in TECH_LANES[::-1]], fontsize=9)
+    for tick, lane in zip(ax_t.get_yticklabels(), TECH_LANES[::-1]):
+        tick.set_color(TECH_COLORS[lane] if lane in TECH_COLORS else LANE_NEUTRAL)
+    ax_t.set_ylim(-0.7, n - 0.4)
+    ax_t.text(x_undated, n - 0.55, "未注明年份\nundated", ha="center", va="bottom", fontsize=8, color=_GREY_TEXT)
+    # ---- milestones naming no technology
+    m = len(plain)
+    for j, r in enumerate(plain.itertuples()):
+        y = m - 1 - j
+        start = int(r.year_start)
+        if r.date_precision == "decade":
+            ax_p.plot([start, start + 9], [y, y], color=NEUTRAL, lw=4, alpha=0.35, solid_capstyle="butt")
+            x = start + 4.5
         elif pd.notna(r.year_end):
-            ax.plot([start, int(r.year_end)], [y, y], color=r.color, lw=4, solid_capstyle="round")
-            xm = (start + int(r.year_end)) / 2
+            ax_p.plot([start, int(r.year_end)], [y, y], color=NEUTRAL, lw=4, solid_capstyle="round")
+            x = (start + int(r.year_end)) / 2
         else:
-            xm = start
-        _tech_dots(ax, xm, y, r.techs)
+            x = start
+        ax_p.plot(x, y, "|", ms=9, mew=2, color=NEUTRAL)
         label = f"{_date_label(r.year_start, r.date_text, r.date_precision)}  {r.event_zh}"
-        if xm < 2006:
-            x_text = start + 9.8 if r.date_precision == "decade" else xm + 0.9 + 0.5 * max(len(r.techs) - 1, 0)
-            ax.text(x_text, y, label, va="center", fontsize=9)
+        if x < 2004:
+            ax_p.text(x + (5.4 if r.date_precision == "decade" else 0.8), y, label, va="center", fontsize=8)
         else:
-            ax.text(xm - 0.9, y, label, va="center", ha="right", fontsize=9)
-        y -= 1
-    ax.axvline(last_year + 2.6, color="#999999", lw=0.8, ls=":")
-    for r in undated.itertuples():
-        _tech_dots(ax, x_undated, y, r.techs)
-        ax.text(x_undated - 0.9 - 0.5 * max(len(r.techs) - 1, 0), y, f"（{r.stage}阶段）{r.event_zh}",
-                va="center", ha="right", fontsize=9)
-        y -= 1
-    for boundary in sorted(set(starts.values()))[1:]:
-        ax.axvline(boundary, color="#BBBBBB", lw=0.8, ls="--", zorder=0)
-    ticks = list(range(1970, last_year + 1, 5)) + [last_year]
-    ax.set_xticks(ticks + [x_undated])
-    ax.set_xticklabels([str(t) for t in ticks] + ["未注明\n年份"])
-    ax.set_xlim(x0, x_undated + 1.5)
-    ax.set_ylim(-0.7, n - 0.3)
-    ax.set_yticks([])
-    ax.grid(axis="y", visible=False)
-    ax.spines["left"].set_visible(False)
-    ax.set_xlabel("年份 (year)")
-    handles = [plt.Line2D([], [], marker="o", ls="", ms=8, color=TECH_COLORS[t], label=f"{t} {ENGLISH[t]}")
-               for t in TECH_COLORS]
-    handles.append(plt.Line2D([], [], marker="o", ls="", ms=8, color=NEUTRAL, label="未点名四类技术 none of the four"))
-    ax.legend(handles=handles, loc="lower left", fontsize=8.5, ncol=1, frameon=True, framealpha=0.95,
-              title="事件所涉技术 technology named", title_fontsize=8.5)
-    title(ax, cap["title"], "Stages and milestones of digital technology in Chinese government, as the report "
-                            "names them (chapter 一/（一） and the preface)")
+            ax_p.text(x - 0.8, y, label, va="center", ha="right", fontsize=8)
+    ax_p.set_ylim(-0.7, m - 0.3)
+    ax_p.set_yticks([])
+    ax_p.set_ylabel("未点名技术的\n里程碑\nmilestones\nnaming no\ntechnology", rotation=0, ha="right",
+                    va="center", fontsize=9)
+    for ax in (ax_s, ax_t, ax_p):
+        ax.grid(False)
+        ax.spines["left"].set_visible(False)
+        for boundary in sorted(set(starts.values()))[1:]:
+            ax.axvline(boundary, color="#CCCCCC", lw=0.8, ls="--", zorder=0)
+        ax.axvline(last_year + 2.0, color="#CCCCCC", lw=0.8, ls=":", zorder=0)
+    for ax in (ax_s, ax_t):
+        ax.spines["bottom"].set_visible(False)
+        ax.tick_params(axis="x", length=0)
+    ticks = list(range(1975, last_year - 4, 5)) + [last_year]
+    ax_p.set_xticks(ticks)
+    ax_p.set_xticklabels([str(t) for t in ticks], fontsize=9)
+    ax_p.set_xlim(x0, x_undated + 1.5)
+    ax_p.set_xlabel("年份 year")
+    handles = [Line2D([], [], marker="o", ls="", ms=7, color=LANE_NEUTRAL, label="有年份的事件 dated event"),
+               Line2D([], [], marker="o", ls="", ms=7, mfc="white", mec=LANE_NEUTRAL, mew=1.5,
+                      label="数字政府阶段、未注明年份 undated (digital-government stage)"),
+               Line2D([], [], lw=5, alpha=0.35, color=LANE_NEUTRAL, label="仅给出年代 only a decade given")]
+    ax_t.legend(handles=handles, loc="lower left", fontsize=8, frameon=True, framealpha=0.95, edgecolor="none")
+    title(ax_s, cap["title"], "Digital technologies in Chinese government: the report's three stages (top), the "
+                              "technologies its history names (lanes)")
     caption(fig, _source(cap, "milestones.csv (one verbatim sentence per row)"),
-            note="Hatched: the report dates the first stage only to the late 1970s/early 1980s and gives no end; "
-                 "it is drawn up to the start of e-government (2001). Whiskers span a decade where the text gives "
-                 "only a decade (80年代中期); 2001 stands for '进入21世纪'. The report's own figure is an image; "
-                 "its layout is not reproduced, only the dates and events its text states. Dots in a row: the "
-                 "sentence names several of the four technologies (计算机, 移动互联网 and 云计算 are not coloured).")
+            note="The report's own figure is an image; only the dates and events its text states are drawn. "
+                 "Lanes: every technology a milestone's sentence names; the four technologies of the report in "
+                 "their colours, 计算机, 移动互联网 and 云计算 in grey; a dotted vertical line joins the lanes of one sentence. "
+                 "Hatched: the first stage began somewhere in the late 1970s to early 1980s; solid up to the last "
+                 "event the report files under it (1999), dotted to 2001: the report gives no end. "
+                 "2001 stands for '进入21世纪'.")
     return fig
 
 
@@ -280,7 +388,7 @@ def fig02_provincial_levels(levels: pd.DataFrame, captions: pd.DataFrame | None 
     """
     cap = _caption_row(captions, "图", 2)
     grid = provincial_levels_data(levels)
-    fig, ax = plt.subplots(figsize=(10.5, 5.6))
+    fig, ax = plt.subplots(figsize=(8.6, 5.6))
     years = list(grid.index)
     for i, year in enumerate(years):
         row = grid.loc[year]
@@ -310,7 +418,7 @@ def fig02_provincial_levels(levels: pd.DataFrame, captions: pd.DataFrame | None 
     ax.set_xlim(-0.6, len(years) - 0.4)
     ax.set_ylim(0, N_PROVINCIAL_UNITS + 1)
     ax.set_yticks([0, 8, 16, 24, 32])
-    ax.set_ylabel("省级行政区数量（共32个）")
+    ax.set_ylabel("省级行政区数量（共32个） provincial units (32)")
     ax.set_xlabel("评估年份 (assessment year; report published the following year)")
     handles = [Rectangle((0, 0), 1, 1, color=LEVEL_COLORS[lv]) for lv in LEVELS[:3]]
     ax.grid(axis="x", visible=False)
@@ -406,7 +514,7 @@ def fig04_intelligent_coverage(indicators: pd.DataFrame, captions: pd.DataFrame 
     ratio = data[data["unit"] == "倍"].iloc[0]
     share = data[data["unit"] == "%"].iloc[0]
     color = TECH_COLORS["人工智能"]
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.4), gridspec_kw={"width_ratios": [1.15, 1]})
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 4.4), gridspec_kw={"width_ratios": [1.15, 1]})
     ax1.barh([1], [1], color=NEUTRAL, height=0.5)
     ax1.barh([0], [float(ratio["value"])], color=color, height=0.5)
     ax1.add_patch(FancyArrowPatch((float(ratio["value"]), 0), (float(ratio["value"]) + 0.8, 0),
@@ -421,7 +529,7 @@ def fig04_intelligent_coverage(indicators: pd.DataFrame, captions: pd.DataFrame 
     ax1.set_xticks([0, 1, 2, 3])
     ax1.set_xlabel("智能化应用覆盖率（西部 = 1）coverage relative to the west")
     ax1.grid(axis="y", visible=False)
-    ax1.set_title("地区间相对覆盖率（下限）", fontsize=11, loc="left", pad=6)
+    ax1.set_title("地区间相对覆盖率（下限） relative coverage (lower bound)", fontsize=10, loc="left", pad=6)
     ax2.plot([0, 100], [0, 0], color="#DDDDDD", lw=10, solid_capstyle="butt")
     ax2.plot([float(share["value"])], [0], "o", ms=16, color=color, mec="white", mew=1.5)
     ax2.text(float(share["value"]), 0.28, f"{share['value_text']}（≈{float(share['value']):g}%）", ha="center",
@@ -434,7 +542,7 @@ def fig04_intelligent_coverage(indicators: pd.DataFrame, captions: pd.DataFrame 
     ax2.grid(False)
     ax2.spines["left"].set_visible(False)
     ax2.set_xlabel("已部署智能化应用的省级政务服务网站占比\nshare of provincial service websites with intelligent apps")
-    ax2.set_title("省级网站部署率（约数）", fontsize=11, loc="left", pad=6)
+    ax2.set_title("省级网站部署率（约数） websites with apps (approx.)", fontsize=10, loc="left", pad=6)
     fig.suptitle(f"{cap['title']}\n", x=0.01, ha="left", fontsize=13)
     fig.text(0.01, 0.905, "What the report's text states about regional coverage of intelligent government services: "
                           "a ratio with a lower bound and a rounded share", fontsize=9.5, color=_GREY_TEXT,
@@ -474,7 +582,7 @@ def fig05_blockchain_projects(indicators: pd.DataFrame, captions: pd.DataFrame |
     for x, v, t in zip(xs, data["projects"].astype(int), data["value_text"]):
         ax.text(x, v + 1.5, t, ha="center", va="bottom", fontsize=12)
     ax.set_ylim(0, max(data["projects"].astype(int)) * 1.2)
-    ax.set_ylabel("落地的政务区块链项目数（个）")
+    ax.set_ylabel("落地的政务区块链项目数（个） projects")
     ax.set_xlabel("年份 (year)")
     ax.grid(axis="x", visible=False)
     title(ax, cap["title"], "Government blockchain projects implemented in China per year")
@@ -674,13 +782,13 @@ def table01_figure(documents: pd.DataFrame, captions: pd.DataFrame | None = None
         cell.get_text().set_fontsize(10)
         if r == 0:
             cell.set_height(header_h / total_h)
-            cell.set_facecolor("#0F6E8C")
+            cell.set_facecolor("#3B3B3B")  # neutral header: the technology colours mean technologies only
             cell.get_text().set_color("white")
         else:
             cell.set_height(heights[r - 1] / total_h)
-            cell.set_facecolor("#F2F6F9" if group[r - 1] % 2 else "white")
+            cell.set_facecolor("#F2F2F2" if group[r - 1] % 2 else "white")
             if c == 1:
-                cell.get_text().set_color("#0F6E8C")
+                cell.get_text().set_color("#3B3B3B")
         if c in (0, 3):
             cell.get_text().set_horizontalalignment("center")
             cell._loc = "center"

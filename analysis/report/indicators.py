@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -318,6 +319,54 @@ def compare_with_survey(indicators: pd.DataFrame, survey: pd.DataFrame, iso3: st
 
 
 # --------------------------------------------------------------------------- figures
+#: English names of the curator's 12 indicator topics (analysis.schemas.indicators.TOPICS).
+TOPIC_EN = {"区块链": "Blockchain", "网络与平台": "Networks & platforms", "其他": "Other", "人工智能": "AI",
+            "电子政务指数": "E-government indices", "数字鸿沟": "Digital divide", "数据共享": "Data sharing",
+            "安全": "Security", "政务服务": "Government services", "监管": "Regulation",
+            "疫情防控": "Epidemic control", "城市大脑": "City brain"}
+#: The three kinds of number, in drawing order, with neutral tones (a kind is not a technology).
+KIND_STYLE = {"statistic": ("统计 statistic", "#3B3B3B"), "enumeration": ("列举 enumeration", "#A3957F"),
+              "duration": ("时长 duration", "#C8C8C8")}
+
+
+def plot_topics_and_kinds(indicators: pd.DataFrame):
+    """The report's numbers at a glance: how many per topic, split by kind (statistic, enumeration, duration).
+
+    Topics are sorted by their number of indicators (ties by name); each bar is labelled with its total.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, matplotlib.axes.Axes)
+    """
+    import matplotlib.pyplot as plt
+
+    from analysis.plotting import title
+
+    counts = pd.crosstab(indicators["topic"].astype(str), indicators["kind"].astype(str))
+    counts = counts.reindex(columns=list(KIND_STYLE), fill_value=0)
+    unknown = sorted(set(counts.index) - set(TOPIC_EN))
+    if unknown:
+        raise ValueError(f"indicators: topic(s) {unknown} have no English name in TOPIC_EN")
+    total = counts.sum(axis=1)
+    order = sorted(counts.index, key=lambda t: (-int(total[t]), t))
+    counts = counts.loc[order[::-1]]
+    fig, ax = plt.subplots(figsize=(8, 5))
+    left = np.zeros(len(counts))
+    y = np.arange(len(counts))
+    for kind, (label, color) in KIND_STYLE.items():
+        vals = counts[kind].to_numpy()
+        ax.barh(y, vals, left=left, color=color, height=0.7, label=label, edgecolor="white", lw=0.5)
+        left += vals
+    for yi, v in zip(y, left):
+        ax.text(v + 0.25, yi, f"{int(v)}", va="center", fontsize=9, color="#333333")
+    ax.set_yticks(y, [f"{t} {TOPIC_EN[t]}" for t in counts.index])
+    ax.set_xlim(0, left.max() * 1.12)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("数字的个数 numbers stated in the report")
+    ax.legend(loc="lower right", frameon=True, facecolor="white", edgecolor="none", framealpha=1)
+    title(ax, f"报告中的{len(indicators)}个数字：主题与类型",
+          f"The report's {len(indicators)} numbers by topic and kind (topic: the curator's classification)")
+    return fig, ax
 def plot_rank_and_egdi(cvw: pd.DataFrame, *, mark_year: int = 2022):
     """Two panels sharing the year axis: China's EGDI rank (inverted, up = better) and its EGDI.
 
@@ -406,17 +455,50 @@ def plot_components(survey: pd.DataFrame, iso3: str = "CHN", years: tuple[int, i
     return fig, ax
 
 
-def plot_vs_world(survey: pd.DataFrame, cvw: pd.DataFrame):
-    """All assessed countries' EGDI per edition as light boxes, with the world median, the Asia mean
-    and China drawn over them.
+def vs_world_bands(survey: pd.DataFrame, region: str = "Asia", iso3: str = "CHN") -> pd.DataFrame:
+    """Per survey edition: the EGDI distribution of assessed countries, the region's median and one country.
+
+    Countries without a score are left out: a missing EGDI, and an EGDI of 0 in the editions up to 2012 (a
+    country the UN files list with no score; :func:`analysis.report.egov.egdi_scores`), never count as a
+    score of zero.
+
+    Returns
+    -------
+    DataFrame
+        ``year``, ``n_countries``, ``p10``, ``p25``, ``median``, ``p75``, ``p90`` (all assessed countries),
+        ``region_median`` and ``region_n`` (countries of ``region``), ``country_egdi`` (``iso3``), one row
+        per edition, sorted by year.
+    """
+    from analysis.report.egov import egdi_scores
+
+    a = egdi_scores(survey)
+    a = a.loc[a["egdi"].notna()].copy()
+    a["egdi"] = a["egdi"].astype(float)
+    rows = []
+    for year, g in a.groupby("year", sort=True):
+        q = g["egdi"].quantile([0.1, 0.25, 0.5, 0.75, 0.9]).to_numpy()
+        reg = g.loc[g["region"].eq(region), "egdi"]
+        own = g.loc[g["iso3"].eq(iso3), "egdi"]
+        rows.append({"year": int(year), "n_countries": len(g), "p10": q[0], "p25": q[1], "median": q[2],
+                     "p75": q[3], "p90": q[4], "region_median": reg.median() if len(reg) else float("nan"),
+                     "region_n": len(reg), "country_egdi": own.iloc[0] if len(own) else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def plot_vs_world(survey: pd.DataFrame, cvw: pd.DataFrame | None = None, *, region: str = "Asia",
+                  iso3: str = "CHN", country_zh: str = "中国 China"):
+    """China's EGDI per survey edition over the spread of all assessed countries.
+
+    A darker band spans the interquartile range, a lighter one the 10th–90th percentiles; the world median
+    is a dashed grey line, the Asia median a solid dark-grey one (neutral: no technology colour), China the
+    highlighted line, labelled at its end. Scoreless countries are dropped (see :func:`vs_world_bands`).
 
     Parameters
     ----------
     survey : pandas.DataFrame
-        From ``analysis.load_egov_survey()``; rows with ``assessed`` False are left out, and so are
-        countries without a score (EGDI 0 in the UN files up to 2012, ``egov.egdi_scores``).
-    cvw : pandas.DataFrame
-        From ``analysis.report.egov.china_vs_world(survey)``.
+        From ``analysis.load_egov_survey()``; rows with ``assessed`` False are left out.
+    cvw : pandas.DataFrame, optional
+        Unused; accepted so that older calls ``plot_vs_world(survey, cvw)`` keep working.
 
     Returns
     -------
@@ -424,34 +506,30 @@ def plot_vs_world(survey: pd.DataFrame, cvw: pd.DataFrame):
     """
     import matplotlib.pyplot as plt
 
-    from analysis.plotting import HIGHLIGHT, NEUTRAL, title
+    from analysis.plotting import BAND_COLORS, HIGHLIGHT, NEUTRAL, title
 
-    from analysis.report.egov import egdi_scores
-
-    a = egdi_scores(survey)
-    a = a.loc[a["egdi"].notna()]
-    years = cvw["year"].astype(int).tolist()
-    data = [a.loc[a["year"].eq(y), "egdi"].astype(float).to_numpy() for y in years]
-    fig, ax = plt.subplots(figsize=(9, 5))
-    ax.boxplot(data, positions=years, widths=1.1, patch_artist=True, showfliers=True,
-               boxprops={"facecolor": "#E6E6E6", "edgecolor": "#AAAAAA"},
-               whiskerprops={"color": "#AAAAAA"}, capprops={"color": "#AAAAAA"},
-               medianprops={"color": "#AAAAAA"},
-               flierprops={"marker": ".", "markersize": 3, "markerfacecolor": "#AAAAAA",
-                           "markeredgecolor": "#AAAAAA"})
-    ax.plot(years, cvw["world_median_egdi"].astype(float), color=NEUTRAL, ls="--", lw=1.5,
-            label="全球中位数 World median")
-    ax.plot(years, cvw["region_mean_egdi"].astype(float), color="#0072B2", lw=1.5, marker="s", ms=4,
-            label="亚洲平均 Asia mean")
-    ax.plot(years, cvw["country_egdi"].astype(float), color=HIGHLIGHT, lw=2.2, marker="o",
-            label="中国 China")
+    b = vs_world_bands(survey, region=region, iso3=iso3)
+    years = b["year"].to_numpy()
+    fig, ax = plt.subplots(figsize=(8.5, 5))
+    ax.fill_between(years, b["p10"], b["p90"], color=BAND_COLORS["p10_90"], lw=0,
+                    label="全部国家 10–90 % all countries, 10th–90th percentile")
+    ax.fill_between(years, b["p25"], b["p75"], color=BAND_COLORS["iqr"], lw=0,
+                    label="全部国家 四分位距 all countries, interquartile range")
+    ax.plot(years, b["median"], color=NEUTRAL, ls="--", lw=1.5, label="全球中位数 world median")
+    ax.plot(years, b["region_median"], color="#3B3B3B", lw=1.5, marker="s", ms=3.5,
+            label="亚洲中位数 Asia median")
+    ax.plot(years, b["country_egdi"], color=HIGHLIGHT, lw=2.2, marker="o", ms=5)
+    last = b.dropna(subset=["country_egdi"]).iloc[-1]
+    ax.annotate(country_zh, (last["year"], last["country_egdi"]), xytext=(6, 0), textcoords="offset points",
+                va="center", fontsize=11, color=HIGHLIGHT)
     ax.set_xticks(years)
-    ax.set_xticklabels([str(y) for y in years], rotation=45)
-    ax.set_xlim(min(years) - 1.2, max(years) + 1.2)
-    ax.set_ylim(-0.02, 1.02)
-    ax.set_ylabel("EGDI（0–1）")
-    ax.set_xlabel("联合国电子政务调查年份 Survey edition")
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set_xticklabels([str(y) for y in years], fontsize=9)
+    ax.set_xlim(years.min() - 0.8, years.max() + 3.2)
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("电子政务发展指数 EGDI（0–1）")
+    ax.set_xlabel("联合国电子政务调查年份 survey edition")
+    ax.grid(axis="x", visible=False)
+    ax.legend(loc="lower right", fontsize=8.5, frameon=True, facecolor="white", edgecolor="none", framealpha=1)
     title(ax, "中国与全球、亚洲的电子政务发展指数对比",
-          "China's EGDI against all assessed countries (boxes), the world median and the Asia mean")
+          "China's E-Government Development Index against all assessed countries, the world and the Asia median")
     return fig, ax

@@ -1,4 +1,4 @@
-"""Schemas of the segmentation lexicon tables: the jieba user dictionary and the policy stopwords."""
+"""Schemas of the lexicon tables: the jieba user dictionary, the policy stopwords and the English glosses."""
 from __future__ import annotations
 
 import pandera.pandas as pa
@@ -67,5 +67,19 @@ SCHEMAS = {
                     "as 国家, 数据, 安全 that pass the threshold are kept as terms).",
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/curated/stopwords_policy.csv", "primary_key": ["word"]},
+    ),
+    "term_glosses": pa.DataFrameSchema(
+        {
+            "term": pa.Column("string", pa.Check.str_length(min_value=1), unique=True,
+                              description="A token of the project segmentation shown in a figure."),
+            "gloss_en": pa.Column("string", pa.Check.str_length(min_value=2),
+                                  description="Short English gloss of the term as the report uses it."),
+        },
+        name="term_glosses",
+        description="English glosses printed beside Chinese terms in figures (notebook 04's term dot plots), "
+                    "written by an AI assistant (Claude) from each term's use in the report's chapter 三; a reading "
+                    "aid, not a standard translation.",
+        strict=True, ordered=True, coerce=True,
+        metadata={"path": "data/curated/term_glosses.csv", "primary_key": ["term"]},
     ),
 }

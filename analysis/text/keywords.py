@@ -14,6 +14,8 @@ disk cache), so every table here uses the same segmentation.
 * :func:`kwic` -- keyword in context on normalised text.
 * :func:`document_frequency_shares` -- share of clauses containing each token, per corpus
   (the evidence behind ``data/curated/stopwords_policy.csv``).
+* :func:`plot_term_dots` -- the most frequent terms of a group as a dot plot with English glosses
+  (:func:`term_glosses`); preferred to a word cloud, whose areas hide counts of 1–2.
 * :func:`wordcloud_image` -- a deterministic word cloud in the project's CJK font.
 * :func:`reference_frequencies`, :func:`build_national_term_counts`, :func:`national_term_counts`,
   :func:`reference_counts` -- the national-law word-frequency list, built once into
@@ -533,6 +535,29 @@ def kwic(df: pd.DataFrame, term: str, window: int = 10, *, text_col: str = "text
     return pd.DataFrame(rows, columns=ids + ["start", "left", "keyword", "right"])
 
 
+def style_kwic(kw: pd.DataFrame, *, uuid: str = "kwic"):
+    """A KWIC table laid out for reading: left context right-aligned (it ends at the keyword), keyword centred,
+    right context and every other text column left-aligned, no index.
+
+    Parameters
+    ----------
+    kw : DataFrame with ``left``, ``keyword`` and ``right`` columns (from :func:`kwic`).
+    uuid : str
+        Fixed id of the generated CSS, so that the HTML is the same on every run.
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    _check_columns(kw, ["left", "keyword", "right"], "style_kwic")
+    others = [c for c in kw.columns if c not in ("left", "keyword", "right")]
+    styler = kw.style.set_uuid(uuid).hide(axis="index")
+    styler = styler.set_properties(subset=["left"], **{"text-align": "right"})
+    styler = styler.set_properties(subset=["keyword"], **{"text-align": "center", "font-weight": "bold"})
+    styler = styler.set_properties(subset=["right", *others], **{"text-align": "left"})
+    return styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+
+
 # --------------------------------------------------------------------------------------------
 # Word cloud
 # --------------------------------------------------------------------------------------------
@@ -846,19 +871,74 @@ def terms_by_group(top: pd.DataFrame, by: str, *, n: int = 10, sep: str = "、")
 
 
 def plot_keyness(ax, res: pd.DataFrame, *, top_n: int = 12, color: str = "#444444",
-                 reference_label: str = "ref") -> None:
+                 reference_label: str = "ref", critical: float | None = None) -> None:
     """Horizontal bars of signed ``G2`` for the ``top_n`` rows of a keyness table (strongest on top).
 
     Each bar is labelled ``n_target / n_reference``. Pass a pre-filtered table (e.g. from
-    :func:`significant_keywords`) to draw only keywords that pass a threshold.
+    :func:`significant_keywords`) to draw only keywords that pass a threshold. With ``critical`` (e.g. the
+    Bonferroni critical G²), a dashed line marks it and bars below it are drawn hollow and hatched, so
+    that a word that does not pass is not read as a keyword.
     """
     rows = res.head(top_n).iloc[::-1]
     y = np.arange(len(rows))
-    ax.barh(y, rows["G2"], color=color)
+    weak = (rows["G2"] < critical).to_numpy() if critical is not None else np.zeros(len(rows), bool)
+    ax.barh(y[~weak], rows["G2"].to_numpy()[~weak], color=color)
+    if weak.any():
+        ax.barh(y[weak], rows["G2"].to_numpy()[weak], facecolor="white", edgecolor=color, hatch="////", lw=0.8)
     ax.set_yticks(y, rows["feature"].astype(str))
     xmax = float(rows["G2"].max()) if len(rows) else 1.0
+    if critical is not None:
+        xmax = max(xmax, float(critical))
+        ax.axvline(critical, color="#555555", lw=0.8, ls="--", zorder=1)
     for yi, r in zip(y, rows.itertuples(index=False)):
-        ax.text(r.G2 + xmax * 0.02, yi, f"{r.n_target:,}/{r.n_reference:,}", va="center", fontsize=7.5,
+        ax.text(r.G2 + xmax * 0.02, yi, f"{r.n_target:,}/{r.n_reference:,}", va="center", fontsize=8,
                 color="#555555", zorder=3, bbox=dict(facecolor="white", edgecolor="none", pad=0.6))
     ax.set_xlim(0, xmax * 1.32)
     ax.set_xlabel(f"G² (log-likelihood); label: count in target / {reference_label}")
+
+
+def term_glosses() -> dict[str, str]:
+    """English glosses of terms shown in figures (``data/curated/term_glosses.csv``, validated), term → gloss."""
+    from analysis.tables import load_table
+
+    df = load_table("term_glosses")
+    return dict(zip(df["term"].astype(str), df["gloss_en"].astype(str)))
+
+
+def top_terms(freqs: pd.DataFrame, *, n: int = 10, value: str = "tf") -> pd.DataFrame:
+    """The ``n`` rows with the highest ``value`` (ties broken by term, so the cut is reproducible)."""
+    return freqs.sort_values([value, "term"], ascending=[False, True], kind="stable").head(n)
+
+
+def plot_term_dots(ax, freqs: pd.DataFrame, *, n: int = 10, value: str = "tf", color: str = "#444444",
+                   glosses: Mapping[str, str] | None = None, xmax: float | None = None) -> None:
+    """A dot plot of the ``n`` most frequent terms (most frequent on top), each dot labelled with its count and
+    the term's English gloss.
+
+    Use instead of a word cloud: a count of 2 and a count of 11 are told apart by position on a common
+    axis, not by the area of a word. Share the x axis across panels (``sharex=True``) to compare groups.
+
+    Parameters
+    ----------
+    freqs : DataFrame with ``term`` and ``value`` columns (e.g. one group of :func:`term_frequencies`).
+    glosses : mapping term → English, optional
+        Defaults to :func:`term_glosses`; a term without a gloss is shown alone.
+    xmax : float, optional
+        Largest count on the common axis of several panels (default: this panel's largest); the axis runs
+        to about twice it, leaving room for the labels.
+    """
+    if glosses is None:
+        glosses = term_glosses()
+    rows = top_terms(freqs, n=n, value=value).iloc[::-1]
+    y = np.arange(len(rows))
+    vals = rows[value].astype(float).to_numpy()
+    ax.hlines(y, 0, vals, color="#DDDDDD", lw=1, zorder=1)
+    ax.plot(vals, y, "o", color=color, ms=6, zorder=2)
+    for yi, v, t in zip(y, vals, rows["term"].astype(str)):
+        label = f"{v:g}" + (f"  {glosses[t]}" if t in glosses else "")
+        ax.annotate(label, (v, yi), xytext=(6, 0), textcoords="offset points", va="center", fontsize=8,
+                    color="#444444")
+    ax.set_yticks(y, rows["term"].astype(str))
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.grid(False)
+    ax.set_xlim(0, (xmax if xmax is not None else (vals.max() if len(vals) else 1.0)) * 1.9)

@@ -333,13 +333,15 @@ def repel_labels(ax, texts, *, obstacles=(), pad: float = 2.0,
     return failed
 
 
-def draw_network(g: nx.Graph, *, label_top: int = 30, seed: int = DEFAULT_SEED, ax=None,
-                 title: str | None = "词语共现网络（节点颜色 = 社区）", layout_k: int | None = 4,
+def draw_network(g: nx.Graph, *, label_top: int | None = None, seed: int = DEFAULT_SEED, ax=None,
+                 title: str | None = "词语共现网络（节点形状 = 社区）", layout_k: int | None = 4,
                  edge_k: int | None = None, legend: bool = True, legend_terms: int = 3,
                  font_size: float = 9.0):
-    """Draw the graph with a seeded spring layout, colour by ``community``, Chinese labels on top nodes.
+    """Draw the graph with a seeded spring layout, communities by marker shape and grey tone, every node labelled.
 
-    Node size ∝ ``n_clauses``; only the ``label_top`` nodes with most clauses are labelled, with a
+    Communities take neutral tones and distinct shapes (:func:`analysis.plotting.community_style`), so
+    that no community borrows one of the four technology colours.
+    Node size ∝ ``n_clauses``; every node (or the ``label_top`` nodes with most clauses) is labelled, with a
     white halo, and moved apart by :func:`repel_labels` so that no two labels overlap (a thin
     leader line joins a label moved away from its node). Call :func:`detect_communities` first to
     colour by community (otherwise all one colour).
@@ -347,7 +349,8 @@ def draw_network(g: nx.Graph, *, label_top: int = 30, seed: int = DEFAULT_SEED, 
     Parameters
     ----------
     g : networkx.Graph
-    label_top : int
+    label_top : int or None
+        Label only this many nodes (most clauses first); None labels every node.
     seed : int
         Seed of ``networkx.spring_layout``.
     ax : matplotlib Axes, optional
@@ -368,7 +371,7 @@ def draw_network(g: nx.Graph, *, label_top: int = 30, seed: int = DEFAULT_SEED, 
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from ..plotting import use_cjk_font
+    from ..plotting import community_style, use_cjk_font
 
     use_cjk_font()
     if ax is None:
@@ -377,13 +380,15 @@ def draw_network(g: nx.Graph, *, label_top: int = 30, seed: int = DEFAULT_SEED, 
     lay = backbone(g, layout_k) if layout_k else g.subgraph(nodes)
     pos = nx.spring_layout(lay, seed=seed, weight="weight")
     comm = [g.nodes[n].get("community", 0) for n in nodes]
-    cmap = plt.get_cmap("tab10")
     size = np.array([g.nodes[n].get("n_clauses", 1) for n in nodes], dtype=float)
     size = 20 + 400 * size / size.max() if len(size) else size
     drawn = backbone(g, edge_k) if edge_k else g
     nx.draw_networkx_edges(drawn, pos, ax=ax, alpha=0.25, width=0.6, edge_color="#888888")
-    nx.draw_networkx_nodes(g, pos, nodelist=nodes, node_size=size, ax=ax,
-                           node_color=[cmap(c % 10) for c in comm], alpha=0.85, linewidths=0)
+    for c in sorted(set(comm)):
+        idx = [i for i, k in enumerate(comm) if k == c]
+        colour, marker = community_style(c)
+        nx.draw_networkx_nodes(g, pos, nodelist=[nodes[i] for i in idx], node_size=size[idx], ax=ax,
+                               node_color=colour, node_shape=marker, alpha=0.8, linewidths=0)
     top = sorted(nodes, key=lambda n: (-g.nodes[n].get("n_clauses", 0), n))[:label_top]
     family = plt.rcParams["font.sans-serif"][0] if plt.rcParams["font.sans-serif"] else None
     xs = np.array([p[0] for p in pos.values()])
@@ -398,10 +403,11 @@ def draw_network(g: nx.Graph, *, label_top: int = 30, seed: int = DEFAULT_SEED, 
         for c in sorted(set(comm)):
             members = sorted((n for n in nodes if g.nodes[n].get("community", 0) == c),
                              key=lambda n: (-g.nodes[n].get("n_clauses", 0), n))
-            handles.append(Line2D([], [], marker="o", ls="", color=cmap(c % 10), markersize=7,
+            colour, marker = community_style(c)
+            handles.append(Line2D([], [], marker=marker, ls="", color=colour, markersize=7,
                                   label=f"{c}: " + "、".join(members[:legend_terms])))
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False,
-                  fontsize=font_size, title="社区 (community)", title_fontsize=font_size)
+                  fontsize=font_size, title="社区 community", title_fontsize=font_size)
     ax.set_axis_off()
     if title:
         ax.set_title(title)

@@ -3,7 +3,7 @@
 Pipeline for one text::
 
     raw text --normalize()--> normalised text --jieba (private Tokenizer + userdict)--> segments
-             --filters (punctuation, numbers, stopwords, POS)--> tokens
+             --filters (punctuation, list markers, numbers, stopwords, POS)--> tokens
 
 * :func:`normalize` -- the normalisation rules (documented in its docstring).
 * :func:`tokenize` / :func:`tokenize_series` -- tokens of one text / of a Series of texts.
@@ -352,6 +352,9 @@ def stopwords(kind: str | Iterable[str] = DEFAULT_STOP) -> frozenset[str]:
 # --------------------------------------------------------------------------------------------
 _HAS_CONTENT = re.compile(r"[\u3400-\u4DBF\u4E00-\u9FFFa-zA-Z0-9]")
 _NUMERIC = re.compile(r"^[0-9.%+\-]+$|^第?[一二三四五六七八九十百千零〇两]+[条款项章节编]$")
+#: List markers (一是, 二是, 三是 … "firstly, secondly, thirdly"): list syntax, not content, always dropped;
+#: they topped the keyness of policy texts against national law before they were.
+LIST_MARKER = re.compile(r"^[一二三四五六七八九十]+是$")
 #: Unit/date characters dropped together with the number token they follow (``2021``+``年``).
 NUMBER_UNITS = frozenset("年月日号时分秒个万亿元项家次倍岁多余")
 
@@ -361,7 +364,7 @@ def _filter(words: Sequence[str], flags: Sequence[str] | None, stop: frozenset[s
     out = []
     prev_num = False
     for i, w in enumerate(words):
-        if not _HAS_CONTENT.search(w):
+        if not _HAS_CONTENT.search(w) or LIST_MARKER.match(w):
             prev_num = False
             continue
         if _NUMERIC.match(w):

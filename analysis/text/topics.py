@@ -460,10 +460,54 @@ def summarise_stability(pairs: pd.DataFrame) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame with columns ``topic``, ``mean_cosine``, ``min_cosine``, ``n_runs`` (seeds compared).
+    DataFrame with columns ``topic``, ``mean_cosine``, ``min_cosine`` (over the refits matched to the
+    reference), ``n_seeds`` (runs in all, the reference seed included) and ``n_refits_matched`` (other seeds
+    whose topics were matched to the reference: ``n_seeds - 1``).
     """
-    g = pairs.groupby("topic")["cosine"]
-    return pd.DataFrame({"mean_cosine": g.mean(), "min_cosine": g.min(), "n_runs": g.size()}).reset_index()
+    g = pairs.groupby("topic")
+    n_seeds = g["seed"].nunique() + 1
+    return pd.DataFrame({"mean_cosine": g["cosine"].mean(), "min_cosine": g["cosine"].min(),
+                         "n_seeds": n_seeds, "n_refits_matched": g["cosine"].size()}).reset_index()
+
+
+def plot_topic_stability(pairs: pd.DataFrame, labels: Sequence[str] | None = None, *, ax=None,
+                         threshold: float = 0.7, color: str = "#3B3B3B"):
+    """Topic stability at a glance: each refit's matched cosine per topic (dots) and their mean (bar).
+
+    Parameters
+    ----------
+    pairs : DataFrame from :func:`topic_stability`
+    labels : sequence of str, optional
+        One per reference topic (default ``T00`` …).
+    threshold : float
+        A dashed line at this cosine (below it a topic is partly an artefact of the seed).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    use_cjk_font()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.5))
+    summ = summarise_stability(pairs)
+    topics_ = summ["topic"].tolist()
+    labs = list(labels) if labels is not None else [f"T{t:02d}" for t in topics_]
+    y = np.arange(len(topics_))
+    ax.barh(y, summ["mean_cosine"], color="#DDDDDD", height=0.6, label="平均 mean over refits")
+    markers = ("o", "s", "^", "D", "v", "P")
+    for i, (seed, sub) in enumerate(pairs.groupby("seed", sort=True)):
+        sub = sub.set_index("topic").loc[topics_]
+        ax.plot(sub["cosine"], y, markers[i % len(markers)], color=color, ms=5, mfc="white" if i % 2 else color,
+                label=f"种子 seed {seed}")
+    ax.axvline(threshold, color="#555555", lw=0.8, ls="--")
+    ax.set_yticks(y, labs)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("与参考模型匹配主题的余弦相似度 cosine with the matched reference topic")
+    return ax
 
 
 # ----------------------------------------------------------------------------- labels and prevalence
@@ -697,8 +741,14 @@ def intertopic_distances(model: TopicModel, *, prevalence: Sequence[float] | Non
 
 def plot_intertopic_map(coords: pd.DataFrame, *, ax=None, size_scale: float = 6000.0,
                         title: str | None = "主题间距离图（Jensen–Shannon 距离，经典 MDS）",
-                        key: bool = False, key_fontsize: float = 9.0):
-    """Draw the intertopic distance map: circle area ∝ prevalence, each circle labelled.
+                        key: bool = False, key_fontsize: float = 9.0, size_key: Sequence[float] = (0.05, 0.1, 0.2),
+                        color: str = "#8C8C8C"):
+    """Draw the intertopic distance map: circle area ∝ prevalence, each circle labelled beside it.
+
+    The axes have an equal aspect (one unit of distance is as long across as up), no ticks and no grid: MDS
+    coordinates have no meaning of their own, only the distances between circles do. Labels sit next to their
+    circles (moved apart by :func:`analysis.text.networks.repel_labels` where they would overlap); a size key
+    shows the area of ``size_key`` prevalences.
 
     Parameters
     ----------
@@ -707,39 +757,79 @@ def plot_intertopic_map(coords: pd.DataFrame, *, ax=None, size_scale: float = 60
     size_scale : float
         Total marker area (points²) shared among the circles in proportion to prevalence.
     key : bool
-        If False, each circle carries its full ``label``. If True, circles carry only their topic
-        number (``T00`` …) and the full labels are listed as a key to the right of the axes, so
-        long labels of nearby topics cannot overlap.
+        If True, append each topic's prevalence to its label.
+    size_key : sequence of float
+        Prevalences drawn in the size key (empty: no key).
 
     Returns
     -------
     matplotlib.axes.Axes
     """
+    import matplotlib.patheffects as pe
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.transforms import Bbox
+
+    from .networks import repel_labels
 
     use_cjk_font()
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 6))
-    size = coords["prevalence"].to_numpy() / max(coords["prevalence"].sum(), 1e-12) * size_scale
-    ax.scatter(coords["x"], coords["y"], s=size, alpha=0.45, color="#0F6E8C", edgecolor="#333333", linewidth=0.6)
-    for _, r in coords.iterrows():
-        text = f"T{int(r['topic']):02d}" if key else str(r["label"])
-        ax.annotate(text, (r["x"], r["y"]), ha="center", va="center", fontsize=9 if key else 8)
-    if key:
-        lines = [f"{lab}  {p * 100:.0f}%" for lab, p in zip(coords["label"], coords["prevalence"])]
-        ax.text(1.03, 0.5, "\n".join(lines), transform=ax.transAxes, ha="left", va="center",
-                fontsize=key_fontsize, linespacing=1.8)
-    ax.axhline(0, color="#BBBBBB", lw=0.6)
-    ax.axvline(0, color="#BBBBBB", lw=0.6)
-    ax.set_xlabel("MDS 1")
-    ax.set_ylabel("MDS 2")
+    total = max(coords["prevalence"].sum(), 1e-12)
+    size = coords["prevalence"].to_numpy() / total * size_scale
+    ax.scatter(coords["x"], coords["y"], s=size, alpha=0.45, color=color, edgecolor="#333333", linewidth=0.6)
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
     if title:
         ax.set_title(title)
+    halo = [pe.withStroke(linewidth=2.5, foreground="white")]
+    if len(size_key):
+        handles = [Line2D([], [], marker="o", ls="", color=color, alpha=0.45, mec="#333333",
+                          markersize=np.sqrt(p * size_scale), label=f"{p * 100:.0f}%") for p in size_key]
+        ax.legend(handles=handles, title="份额 share of clauses", loc="lower left", bbox_to_anchor=(1.0, 0.0),
+                  frameon=False, labelspacing=4.2, borderpad=1.8, handletextpad=1.5,
+                  fontsize=key_fontsize, title_fontsize=key_fontsize)
+    fig = ax.figure
+    fig.canvas.draw()
+    fig.set_layout_engine("none")
+    px = fig.dpi / 72.0
+    to_data = ax.transData.inverted()
+    markers, texts, anchors = [], [], []
+    for r, s_ in sorted(zip(coords.itertuples(index=False), size), key=lambda z: (-z[1], z[0].topic)):
+        cx, cy = ax.transData.transform((r.x, r.y))
+        rad = 0.5 * np.sqrt(s_) * px
+        markers.append(Bbox.from_extents(cx - rad, cy - rad, cx + rad, cy + rad))
+        label = str(r.label) if str(r.label).startswith(f"T{int(r.topic):02d}") else f"T{int(r.topic):02d} {r.label}"
+        text = label + (f"  {r.prevalence * 100:.0f}%" if key else "")
+        tx, ty = to_data.transform((cx, cy + rad + 3 * px))
+        texts.append(ax.text(tx, ty, text, ha="center", va="bottom", fontsize=key_fontsize, path_effects=halo,
+                             zorder=5))
+        anchors.append((r.x, r.y, tx, ty))
+    repel_labels(ax, texts, obstacles=markers)
+    for t, (x, y, tx, ty) in zip(texts, anchors):  # a label moved away from its circle gets a leader line
+        nx_, ny_ = t.get_position()
+        if np.hypot(*(ax.transData.transform((nx_, ny_)) - ax.transData.transform((tx, ty)))) > 2:
+            ax.plot([x, nx_], [y, ny_], color="#777777", lw=0.6, zorder=1)
     return ax
 
 
+def _panel_title(label, width: int = 14) -> str:
+    """A topic label as a small-multiple title: a long ``a·b·c`` label goes on two lines, breaking at its last ``·``."""
+    label = str(label)
+    if len(label) > width and "·" in label:
+        head, tail = label.rsplit("·", 1)
+        return f"{head}·\n{tail}"
+    return label
+
+
 def plot_topic_terms(relevance: pd.DataFrame, labels: pd.Series | Sequence[str] | None = None, *,
-                     n: int = 8, ncols: int = 4, color: str = "#0F6E8C", axes=None, panel_size=(2.6, 2.3)):
+                     n: int = 8, ncols: int = 4, color: str = "#6F6F6F", axes=None, panel_size=(2.6, 2.3)):
     """Small multiples: each topic's ``n`` most relevant terms as horizontal bars of their probability.
 
     Parameters
@@ -775,7 +865,7 @@ def plot_topic_terms(relevance: pd.DataFrame, labels: pd.Series | Sequence[str] 
         ax.set_yticks(range(len(sub)), sub["term"], fontsize=9)
         ax.invert_yaxis()
         ax.set_xlim(0, xmax * 1.05)
-        ax.set_title(str(lab), fontsize=9.5, loc="left")
+        ax.set_title(_panel_title(lab), fontsize=9, loc="left")
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="y", visible=False)
     for ax in axes[len(topics_):]:
@@ -822,7 +912,8 @@ def plot_prevalence(prev: pd.DataFrame, *, labels: Sequence[str] | None = None,
 
 
 def plot_prevalence_trend(prev: pd.DataFrame, *, labels: Sequence[str] | None = None, ncols: int = 4,
-                          color: str = "#0F6E8C", axes=None, panel_size=(2.6, 2.1)):
+                          color: str = "#3B3B3B", axes=None, panel_size=(2.6, 2.1),
+                          pooled: Sequence[str] = (), partial: Sequence[str] = ()):
     """Small multiples of topic prevalence over an ordered covariate (e.g. year) with CI bands.
 
     Parameters
@@ -831,6 +922,12 @@ def plot_prevalence_trend(prev: pd.DataFrame, *, labels: Sequence[str] | None = 
         their sorted order, equally spaced, and labelled as given.
     labels : sequence of str, optional
         Panel title per topic.
+    pooled : sequence of str
+        Covariate values that pool several years (e.g. ``"2013–16"``): drawn as a separate point with its
+        interval, a gap after it, and not joined to the yearly line, so that it is not read as one year.
+    partial : sequence of str
+        Values covering part of a period only (e.g. a year the collection stops in): hollow marker, dotted
+        join, and ``*`` after the tick label.
 
     Returns
     -------
@@ -847,17 +944,33 @@ def plot_prevalence_trend(prev: pd.DataFrame, *, labels: Sequence[str] | None = 
                                  layout="constrained", squeeze=False, sharex=True, sharey=True)
     axes = np.asarray(axes).ravel()
     labs = list(labels) if labels is not None else topics_
-    x = np.arange(len(xs))
+    is_pooled = np.array([str(v) in set(map(str, pooled)) for v in xs])
+    is_partial = np.array([str(v) in set(map(str, partial)) for v in xs])
+    x = np.arange(len(xs), dtype=float) + np.cumsum(np.r_[0, is_pooled[:-1]]) * 0.6  # a gap after a pooled value
     for ax, t, lab in zip(axes, topics_, labs):
         sub = prev[prev["topic"] == t].set_index("covariate").loc[xs]
-        ax.fill_between(x, sub["ci_low"] * 100, sub["ci_high"] * 100, color=color, alpha=0.18, lw=0)
-        ax.plot(x, sub["prevalence"] * 100, color=color, marker="o", ms=3, lw=1.4)
-        ax.set_title(str(lab), fontsize=9.5, loc="left")
+        mid, lo, hi = (sub[c].to_numpy() * 100 for c in ("prevalence", "ci_low", "ci_high"))
+        for i in np.flatnonzero(is_pooled):
+            ax.errorbar(x[i], mid[i], yerr=[[mid[i] - lo[i]], [hi[i] - mid[i]]], fmt="o", ms=3.5, color=color,
+                        capsize=2, lw=1.0)
+        yearly = np.flatnonzero(~is_pooled)
+        full = [i for i in yearly if not is_partial[i]]
+        ax.fill_between(x[yearly], lo[yearly], hi[yearly], color=color, alpha=0.15, lw=0)
+        ax.plot(x[full], mid[full], color=color, marker="o", ms=3, lw=1.4)
+        for i in np.flatnonzero(is_partial & ~is_pooled):
+            prev_i = max((j for j in full if j < i), default=None)
+            if prev_i is not None:
+                ax.plot([x[prev_i], x[i]], [mid[prev_i], mid[i]], color=color, lw=1.2, ls=":")
+            ax.plot(x[i], mid[i], "o", ms=3.5, mfc="white", mec=color)
+        ax.set_title(_panel_title(lab), fontsize=9, loc="left")
         ax.tick_params(labelsize=8)
+        ax.grid(axis="x", visible=False)
     for ax in axes[len(topics_):]:
         ax.set_visible(False)
+    names = [f"{v}*" if p else str(v) for v, p in zip(xs, is_partial)]
     step = max(1, -(-len(xs) // 5))
+    keep = sorted(set(range(0, len(xs), step)) | set(np.flatnonzero(is_pooled | is_partial)))
     for ax in axes[:len(topics_)]:
-        ax.set_xticks(x[::step], [str(v) for v in xs][::step])
+        ax.set_xticks(x[keep], [names[i] for i in keep])
     axes[0].set_ylim(bottom=0)
     return axes[0].figure
