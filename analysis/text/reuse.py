@@ -155,13 +155,18 @@ def units(clauses: pd.DataFrame, texts: pd.Series | dict) -> pd.DataFrame:
                        "path": paths.values, "start": clauses["start"].astype("int64").values,
                        "end": clauses["end"].astype("int64").values})
     # consecutive rows of one unit (an article's clauses are contiguous)
-    brk = (df["doc_id"] != df["doc_id"].shift()) | (df["unit"] != df["unit"].shift())
-    df["g"] = brk.cumsum()
-    g = df.groupby("g", sort=True)
-    out = pd.DataFrame({"doc_id": g["doc_id"].first(), "unit": g["unit"].first(), "start": g["start"].min(),
-                        "end": g["end"].max(), "clause_paths": g["path"].agg(list),
-                        "clause_starts": g["start"].agg(list), "clause_ends": g["end"].agg(list)})
-    out = out.reset_index(drop=True)
+    brk = ((df["doc_id"] != df["doc_id"].shift()) | (df["unit"] != df["unit"].shift())).to_numpy()
+    first = np.flatnonzero(brk)
+    stop = np.append(first[1:], len(df))
+    paths_l = df["path"].tolist()
+    st, en = df["start"].to_numpy(), df["end"].to_numpy()
+    out = pd.DataFrame({
+        "doc_id": df["doc_id"].to_numpy()[first], "unit": df["unit"].to_numpy()[first],
+        "start": np.minimum.reduceat(st, first) if len(first) else st[:0],
+        "end": np.maximum.reduceat(en, first) if len(first) else en[:0],
+        "clause_paths": [paths_l[a:b] for a, b in zip(first, stop)],
+        "clause_starts": [st[a:b].tolist() for a, b in zip(first, stop)],
+        "clause_ends": [en[a:b].tolist() for a, b in zip(first, stop)]})
     tx = texts if isinstance(texts, dict) else dict(zip(texts.index, texts.values))
     out["text"] = [tx[d][a:b] for d, a, b in zip(out["doc_id"], out["start"], out["end"])]
     out["norm"] = out["text"].map(normalize)
@@ -432,18 +437,21 @@ def find_reuse(source_clauses: pd.DataFrame, source_texts, target_clauses: pd.Da
     return res.sort_values(["source_doc", "source_start", "target_doc", "target_start"], ignore_index=True)
 
 
-def _union(intervals: list[tuple[int, int]]) -> int:
-    tot, cur_a, cur_b = 0, None, None
-    for a, b in sorted(intervals):
-        if cur_b is None or a > cur_b:
-            if cur_b is not None:
-                tot += cur_b - cur_a
-            cur_a, cur_b = a, b
-        else:
-            cur_b = max(cur_b, b)
-    if cur_b is not None:
-        tot += cur_b - cur_a
-    return tot
+def _union_by(df: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Length of the union of the ``[source_start, source_end)`` intervals of each group (vectorised: with
+    starts sorted, each interval adds what lies beyond the running maximum of the previous ends)."""
+    if df.empty:
+        return pd.Series(dtype="int64", index=pd.MultiIndex.from_tuples([], names=keys) if len(keys) > 1
+                         else pd.Index([], name=keys[0]))
+    d = pd.DataFrame({k: df[k].astype(str).to_numpy() for k in keys})
+    d["a"] = df["source_start"].astype("int64").to_numpy()
+    d["b"] = df["source_end"].astype("int64").to_numpy()
+    d = d.sort_values(keys + ["a", "b"], kind="mergesort")
+    prev = d.groupby(keys, sort=False)["b"].cummax()
+    prev = prev.groupby([d[k] for k in keys], sort=False).shift(1)
+    lo = np.maximum(d["a"].to_numpy(), prev.fillna(-1).to_numpy()).astype("int64")
+    d["add"] = np.maximum(0, d["b"].to_numpy() - lo)
+    return d.groupby(keys, sort=True)["add"].sum().astype("int64")
 
 
 def restatement_shares(pairs: pd.DataFrame, body_chars: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -473,8 +481,7 @@ def restatement_shares(pairs: pd.DataFrame, body_chars: pd.Series) -> tuple[pd.D
     boil = pairs[pairs["boilerplate"].notna()]
 
     def unions(df):
-        return {d: _union(list(zip(g["source_start"].astype(int), g["source_end"].astype(int))))
-                for d, g in df.groupby("source_doc", sort=True)}
+        return _union_by(df, ["source_doc"]).to_dict()
 
     u_sub, u_form, u_boil = unions(sub), unions(form), unions(boil)
     n_sub = sub.groupby("source_doc").size().to_dict()
@@ -484,12 +491,11 @@ def restatement_shares(pairs: pd.DataFrame, body_chars: pd.Series) -> tuple[pd.D
     by_doc["boilerplate_chars"] = by_doc["doc_id"].map(u_boil).fillna(0).astype("int64")
     by_doc["restated_share"] = (by_doc["restated_chars"] / by_doc["body_chars"].clip(lower=1)).round(4)
     by_doc["n_pairs"] = by_doc["doc_id"].map(n_sub).fillna(0).astype("int64")
-    recs = []
-    for (d, t), g in sub.groupby(["source_doc", "target_title"], sort=True):
-        c = _union(list(zip(g["source_start"].astype(int), g["source_end"].astype(int))))
-        recs.append(dict(doc_id=d, target_title=t, restated_chars=c,
-                         n_units=g["source_unit"].nunique()))
-    by_src = pd.DataFrame(recs, columns=["doc_id", "target_title", "restated_chars", "n_units"])
+    chars = _union_by(sub, ["source_doc", "target_title"])
+    n_units = sub.groupby(["source_doc", "target_title"], sort=True)["source_unit"].nunique()
+    recs = pd.DataFrame({"restated_chars": chars, "n_units": n_units}).reset_index()
+    recs.columns = ["doc_id", "target_title", "restated_chars", "n_units"]
+    by_src = recs[["doc_id", "target_title", "restated_chars", "n_units"]].copy()
     bc = dict(zip(by_doc["doc_id"], by_doc["body_chars"]))
     by_src["restated_share"] = (by_src["restated_chars"] / by_src["doc_id"].map(bc).clip(lower=1)).round(4)
     by_src = by_src[["doc_id", "target_title", "restated_chars", "restated_share", "n_units"]]
