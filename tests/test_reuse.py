@@ -249,3 +249,13 @@ def test_synthetic_copies_are_found_until_heavy_editing():
     assert by_k.loc[40] < by_k.loc[0]
     exact = syn[(syn["k"] == 0) & syn["same_article"].astype(bool)]
     assert (exact["start_error"] == 0).all() and exact["end_error"].between(0, 2).all()
+
+
+def test_the_committed_gold_set_is_the_seeded_draw(gold):
+    loc, nat = local_corpus(), national_corpus()
+    lu = reuse.units(load_clauses(loc), dict(zip(loc["doc_id"], loc["text"])))
+    nu = reuse.units(load_clauses(nat), dict(zip(nat["doc_id"], nat["text"])))
+    drawn = reuse.draw_gold(lu, nu)
+    cols = ["pair_id", "stratum", "source_doc", "source_unit", "target_doc", "target_unit"]
+    pd.testing.assert_frame_equal(drawn[cols].astype(str), gold[cols].astype(str))
+    assert np.allclose(drawn["containment"].astype(float), gold["containment"].astype(float))
