@@ -46,7 +46,9 @@ SCHEMAS = {
                                  description="Containment stratum of the seeded draw (analysis.text.reuse.GOLD_STRATA: "
                                              "1 = [0.10, 0.30), 2 = [0.30, 0.45), 3 = [0.45, 0.65), 4 = [0.65, 1])."),
             "containment": pa.Column("Float64", pa.Check.in_range(0.1, 1.0),
-                                     description="Shared 5-gram shingles / shingles of the smaller unit at the draw."),
+                                     description="Shared 5-gram shingles / shingles of the smaller unit at the draw "
+                                                 "(normalisation of that time, reuse.normalize_draw); defines the "
+                                                 "stratum."),
             "source_doc": pa.Column("string", pa.Check.str_matches(_LOCAL_ID),
                                     description="Local regulation (local_documents.doc_id)."),
             "source_unit": pa.Column("string", description="Article path in the local regulation (第X章/第Y条)."),
@@ -199,5 +201,33 @@ SCHEMAS = {
                     "corpus, with the offset errors of the detected span.",
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/processed/reuse_synthetic.csv", "primary_key": ["trial"]},
+    ),
+    "reuse_gold_evaluation": pa.DataFrameSchema(
+        {
+            "pair_id": pa.Column("string", pa.Check.str_matches(r"^g\d{3}$"), unique=True,
+                                 description="reuse_gold.pair_id."),
+            "stratum": pa.Column("Int64", pa.Check.isin([1, 2, 3, 4]), description="reuse_gold.stratum."),
+            "label": pa.Column("string", pa.Check.isin(_LABELS), description="reuse_gold.label (AI assistant)."),
+            "shared": pa.Column("Int64", pa.Check.ge(0),
+                                description="5-gram shingles the two articles share under the current "
+                                            "normalisation (after the max_df filter)."),
+            "containment_now": pa.Column("Float64", pa.Check.in_range(0, 1),
+                                         description="shared / shingles of the smaller article, current normalisation."),
+            "matched": pa.Column("Int64", pa.Check.ge(0), description="Characters aligned (0 if no alignment)."),
+            "similarity": pa.Column("Float64", pa.Check.in_range(0, 1), description="Alignment similarity."),
+            "candidate": pa.Column("boolean", description="Passes the candidate step (min_shared, min_containment)."),
+            "confirmed": pa.Column("boolean", description="Candidate and passes min_matched and min_similarity."),
+            "apart": pa.Column("boolean", description="Confirmed but reported apart (boilerplate or formulaic)."),
+            "outcome": pa.Column("string", pa.Check.isin(["tp", "fp", "fn", "tn", "apart", "counted", "dropped"]),
+                                 description="tp/fp/fn/tn for verbatim+edited against independent; apart/counted/"
+                                             "dropped for formula and boilerplate pairs."),
+        },
+        name="reuse_gold_evaluation",
+        description="The detector's decision on each of the 220 gold pairs, against the AI assistant's label "
+                    "(analysis.text.reuse.evaluate_gold, built by python -m analysis build); "
+                    "analysis.text.reuse.precision_recall turns it into precision and recall with Wilson intervals.",
+        strict=True, ordered=True, coerce=True,
+        metadata={"path": "data/processed/reuse_gold_evaluation.csv", "primary_key": ["pair_id"],
+                  "foreign_keys": {"pair_id": "reuse_gold.pair_id"}},
     ),
 }

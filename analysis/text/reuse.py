@@ -59,7 +59,7 @@ import pandas as pd
 __all__ = ["DEFAULTS", "PAIR_COLUMNS", "GOLD_SEED", "GOLD_STRATA", "SYNTHETIC_SEED", "normalize",
            "normalize_offsets", "units", "candidates", "align", "boilerplate_kind", "find_reuse",
            "restatement_shares", "reuse_by_source", "build_reuse_tables", "draw_gold", "evaluate_gold",
-           "precision_recall", "synthetic_edits", "Alignment"]
+           "precision_recall", "synthetic_edits", "normalize_draw", "Alignment"]
 
 DEFAULTS = dict(k=5, max_df=500, min_shared=6, min_containment=0.3, min_block=3, gap_cost=0.5,
                 min_matched=15, min_similarity=0.6, formulaic_titles=10, top_titles=2)
@@ -83,6 +83,19 @@ def _is_drop(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch).startswith(("P", "S", "Z", "C"))
 
 
+# The normalisation in force when the gold set was drawn (two classes for jurisdiction and government level; it
+# left 有关部门 after 国务院 inside the placeholder). Kept only so that :func:`draw_gold` reproduces the committed
+# draw (``normalizer=normalize_draw``); detection and evaluation use :func:`normalize`.
+_PLACEHOLDERS_DRAW = [
+    ("\ue001", r"国务院有关部门|国务院[\u4e00-\u9fff]{0,8}?部门|省自治区直辖市人民政府|设区的市级?人民政府|"
+               r"县级以上地方各级人民政府|县级以上地方人民政府|县级以上人民政府|[省市县区]级?人民政府|国务院|"
+               r"本级人民政府"),
+    ("\ue000", r"国家|全国|本省|本市|全省|全市|本自治区|本自治县|本经济特区|本特区|本行政区域|省级|市级|"
+               r"[省市](?=有关|网信|公安|主管|人民政府)"),
+] + _PLACEHOLDERS[1:]
+_DRAW_RE = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_PLACEHOLDERS_DRAW)))
+_DRAW_REPL = {f"g{i}": r for i, (r, _) in enumerate(_PLACEHOLDERS_DRAW)}
+
 _DROP_TABLE: dict[int, None] = {}
 _SEEN: set[int] = set()
 
@@ -105,6 +118,11 @@ def normalize(text: str) -> str:
     True
     """
     return _PLACE_RE.sub(lambda m: _PLACE_REPL[m.lastgroup], _strip(text))
+
+
+def normalize_draw(text: str) -> str:
+    """The normalisation of the gold-set draw (see ``_PLACEHOLDERS_DRAW``); for reproducing the draw only."""
+    return _DRAW_RE.sub(lambda m: _DRAW_REPL[m.lastgroup], _strip(text))
 
 
 def normalize_offsets(text: str) -> tuple[str, np.ndarray]:
@@ -514,7 +532,7 @@ GOLD_STRATA = [(0.10, 0.30), (0.30, 0.45), (0.45, 0.65), (0.65, 1.01)]
 
 
 def draw_gold(source_units: pd.DataFrame, target_units: pd.DataFrame, *, seed: int = GOLD_SEED,
-              per_stratum: int = 55, min_chars: int = 15) -> pd.DataFrame:
+              per_stratum: int = 55, min_chars: int = 15, normalizer=None) -> pd.DataFrame:
     """The seeded draw of the gold set: candidate unit pairs in four strata of shingle containment.
 
     Candidates come from :func:`candidates` with ``min_containment=0.10`` (below the detector's 0.30, so
@@ -522,7 +540,8 @@ def draw_gold(source_units: pd.DataFrame, target_units: pd.DataFrame, *, seed: i
     ``min_chars`` normalised characters. From each stratum of :data:`GOLD_STRATA`, ``per_stratum`` pairs
     are drawn without replacement with ``numpy.random.default_rng(seed)``, at most one per source document
     and stratum; the result is shuffled with the same generator so that the reading order hides the
-    stratum. This was run once, before the gold set was read; ``data/curated/reuse_gold.csv`` holds it.
+    stratum. This was run once, before the gold set was read, with the normalisation of that time
+    (:func:`normalize_draw`): ``normalizer=normalize_draw`` reproduces ``data/curated/reuse_gold.csv``.
 
     Returns
     -------
@@ -530,6 +549,9 @@ def draw_gold(source_units: pd.DataFrame, target_units: pd.DataFrame, *, seed: i
         ``pair_id`` (g001 …), ``stratum`` (1–4), ``containment``, ``source_doc``, ``source_unit``,
         ``target_doc``, ``target_unit``.
     """
+    if normalizer is not None:
+        source_units = source_units.assign(norm=source_units["text"].map(normalizer))
+        target_units = target_units.assign(norm=target_units["text"].map(normalizer))
     su = source_units[source_units["norm"].str.len() >= min_chars].reset_index(drop=True)
     tu = target_units[target_units["norm"].str.len() >= min_chars].reset_index(drop=True)
     cand = candidates(list(su["norm"]), list(tu["norm"]), min_containment=0.10)
@@ -588,9 +610,11 @@ def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame
         ``local_documents`` (:func:`analysis.text.local.local_documents`), ``reuse_pairs``
         (:func:`find_reuse` without ``target_title``, which ``target_doc`` determines, and without
         ``coverage_source`` and ``formulaic`` (``n_target_titles >= formulaic_titles``); kept small for the
-        repository), ``reuse_documents`` (:func:`restatement_shares`) and ``reuse_synthetic``
+        repository), ``reuse_documents`` (:func:`restatement_shares`), ``reuse_gold_evaluation``
+        (:func:`evaluate_gold` on ``data/curated/reuse_gold.csv``) and ``reuse_synthetic``
         (:func:`synthetic_edits`). Shares by national title come from :func:`reuse_by_source` when needed.
     """
+    from ..tables import load_table
     from .corpus import load_clauses, national_corpus
     from .local import local_corpus, local_documents
 
@@ -611,6 +635,9 @@ def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame
             "reuse_pairs": pairs.drop(columns=["target_title", "coverage_source", "formulaic"]
                                       ).reset_index(drop=True),
             "reuse_documents": by_doc,
+            "reuse_gold_evaluation": evaluate_gold(
+                load_table("reuse_gold", typed=False), loc, nat, pairs,
+                target_units=units(nc, dict(zip(nat["doc_id"], nat["text"]))), **params),
             "reuse_synthetic": synthetic_edits(nat, loc, **params)}
 
 
@@ -643,56 +670,68 @@ def reuse_by_source(pairs: pd.DataFrame, documents: pd.DataFrame, national: pd.D
 
 # --------------------------------------------------------------------------- evaluation
 def evaluate_gold(gold: pd.DataFrame, source_corpus: pd.DataFrame, target_corpus: pd.DataFrame,
-                  pairs: pd.DataFrame, **params) -> pd.DataFrame:
+                  pairs: pd.DataFrame, *, target_units: pd.DataFrame | None = None, **params) -> pd.DataFrame:
     """Run the detector's decision on each labelled gold pair and compare it with the label.
 
-    The decision is the one :func:`find_reuse` makes for that very pair of articles: a candidate when its
-    shingle containment (``gold.containment``, computed at the draw with the same :func:`candidates`
-    settings) is at least ``min_containment``; confirmed when :func:`align` gives ``matched >=
-    min_matched`` and ``similarity >= min_similarity``; reported apart when the source article is
-    boilerplate (:func:`boilerplate_kind`) or formulaic (confirmed against ``formulaic_titles`` or more
-    national titles in the built ``pairs``).
+    The decision is the one :func:`find_reuse` makes for that very pair of articles: a candidate when the
+    two share at least ``min_shared`` shingles covering at least ``min_containment`` of the smaller one
+    (:func:`candidates` against the whole target corpus, so that the ``max_df`` filter is the same);
+    confirmed when :func:`align` gives ``matched >= min_matched`` and ``similarity >= min_similarity``;
+    reported apart when the source article is boilerplate (:func:`boilerplate_kind`) or formulaic
+    (confirmed against ``formulaic_titles`` or more target titles in the built ``pairs``).
 
     Parameters
     ----------
     gold : DataFrame
         ``data/curated/reuse_gold.csv``.
     source_corpus, target_corpus : DataFrame
-        Corpus tables holding the gold pairs' documents (``doc_id``, ``text``).
+        Corpus tables (``doc_id``, ``text``); the target corpus whole.
     pairs : DataFrame
         The built ``reuse_pairs`` (for the formulaic flag).
+    target_units : DataFrame, optional
+        :func:`units` of the whole target corpus, if already computed.
     **params
         Overrides of :data:`DEFAULTS`.
 
     Returns
     -------
     DataFrame
-        The gold table with ``matched``, ``similarity`` (of the alignment; 0 when none), ``candidate``,
-        ``confirmed``, ``apart`` (boolean) and ``outcome``: tp/fp/fn/tn for verbatim + edited (positive)
-        against independent (negative); ``apart`` / ``counted`` / ``dropped`` for formula and boilerplate
-        pairs (reported apart, counted as restatement, or not confirmed).
+        ``pair_id``, ``stratum``, ``label``, then ``shared`` and ``containment_now`` (shingles and
+        containment under the current normalisation), ``matched``, ``similarity`` (of the alignment; 0 when
+        none), ``candidate``, ``confirmed``, ``apart`` (boolean) and ``outcome``: tp/fp/fn/tn for verbatim +
+        edited (positive) against independent (negative); ``apart`` / ``counted`` / ``dropped`` for formula
+        and boilerplate pairs (reported apart, counted as restatement, or not confirmed).
     """
     from .corpus import load_clauses
 
     p = {**DEFAULTS, **params}
-
-    def unit_table(corpus, ids):
-        sub = corpus[corpus["doc_id"].isin(set(ids))]
-        u = units(load_clauses(sub), dict(zip(sub["doc_id"], sub["text"])))
-        return {(d, k): n for d, k, n in zip(u["doc_id"], u["unit"], u["norm"])}, \
-            {(d, k): t for d, k, t in zip(u["doc_id"], u["unit"], u["text"])}
-
-    s_norm, s_text = unit_table(source_corpus, gold["source_doc"])
-    t_norm, _ = unit_table(target_corpus, gold["target_doc"])
+    sub = source_corpus[source_corpus["doc_id"].isin(set(gold["source_doc"]))]
+    su = units(load_clauses(sub), dict(zip(sub["doc_id"], sub["text"])))
+    s_norm = {(d, k): n for d, k, n in zip(su["doc_id"], su["unit"], su["norm"])}
+    s_text = {(d, k): t for d, k, t in zip(su["doc_id"], su["unit"], su["text"])}
+    if target_units is None:
+        target_units = units(load_clauses(target_corpus), dict(zip(target_corpus["doc_id"], target_corpus["text"])))
+    tu = target_units[target_units["norm"].str.len() >= p["k"]].reset_index(drop=True)
+    t_index = {(d, k): i for i, (d, k) in enumerate(zip(tu["doc_id"], tu["unit"]))}
+    keys = sorted(set(zip(gold["source_doc"], gold["source_unit"])))
+    missing = [k for k in keys if k not in s_norm]
+    if missing:
+        raise ValueError(f"reuse_gold.csv: source unit {missing[0]} not found")
+    cand = candidates([s_norm[k] for k in keys], list(tu["norm"]), k=p["k"], max_df=p["max_df"], min_shared=1,
+                      min_containment=0.0)
+    found = {(keys[s], t): (n, c) for s, t, n, c in
+             zip(cand["source"], cand["target"], cand["shared"], cand["containment"])}
     n_titles = pairs.groupby(["source_doc", "source_unit"])["n_target_titles"].max()
     rows = []
     for g in gold.itertuples(index=False):
         sk, tk = (g.source_doc, g.source_unit), (g.target_doc, g.target_unit)
-        if sk not in s_norm or tk not in t_norm:
-            raise ValueError(f"reuse_gold.csv {g.pair_id}: unit {sk if sk not in s_norm else tk} not found")
-        al = align(s_norm[sk], t_norm[tk], min_block=p["min_block"], gap_cost=p["gap_cost"])
+        if tk not in t_index:
+            raise ValueError(f"reuse_gold.csv {g.pair_id}: target unit {tk} not found")
+        t_norm = tu.at[t_index[tk], "norm"]
+        shared, cont = found.get((sk, t_index[tk]), (0, 0.0))
+        al = align(s_norm[sk], t_norm, min_block=p["min_block"], gap_cost=p["gap_cost"])
         matched, sim = (al.matched, al.similarity) if al else (0, 0.0)
-        candidate = float(g.containment) >= p["min_containment"]
+        candidate = shared >= p["min_shared"] and cont >= p["min_containment"]
         confirmed = candidate and matched >= p["min_matched"] and sim >= p["min_similarity"]
         formulaic = int(n_titles.get(sk, 0)) >= p["formulaic_titles"]
         apart = confirmed and (boilerplate_kind(s_text[sk]) is not None or formulaic)
@@ -702,9 +741,19 @@ def evaluate_gold(gold: pd.DataFrame, source_corpus: pd.DataFrame, target_corpus
             outcome = ("tp" if restatement else "fn") if positive else ("fp" if restatement else "tn")
         else:
             outcome = "apart" if apart else ("counted" if restatement else "dropped")
-        rows.append(dict(matched=matched, similarity=round(sim, 4), candidate=candidate, confirmed=confirmed,
-                         apart=apart, outcome=outcome))
-    return pd.concat([gold.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
+        rows.append(dict(pair_id=g.pair_id, stratum=int(g.stratum), label=g.label, shared=int(shared),
+                         containment_now=round(float(cont), 4), matched=int(matched), similarity=round(sim, 4),
+                         candidate=candidate, confirmed=confirmed, apart=apart, outcome=outcome))
+    out = pd.DataFrame(rows)
+    for c in ("stratum", "shared", "matched"):
+        out[c] = out[c].astype("Int64")
+    for c in ("containment_now", "similarity"):
+        out[c] = out[c].astype("Float64")
+    for c in ("candidate", "confirmed", "apart"):
+        out[c] = out[c].astype("boolean")
+    for c in ("pair_id", "label", "outcome"):
+        out[c] = out[c].astype("string")
+    return out
 
 
 def precision_recall(evaluated: pd.DataFrame, z: float = 1.96) -> pd.DataFrame:
