@@ -18,12 +18,14 @@ def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
     from .report.egov import build_egov_survey
     from .text.keywords import build_national_term_counts
     from .report.text import report_tables
+    from .text.reuse import build_reuse_tables
 
     steps: list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]] = [
         ("report", report_tables),
         ("egov", lambda: {"egov_survey": build_egov_survey()}),
         ("documents", lambda: {"documents_processed": build_documents()}),
         ("keywords", build_national_term_counts),
+        ("reuse", build_reuse_tables),
     ]
     return steps
 

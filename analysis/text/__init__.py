@@ -13,6 +13,8 @@ module              what it holds
 ``networks``        term co-occurrence networks (NPMI), communities, GraphML export
 ``instruments``     policy-instrument coding (Rothwell–Zegveld dictionary) and its evaluation
 ``corpus_stats``    corpus summaries and the timing of technology rules in State Council titles
+``local``           the local-regulation corpus (7 provinces) and what is inferred about each text
+``reuse``           clause-level text reuse between corpora (local × national): candidates, alignment
 ==================  ==========================================================================
 
 "Segment" means one thing only at this level: :func:`analysis.text.clauses.segment` splits a text into

@@ -16,6 +16,9 @@ Corpora (names accepted by :func:`load_corpus` / :func:`load_clauses`)
 ``"national"``
     The LawRefBook national-law reference corpus (1,512 Markdown files), read straight from
     ``data/raw/lawrefbook-national.tar.xz`` (:func:`national_corpus`).
+``"local"``
+    1,911 local regulations of seven provinces, read straight from
+    ``data/raw/lawrefbook-local.tar.xz`` (:func:`analysis.text.local.local_corpus`).
 a folder
     Any folder of ``.txt``/``.md``/``.docx``/``.pdf``/``.html`` files (:func:`load_folder`,
     readers in :mod:`analysis.text.readers`).
@@ -64,7 +67,7 @@ __all__ = [
 
 CORPUS_COLUMNS = ["doc_id", "title", "kind", "source_file", "source_locator", "encoding",
                   "text", "n_chars", "sha256"]
-CORPUS_NAMES = ("cited", "digest", "collection", "national")
+CORPUS_NAMES = ("cited", "digest", "collection", "national", "local")
 POLICY_XLSX = RAW_DIR / "xvshiting-policies" / "policies-data.xlsx"
 STATE_COUNCIL_DATES = RAW_DIR / "policy-transparency-china" / "state-council-dates.xlsx"
 NATIONAL_TAR = RAW_DIR / "lawrefbook-national.tar.xz"
@@ -799,7 +802,7 @@ def _merge_metadata(df: pd.DataFrame, metadata_csv: Path | str, folder: Path | s
 # --------------------------------------------------------------------------- dispatch
 def load_corpus(path_or_name: str | os.PathLike, metadata_csv: str | os.PathLike | None = None,
                 skip_unsupported: bool = False) -> pd.DataFrame:
-    """Load a corpus by name (``cited``, ``digest``, ``collection``, ``national``) or folder.
+    """Load a corpus by name (``cited``, ``digest``, ``collection``, ``national``, ``local``) or folder.
 
     Parameters
     ----------
@@ -819,6 +822,10 @@ def load_corpus(path_or_name: str | os.PathLike, metadata_csv: str | os.PathLike
     if name in CORPUS_NAMES and not Path(name).is_dir():
         if metadata_csv is not None:
             raise ValueError(f"metadata_csv applies to folders, not to the {name!r} corpus")
+        if name == "local":
+            from .local import local_corpus
+
+            return local_corpus()
         return {"cited": cited_texts, "digest": digest_corpus, "collection": policy_collection,
                 "national": national_corpus}[name]()
     return load_folder(path_or_name, metadata_csv, skip_unsupported=skip_unsupported)

@@ -1,0 +1,881 @@
+"""Clause-level text reuse: which provisions of one corpus restate provisions of another.
+
+Given two clause tables (:func:`analysis.text.corpus.load_clauses` output; e.g. local regulations and
+national law, or two local corpora), :func:`find_reuse` returns the reused pairs of *units* — an
+article (第X条, with all its 款/项) where the text has articles, else a clause — with both doc ids,
+both article paths, the clause paths the aligned span covers (``第2款;第2款/（一）``), the similarity
+and the aligned spans as character offsets into each document's text (the corpus table's ``text``,
+which the clause offsets index). :func:`restatement_shares` turns the pairs into the share of each
+document's characters that restate the other corpus, overall and by source document title.
+
+Method (Wilkerson, Smith & Stramp 2015; the R package textreuse): candidates first, alignment second.
+
+1. **Normalise** each unit (:func:`normalize`): drop whitespace and punctuation; replace the words that
+   a local restatement substitutes by one placeholder per class — jurisdiction and government level
+   together (国家/全国/国务院 ↔ 本省/本市/全省/省人民政府/县级以上人民政府 …, so that 国务院有关部门 ↔
+   省人民政府有关部门 and 国家网信部门 ↔ 省网信部门), the instrument itself (本法 ↔ 本条例/本办法 …),
+   cross-references (第二十一条 ↔ 第十五条) — and drop 中华人民共和国. The map back
+   to original offsets is kept (:func:`normalize_offsets`).
+2. **Candidates** (:func:`candidates`): character 5-gram shingles of the normalised units, a sparse
+   unit × shingle matrix on each side (scipy), shingles occurring in more than ``max_df`` target units
+   dropped, and the sparse product gives the exact number of shared shingles of every pair that shares
+   any; a pair is a candidate when it shares at least ``min_shared`` shingles and they cover at least
+   ``min_containment`` of the smaller unit. Containment (not Jaccard) because a short national article
+   restated inside a long local one has a low Jaccard similarity. This was measured against MinHash +
+   LSH (datasketch): see ``tests/benchmarks/reuse.md`` for time and candidate recall.
+3. **Alignment** (:func:`align`): the longest-common-subsequence alignment of the two normalised units
+   (rapidfuzz's Indel opcodes, C++), keeping matching blocks of at least ``min_block`` characters, then
+   the best-scoring run of consecutive blocks (matched characters minus ``gap_cost`` per unmatched
+   character in either text between blocks; Kadane's maximum-segment) — a local alignment in the sense
+   of Smith–Waterman with linear gap costs, restricted to the LCS's blocks. Its extent is mapped back to
+   original offsets. ``similarity`` = 2 × matched / (length of the local span + length of the national span),
+   both normalised; ``coverage_target`` = matched / normalised length of the target unit.
+4. **Confirm** a pair when ``matched >= min_matched`` and ``similarity >= min_similarity``. The thresholds
+   (:data:`DEFAULTS`) were set a priori, before the gold set was drawn, and not changed after it was read;
+   the gold set (:func:`draw_gold`, :func:`evaluate_gold`, :func:`precision_recall`) and the synthetic
+   copies (:func:`synthetic_edits`) measure them (``data/curated/reuse_labelling_guide.md``). Per source
+   unit the best version of each target title is kept, and at most ``top_titles`` titles (one for a
+   formulaic unit) — a storage limit, not a detection threshold.
+5. **Boilerplate** every regulation carries (purpose clause ``为了…根据…结合本省实际，制定本条例``,
+   commencement ``本条例自…起施行``, interpretation authority, deference to superior law ``法律、行政法规
+   另有规定的，从其规定``) is recognised in the source unit by :func:`boilerplate_kind` and reported in
+   its own column, not counted as restatement. A source unit confirmed against ``formulaic_titles`` or more
+   distinct target titles is flagged ``formulaic`` (a drafting formula shared by many laws, e.g. the
+   duty-crime penalty clause), also reported apart.
+
+Libraries: rapidfuzz (MIT; C++ edit-distance opcodes, the alignment step) and scipy.sparse (already a
+dependency; the candidate step). datasketch (MIT) is used only by the benchmark that compares MinHash
+LSH with the sparse search.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["DEFAULTS", "PAIR_COLUMNS", "GOLD_SEED", "GOLD_STRATA", "SYNTHETIC_SEED", "normalize",
+           "normalize_offsets", "units", "candidates", "align", "boilerplate_kind", "find_reuse",
+           "restatement_shares", "reuse_by_source", "build_reuse_tables", "draw_gold", "evaluate_gold",
+           "precision_recall", "synthetic_edits", "normalize_draw", "Alignment"]
+
+DEFAULTS = dict(k=5, max_df=500, min_shared=6, min_containment=0.3, min_block=3, gap_cost=0.5,
+                min_matched=15, min_similarity=0.6, formulaic_titles=10, top_titles=2)
+
+# --------------------------------------------------------------------------- normalisation
+_PLACEHOLDERS = [
+    # jurisdiction and government level, one class: 国家/全国/国务院 ↔ 本省/本市/省人民政府/县级以上人民政府 …
+    ("\ue000", r"省自治区直辖市人民政府|设区的市级?人民政府|县级以上地方各级人民政府|县级以上地方人民政府|"
+               r"县级以上人民政府|[省市县区]级?人民政府|本级人民政府|国务院|"
+               r"国家|全国|本省|本市|全省|全市|本自治区|本自治县|本经济特区|本特区|本行政区域|省级|市级|"
+               r"[省市](?=有关|网信|公安|主管)"),
+    ("\ue002", r"本法|本条例|本办法|本规定|本细则|本决定|本实施办法"),
+    ("\ue003", r"第[零〇一二两三四五六七八九十百千\d]+条(?:第[一二三四五六七八九十\d]+款)?(?:第[一二三四五六七八九十\d]+项)?"),
+    ("", r"中华人民共和国"),
+]
+_PLACE_RE = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_PLACEHOLDERS)))
+_PLACE_REPL = {f"g{i}": r for i, (r, _) in enumerate(_PLACEHOLDERS)}
+
+
+def _is_drop(ch: str) -> bool:
+    return ch.isspace() or unicodedata.category(ch).startswith(("P", "S", "Z", "C"))
+
+
+# The normalisation in force when the gold set was drawn (two classes for jurisdiction and government level; it
+# left 有关部门 after 国务院 inside the placeholder). Kept only so that :func:`draw_gold` reproduces the committed
+# draw (``normalizer=normalize_draw``); detection and evaluation use :func:`normalize`.
+_PLACEHOLDERS_DRAW = [
+    ("\ue001", r"国务院有关部门|国务院[\u4e00-\u9fff]{0,8}?部门|省自治区直辖市人民政府|设区的市级?人民政府|"
+               r"县级以上地方各级人民政府|县级以上地方人民政府|县级以上人民政府|[省市县区]级?人民政府|国务院|"
+               r"本级人民政府"),
+    ("\ue000", r"国家|全国|本省|本市|全省|全市|本自治区|本自治县|本经济特区|本特区|本行政区域|省级|市级|"
+               r"[省市](?=有关|网信|公安|主管|人民政府)"),
+] + _PLACEHOLDERS[1:]
+_DRAW_RE = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_PLACEHOLDERS_DRAW)))
+_DRAW_REPL = {f"g{i}": r for i, (r, _) in enumerate(_PLACEHOLDERS_DRAW)}
+
+_DROP_TABLE: dict[int, None] = {}
+_SEEN: set[int] = set()
+
+
+def _strip(text: str) -> str:
+    """Drop whitespace, punctuation, symbols and controls (decided per code point, cached)."""
+    for ch in set(text):
+        o = ord(ch)
+        if o not in _SEEN:
+            _SEEN.add(o)
+            if _is_drop(ch):
+                _DROP_TABLE[o] = None
+    return text.translate(_DROP_TABLE)
+
+
+def normalize(text: str) -> str:
+    """The normalised form of a text that candidate search and alignment compare (see module docstring).
+
+    >>> normalize("国家建立数据分类分级保护制度。") == normalize("本省建立数据分类分级保护制度")
+    True
+    """
+    return _PLACE_RE.sub(lambda m: _PLACE_REPL[m.lastgroup], _strip(text))
+
+
+def normalize_draw(text: str) -> str:
+    """The normalisation of the gold-set draw (see ``_PLACEHOLDERS_DRAW``); for reproducing the draw only."""
+    return _DRAW_RE.sub(lambda m: _DRAW_REPL[m.lastgroup], _strip(text))
+
+
+def normalize_offsets(text: str) -> tuple[str, np.ndarray]:
+    """``(normalize(text), starts, ends)``: normalised character ``i`` stands for
+    ``text[starts[i]:ends[i]]`` (one character, or the whole phrase a placeholder replaces), so a
+    normalised span ``[i, j)`` is ``text[starts[i]:ends[j - 1]]``."""
+    stripped = _strip(text)
+    keep = np.fromiter((i for i, ch in enumerate(text) if ord(ch) not in _DROP_TABLE), dtype=np.int64,
+                       count=len(stripped))
+    keep_end = keep + 1
+    chars, starts, ends = [], [], []
+    pos = 0
+    for m in _PLACE_RE.finditer(stripped):
+        for i in range(pos, m.start()):
+            chars.append(stripped[i]); starts.append(keep[i]); ends.append(keep_end[i])  # noqa: E702
+        rep = _PLACE_REPL[m.lastgroup]
+        if rep:
+            chars.append(rep); starts.append(keep[m.start()]); ends.append(keep_end[m.end() - 1])  # noqa: E702
+        pos = m.end()
+    for i in range(pos, len(stripped)):
+        chars.append(stripped[i]); starts.append(keep[i]); ends.append(keep_end[i])  # noqa: E702
+    norm = "".join(chars)
+    return norm, np.array(starts + [len(text)], dtype=np.int64), np.array(ends, dtype=np.int64)
+
+
+# --------------------------------------------------------------------------- units
+_ARTICLE_PATH = re.compile(r"^(.*?第[零〇一二两三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?)(?:/|$)")
+
+
+def units(clauses: pd.DataFrame, texts: pd.Series | dict) -> pd.DataFrame:
+    """Group a clause table into comparison units: one per article (第X条) where a clause's path has one,
+    else one per clause.
+
+    Parameters
+    ----------
+    clauses : DataFrame
+        :data:`analysis.text.clauses.CLAUSE_COLUMNS`.
+    texts : Series or dict
+        Document text by ``doc_id`` (the strings the clause offsets index).
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id``, ``unit`` (article path such as ``第二章/第十条``, or the clause path), ``start``,
+        ``end`` (offsets of the unit in its document: first clause's start to last clause's end),
+        ``text`` (``doc_text[start:end]``), ``norm`` (:func:`normalize` of ``text``), ``clause_paths``
+        and ``clause_starts``/``clause_ends`` (lists, for mapping spans back to 款/项), in document order.
+    """
+    paths = clauses["path"].astype(str)
+    art = paths.str.extract(_ARTICLE_PATH, expand=False)
+    key = art.fillna(paths)
+    df = pd.DataFrame({"doc_id": clauses["doc_id"].astype(str).values, "unit": key.values,
+                       "path": paths.values, "start": clauses["start"].astype("int64").values,
+                       "end": clauses["end"].astype("int64").values})
+    # consecutive rows of one unit (an article's clauses are contiguous)
+    brk = ((df["doc_id"] != df["doc_id"].shift()) | (df["unit"] != df["unit"].shift())).to_numpy()
+    first = np.flatnonzero(brk)
+    stop = np.append(first[1:], len(df))
+    paths_l = df["path"].tolist()
+    st, en = df["start"].to_numpy(), df["end"].to_numpy()
+    out = pd.DataFrame({
+        "doc_id": df["doc_id"].to_numpy()[first], "unit": df["unit"].to_numpy()[first],
+        "start": np.minimum.reduceat(st, first) if len(first) else st[:0],
+        "end": np.maximum.reduceat(en, first) if len(first) else en[:0],
+        "clause_paths": [paths_l[a:b] for a, b in zip(first, stop)],
+        "clause_starts": [st[a:b].tolist() for a, b in zip(first, stop)],
+        "clause_ends": [en[a:b].tolist() for a, b in zip(first, stop)]})
+    tx = texts if isinstance(texts, dict) else dict(zip(texts.index, texts.values))
+    out["text"] = [tx[d][a:b] for d, a, b in zip(out["doc_id"], out["start"], out["end"])]
+    out["norm"] = out["text"].map(normalize)
+    return out
+
+
+# --------------------------------------------------------------------------- boilerplate
+_BOILERPLATE = [
+    ("purpose", re.compile(r"制定本(?:条例|办法|规定|细则|实施办法|实施细则|决定)|作出如下决定")),
+    ("commencement", re.compile(r"本(?:条例|办法|规定|细则|实施办法|实施细则|决定)[^。]{0,30}?自[^。]{0,40}?"
+                                r"(?:施行|实施|生效|执行)")),
+    ("interpretation", re.compile(r"(?:具体应用|应用中的具体)问题[^。]{0,20}?负责解释|由[^。]{0,30}?负责解释")),
+    ("deference", re.compile(r"(?:法律|行政法规)[、，和或]?(?:行政法规|法规)?(?:另有|已有)[^。]{0,20}?规定的?[，,]"
+                             r"(?:从其规定|依照其规定|适用其规定)")),
+]
+
+
+def boilerplate_kind(text: str) -> str | None:
+    """The kind of drafting boilerplate a unit is, if any: ``purpose`` (立法目的与依据, …制定本条例),
+    ``commencement`` (本条例自…起施行), ``interpretation`` (…负责解释) or ``deference`` (法律、行政法规另有规定的，
+    从其规定); None otherwise. Only units of at most 200 characters whose text matches count (a long
+    article that merely ends with a deference sentence is not boilerplate as a whole)."""
+    if len(text) > 200:
+        return None
+    for kind, pat in _BOILERPLATE:
+        if pat.search(text):
+            return kind
+    return None
+
+
+# --------------------------------------------------------------------------- candidates
+def _shingle_matrix(norms: list[str], k: int, vocab: dict[str, int] | None):
+    from scipy import sparse
+
+    grow = vocab is None
+    vocab = {} if vocab is None else vocab
+    indptr, indices = [0], []
+    for s in norms:
+        ids = set()
+        for i in range(len(s) - k + 1):
+            sh = s[i:i + k]
+            j = vocab.get(sh)
+            if j is None and grow:
+                j = vocab[sh] = len(vocab)
+            if j is not None:
+                ids.add(j)
+        indices.extend(sorted(ids))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.int32)
+    m = sparse.csr_matrix((data, np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
+                          shape=(len(norms), len(vocab)))
+    return m, vocab
+
+
+def candidates(source_norms: list[str], target_norms: list[str], *, k: int = DEFAULTS["k"],
+               max_df: int = DEFAULTS["max_df"], min_shared: int = DEFAULTS["min_shared"],
+               min_containment: float = DEFAULTS["min_containment"], block: int = 4000) -> pd.DataFrame:
+    """Candidate pairs by shared character k-gram shingles (exact counts via a sparse product).
+
+    Parameters
+    ----------
+    source_norms, target_norms : list of str
+        Normalised unit texts (:func:`normalize`).
+    k : int
+        Shingle length in characters.
+    max_df : int
+        Shingles found in more than this many target units are ignored (drafting formulae; they would
+        make the product dense without separating pairs).
+    min_shared, min_containment : int, float
+        A pair is kept when it shares at least ``min_shared`` shingles and they are at least
+        ``min_containment`` of the smaller unit's shingles (counted after the ``max_df`` filter).
+    block : int
+        Source rows multiplied at a time (bounds memory).
+
+    Returns
+    -------
+    DataFrame
+        ``source`` and ``target`` (row positions), ``shared`` (Int64), ``containment`` (float), sorted by
+        source then target.
+    """
+    tgt, vocab = _shingle_matrix(target_norms, k, None)
+    src, _ = _shingle_matrix(source_norms, k, vocab)
+    df_t = np.asarray(tgt.sum(axis=0)).ravel()
+    keep = np.flatnonzero(df_t <= max_df)
+    tgt = tgt[:, keep].tocsr()
+    src = src[:, keep].tocsr()
+    n_t = np.asarray(tgt.sum(axis=1)).ravel()
+    n_s = np.asarray(src.sum(axis=1)).ravel()
+    tgt_t = tgt.T.tocsr()
+    out_s, out_t, out_n = [], [], []
+    for a in range(0, src.shape[0], block):
+        prod = (src[a:a + block] @ tgt_t).tocoo()
+        m = prod.data >= min_shared
+        r, c, v = prod.row[m] + a, prod.col[m], prod.data[m]
+        denom = np.minimum(n_s[r], n_t[c])
+        ok = v >= min_containment * np.maximum(denom, 1)
+        out_s.append(r[ok]); out_t.append(c[ok]); out_n.append(v[ok])
+    s = np.concatenate(out_s) if out_s else np.array([], dtype=np.int64)
+    t = np.concatenate(out_t) if out_t else np.array([], dtype=np.int64)
+    n = np.concatenate(out_n) if out_n else np.array([], dtype=np.int64)
+    res = pd.DataFrame({"source": s.astype(np.int64), "target": t.astype(np.int64),
+                        "shared": n.astype(np.int64)})
+    res["containment"] = res["shared"] / np.maximum(np.minimum(n_s[s], n_t[t]), 1)
+    return res.sort_values(["source", "target"], ignore_index=True)
+
+
+# --------------------------------------------------------------------------- alignment
+@dataclass(frozen=True)
+class Alignment:
+    """A local alignment of two normalised strings: spans ``[a0, a1)`` and ``[b0, b1)`` and the
+    number of matched characters in them."""
+
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+    matched: int
+
+    @property
+    def similarity(self) -> float:
+        tot = (self.a1 - self.a0) + (self.b1 - self.b0)
+        return 2 * self.matched / tot if tot else 0.0
+
+
+def align(a: str, b: str, *, min_block: int = DEFAULTS["min_block"],
+          gap_cost: float = DEFAULTS["gap_cost"]) -> Alignment | None:
+    """Best local alignment of ``a`` and ``b`` (normalised strings); None if they share no block of
+    ``min_block`` characters. See the module docstring (step 3). The LCS breaks ties arbitrarily, so a
+    one-character placeholder at the edge of a copy can be paired elsewhere; the span then misses that
+    character (measured on the synthetic copies: ``reuse_synthetic.start_error``)."""
+    from rapidfuzz.distance import Indel
+
+    blocks = [bl for bl in Indel.opcodes(a, b).as_matching_blocks() if bl.size >= min_block]
+    if not blocks:
+        return None
+    best = None
+    cur_score, cur_first, cur_matched = 0.0, 0, 0
+    prev = None
+    for i, bl in enumerate(blocks):
+        if prev is None:
+            cur_score, cur_first, cur_matched = float(bl.size), i, bl.size
+        else:
+            gap = (bl.a - (prev.a + prev.size)) + (bl.b - (prev.b + prev.size))
+            extend = cur_score - gap_cost * gap + bl.size
+            if extend >= bl.size:
+                cur_score, cur_matched = extend, cur_matched + bl.size
+            else:
+                cur_score, cur_first, cur_matched = float(bl.size), i, bl.size
+        if best is None or cur_score > best[0]:
+            best = (cur_score, cur_first, i, cur_matched)
+        prev = bl
+    _, f, l, matched = best
+    first, last = blocks[f], blocks[l]
+    return Alignment(first.a, last.a + last.size, first.b, last.b + last.size, matched)
+
+
+def _span(text: str, i: int, j: int) -> tuple[int, int]:
+    """Original offsets of normalised span [i, j) of ``text`` (relative to the text)."""
+    _, starts, ends = normalize_offsets(text)
+    return int(starts[i]), int(ends[j - 1])
+
+
+def _clauses_in(paths: list[str], starts: list[int], ends: list[int], unit: str, a: int, b: int) -> str:
+    out = []
+    for p, s, e in zip(paths, starts, ends):
+        if s < b and e > a:
+            rel = p[len(unit) + 1:] if p.startswith(unit + "/") else ("" if p == unit else p)
+            out.append(rel or "(whole)")
+    return ";".join(out)
+
+
+# --------------------------------------------------------------------------- the whole comparison
+PAIR_COLUMNS = ["source_doc", "source_unit", "source_start", "source_end", "source_clauses", "target_doc",
+                "target_title", "target_unit", "target_start", "target_end", "target_clauses", "matched",
+                "similarity", "coverage_target", "coverage_source", "boilerplate", "n_target_titles",
+                "formulaic"]
+
+
+def find_reuse(source_clauses: pd.DataFrame, source_texts, target_clauses: pd.DataFrame, target_texts,
+               target_titles: pd.Series | dict | None = None, **params) -> pd.DataFrame:
+    """Reused unit pairs between two clause tables (source restating target).
+
+    Parameters
+    ----------
+    source_clauses, target_clauses : DataFrame
+        Clause tables (:data:`analysis.text.clauses.CLAUSE_COLUMNS`), e.g. local and national law.
+    source_texts, target_texts : Series or dict
+        Document text by ``doc_id``.
+    target_titles : Series or dict, optional
+        Title by target ``doc_id``; versions of one title count as one source law (only the best
+        version's pair is kept per source unit and title). Default: the doc_id.
+    **params
+        Overrides of :data:`DEFAULTS`.
+
+    Returns
+    -------
+    DataFrame
+        :data:`PAIR_COLUMNS`: both doc ids and units (article paths); ``*_start``/``*_end`` offsets of the
+        aligned span in each *document's* text; ``*_clauses`` the clause paths below the article the
+        span touches (``第2款;第3款/（一）``); ``matched`` (normalised characters aligned),
+        ``similarity``, ``coverage_target``/``coverage_source``; ``boilerplate`` (kind of the source unit,
+        <NA> if none); ``n_target_titles`` (distinct target titles the source unit is confirmed against)
+        and ``formulaic`` (that number ≥ ``formulaic_titles``). At most ``top_titles`` titles per
+        source unit (largest ``matched``), one for a formulaic unit. Sorted by source doc, source start,
+        target doc.
+    """
+    p = {**DEFAULTS, **params}
+    su = units(source_clauses, source_texts)
+    tu = units(target_clauses, target_texts)
+    su = su[su["norm"].str.len() >= p["k"]].reset_index(drop=True)
+    tu = tu[tu["norm"].str.len() >= p["k"]].reset_index(drop=True)
+    cand = candidates(list(su["norm"]), list(tu["norm"]), k=p["k"], max_df=p["max_df"],
+                      min_shared=p["min_shared"], min_containment=p["min_containment"])
+    titles = target_titles if target_titles is not None else {}
+    if isinstance(titles, pd.Series):
+        titles = dict(zip(titles.index, titles.values))
+    rows = []
+    s_norm, t_norm = su["norm"].tolist(), tu["norm"].tolist()
+    for s, t in zip(cand["source"].tolist(), cand["target"].tolist()):
+        al = align(s_norm[s], t_norm[t], min_block=p["min_block"], gap_cost=p["gap_cost"])
+        if al is None or al.matched < p["min_matched"] or al.similarity < p["min_similarity"]:
+            continue
+        rows.append((s, t, al))
+    if not rows:
+        return pd.DataFrame(columns=PAIR_COLUMNS)
+    recs = []
+    for s, t, al in rows:
+        tdoc = tu.at[t, "doc_id"]
+        recs.append(dict(s=s, t=t, al=al, title=str(titles.get(tdoc, tdoc))))
+    pairs = pd.DataFrame(recs)
+    pairs["matched"] = [r.matched for r in pairs["al"]]
+    # best version per (source unit, title); then count titles and keep the top ones
+    pairs = pairs.sort_values(["s", "title", "matched", "t"], ascending=[True, True, False, True])
+    pairs = pairs.drop_duplicates(["s", "title"], keep="first")
+    n_titles = pairs.groupby("s")["title"].transform("size")
+    pairs["n_titles"] = n_titles
+    pairs = pairs.sort_values(["s", "matched", "title"], ascending=[True, False, True])
+    keep = np.where(pairs["n_titles"] >= p["formulaic_titles"], 1, p["top_titles"])
+    pairs = pairs[pairs.groupby("s", sort=False).cumcount() < keep]
+    out = []
+    for r in pairs.itertuples(index=False):
+        su_r, tu_r, al = su.iloc[r.s], tu.iloc[r.t], r.al
+        sa, sb = _span(su_r["text"], al.a0, al.a1)
+        ta, tb = _span(tu_r["text"], al.b0, al.b1)
+        out.append(dict(
+            source_doc=su_r["doc_id"], source_unit=su_r["unit"], source_start=su_r["start"] + sa,
+            source_end=su_r["start"] + sb,
+            source_clauses=_clauses_in(su_r["clause_paths"], su_r["clause_starts"], su_r["clause_ends"],
+                                       su_r["unit"], su_r["start"] + sa, su_r["start"] + sb),
+            target_doc=tu_r["doc_id"], target_title=r.title, target_unit=tu_r["unit"],
+            target_start=tu_r["start"] + ta, target_end=tu_r["start"] + tb,
+            target_clauses=_clauses_in(tu_r["clause_paths"], tu_r["clause_starts"], tu_r["clause_ends"],
+                                       tu_r["unit"], tu_r["start"] + ta, tu_r["start"] + tb),
+            matched=al.matched, similarity=round(al.similarity, 3),
+            coverage_target=round(al.matched / max(len(tu_r["norm"]), 1), 3),
+            coverage_source=round(al.matched / max(len(su_r["norm"]), 1), 3),
+            boilerplate=boilerplate_kind(su_r["text"]), n_target_titles=int(r.n_titles),
+            formulaic=bool(r.n_titles >= p["formulaic_titles"])))
+    res = pd.DataFrame(out, columns=PAIR_COLUMNS)
+    for c in ("source_start", "source_end", "target_start", "target_end", "matched", "n_target_titles"):
+        res[c] = res[c].astype("Int64")
+    for c in ("similarity", "coverage_target", "coverage_source"):
+        res[c] = res[c].astype("Float64")
+    res["formulaic"] = res["formulaic"].astype("boolean")
+    for c in ("source_doc", "source_unit", "source_clauses", "target_doc", "target_title", "target_unit",
+              "target_clauses", "boilerplate"):
+        res[c] = res[c].astype("string")
+    return res.sort_values(["source_doc", "source_start", "target_doc", "target_start"], ignore_index=True)
+
+
+def _union_by(df: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Length of the union of the ``[source_start, source_end)`` intervals of each group (vectorised: with
+    starts sorted, each interval adds what lies beyond the running maximum of the previous ends)."""
+    if df.empty:
+        return pd.Series(dtype="int64", index=pd.MultiIndex.from_tuples([], names=keys) if len(keys) > 1
+                         else pd.Index([], name=keys[0]))
+    d = pd.DataFrame({k: df[k].astype(str).to_numpy() for k in keys})
+    d["a"] = df["source_start"].astype("int64").to_numpy()
+    d["b"] = df["source_end"].astype("int64").to_numpy()
+    d = d.sort_values(keys + ["a", "b"], kind="mergesort")
+    prev = d.groupby(keys, sort=False)["b"].cummax()
+    prev = prev.groupby([d[k] for k in keys], sort=False).shift(1)
+    lo = np.maximum(d["a"].to_numpy(), prev.fillna(-1).to_numpy()).astype("int64")
+    d["add"] = np.maximum(0, d["b"].to_numpy() - lo)
+    return d.groupby(keys, sort=True)["add"].sum().astype("int64")
+
+
+def restatement_shares(pairs: pd.DataFrame, body_chars: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Share of each source document's characters that restate the target corpus.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        :func:`find_reuse` output (or the built ``reuse_pairs``: without ``formulaic``, it is
+        ``n_target_titles >= formulaic_titles``).
+    body_chars : Series
+        Characters of each source document's units (its body), by ``doc_id``; every document appears.
+
+    Returns
+    -------
+    (by_doc, by_source) : tuple of DataFrames
+        ``by_doc``: ``doc_id``, ``body_chars``, ``restated_chars`` (union of aligned source spans, neither
+        boilerplate nor formulaic), ``formulaic_chars``, ``boilerplate_chars`` (unions of those spans),
+        ``restated_share`` (restated_chars / body_chars), ``n_pairs`` (substantive pairs).
+        ``by_source``: ``doc_id``, ``target_title``, ``restated_chars``, ``restated_share``, ``n_units``
+        (source units restating that title), substantive pairs only. Both sorted by doc_id (then title).
+    """
+    formulaic = (pairs["formulaic"].astype(bool) if "formulaic" in pairs
+                 else pairs["n_target_titles"] >= DEFAULTS["formulaic_titles"])
+    sub = pairs[pairs["boilerplate"].isna() & ~formulaic]
+    form = pairs[pairs["boilerplate"].isna() & formulaic]
+    boil = pairs[pairs["boilerplate"].notna()]
+
+    def unions(df):
+        return _union_by(df, ["source_doc"]).to_dict()
+
+    u_sub, u_form, u_boil = unions(sub), unions(form), unions(boil)
+    n_sub = sub.groupby("source_doc").size().to_dict()
+    by_doc = pd.DataFrame({"doc_id": body_chars.index.astype(str), "body_chars": body_chars.values})
+    by_doc["restated_chars"] = by_doc["doc_id"].map(u_sub).fillna(0).astype("int64")
+    by_doc["formulaic_chars"] = by_doc["doc_id"].map(u_form).fillna(0).astype("int64")
+    by_doc["boilerplate_chars"] = by_doc["doc_id"].map(u_boil).fillna(0).astype("int64")
+    by_doc["restated_share"] = (by_doc["restated_chars"] / by_doc["body_chars"].clip(lower=1)).round(4)
+    by_doc["n_pairs"] = by_doc["doc_id"].map(n_sub).fillna(0).astype("int64")
+    chars = _union_by(sub, ["source_doc", "target_title"])
+    n_units = sub.groupby(["source_doc", "target_title"], sort=True)["source_unit"].nunique()
+    recs = pd.DataFrame({"restated_chars": chars, "n_units": n_units}).reset_index()
+    recs.columns = ["doc_id", "target_title", "restated_chars", "n_units"]
+    by_src = recs[["doc_id", "target_title", "restated_chars", "n_units"]].copy()
+    bc = dict(zip(by_doc["doc_id"], by_doc["body_chars"]))
+    by_src["restated_share"] = (by_src["restated_chars"] / by_src["doc_id"].map(bc).clip(lower=1)).round(4)
+    by_src = by_src[["doc_id", "target_title", "restated_chars", "restated_share", "n_units"]]
+    return (by_doc.sort_values("doc_id", ignore_index=True),
+            by_src.sort_values(["doc_id", "target_title"], ignore_index=True))
+
+
+# --------------------------------------------------------------------------- gold-set draw
+GOLD_SEED = 20251129
+GOLD_STRATA = [(0.10, 0.30), (0.30, 0.45), (0.45, 0.65), (0.65, 1.01)]
+
+
+def draw_gold(source_units: pd.DataFrame, target_units: pd.DataFrame, *, seed: int = GOLD_SEED,
+              per_stratum: int = 55, min_chars: int = 15, normalizer=None) -> pd.DataFrame:
+    """The seeded draw of the gold set: candidate unit pairs in four strata of shingle containment.
+
+    Candidates come from :func:`candidates` with ``min_containment=0.10`` (below the detector's 0.30, so
+    that pairs the candidate step drops are in the sample too); both units must have at least
+    ``min_chars`` normalised characters. From each stratum of :data:`GOLD_STRATA`, ``per_stratum`` pairs
+    are drawn without replacement with ``numpy.random.default_rng(seed)``, at most one per source document
+    and stratum; the result is shuffled with the same generator so that the reading order hides the
+    stratum. This was run once, before the gold set was read, with the normalisation of that time
+    (:func:`normalize_draw`): ``normalizer=normalize_draw`` reproduces ``data/curated/reuse_gold.csv``.
+
+    Returns
+    -------
+    DataFrame
+        ``pair_id`` (g001 …), ``stratum`` (1–4), ``containment``, ``source_doc``, ``source_unit``,
+        ``target_doc``, ``target_unit``.
+    """
+    if normalizer is not None:
+        source_units = source_units.assign(norm=source_units["text"].map(normalizer))
+        target_units = target_units.assign(norm=target_units["text"].map(normalizer))
+    su = source_units[source_units["norm"].str.len() >= min_chars].reset_index(drop=True)
+    tu = target_units[target_units["norm"].str.len() >= min_chars].reset_index(drop=True)
+    cand = candidates(list(su["norm"]), list(tu["norm"]), min_containment=0.10)
+    rng = np.random.default_rng(seed)
+    picks = []
+    for k, (lo, hi) in enumerate(GOLD_STRATA, start=1):
+        pool = cand[(cand["containment"] >= lo) & (cand["containment"] < hi)]
+        order = rng.permutation(len(pool))
+        seen: set[str] = set()
+        for i in order:
+            r = pool.iloc[int(i)]
+            doc = su.at[int(r["source"]), "doc_id"]
+            if doc in seen:
+                continue
+            seen.add(doc)
+            picks.append(dict(stratum=k, containment=round(float(r["containment"]), 4), source_doc=doc,
+                              source_unit=su.at[int(r["source"]), "unit"],
+                              target_doc=tu.at[int(r["target"]), "doc_id"],
+                              target_unit=tu.at[int(r["target"]), "unit"]))
+            if len(seen) == per_stratum:
+                break
+    out = pd.DataFrame(picks)
+    out = out.iloc[rng.permutation(len(out))].reset_index(drop=True)
+    out.insert(0, "pair_id", [f"g{i + 1:03d}" for i in range(len(out))])
+    return out
+
+
+# --------------------------------------------------------------------------- build (python -m analysis build)
+def _adoption_by_title(corpus: pd.DataFrame) -> dict[str, str]:
+    """Earliest adoption date (promulgation lines, else version date) of each title in a corpus."""
+    from .local import promulgation_dates
+
+    out: dict[str, str] = {}
+    for title, text, ver in zip(corpus["title"], corpus["text"], corpus["version_date"]):
+        adopted = promulgation_dates(str(text))[0] or (None if pd.isna(ver) else str(ver))
+        if adopted and not pd.isna(title) and (str(title) not in out or adopted < out[str(title)]):
+            out[str(title)] = adopted
+    return out
+
+
+def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame | None = None,
+                       **params) -> dict[str, pd.DataFrame]:
+    """All local × national reuse, built once for ``data/processed`` (``python -m analysis build``).
+
+    Parameters
+    ----------
+    local, national : DataFrame, optional
+        Corpus tables; default :func:`analysis.text.local.local_corpus` and
+        :func:`analysis.text.corpus.national_corpus`.
+    **params
+        Overrides of :data:`DEFAULTS`.
+
+    Returns
+    -------
+    dict
+        ``local_documents`` (:func:`analysis.text.local.local_documents`), ``reuse_pairs``
+        (:func:`find_reuse` without ``target_title``, which ``target_doc`` determines, and without
+        ``coverage_source`` and ``formulaic`` (``n_target_titles >= formulaic_titles``); kept small for the
+        repository), ``reuse_documents`` (:func:`restatement_shares`), ``reuse_gold_evaluation``
+        (:func:`evaluate_gold` on ``data/curated/reuse_gold.csv``) and ``reuse_synthetic``
+        (:func:`synthetic_edits`). Shares by national title come from :func:`reuse_by_source` when needed.
+    """
+    from ..tables import load_table
+    from .corpus import load_clauses, national_corpus
+    from .local import local_corpus, local_documents
+
+    loc = local_corpus() if local is None else local
+    nat = national_corpus() if national is None else national
+    lc, nc = load_clauses(loc), load_clauses(nat)
+    ltext = dict(zip(loc["doc_id"], loc["text"]))
+    pairs = find_reuse(lc, ltext, nc, dict(zip(nat["doc_id"], nat["text"])),
+                       dict(zip(nat["doc_id"], nat["title"])), **params)
+    body = units(lc, ltext).groupby("doc_id")["text"].agg(lambda s: int(s.str.len().sum()))
+    body = body.reindex(loc["doc_id"], fill_value=0)
+    by_doc, _ = restatement_shares(pairs, body)
+    for c in ("body_chars", "restated_chars", "formulaic_chars", "boilerplate_chars", "n_pairs"):
+        by_doc[c] = by_doc[c].astype("Int64")
+    by_doc["restated_share"] = by_doc["restated_share"].astype("Float64")
+    by_doc["doc_id"] = by_doc["doc_id"].astype("string")
+    return {"local_documents": local_documents(loc),
+            "reuse_pairs": pairs.drop(columns=["target_title", "coverage_source", "formulaic"]
+                                      ).reset_index(drop=True),
+            "reuse_documents": by_doc,
+            "reuse_gold_evaluation": evaluate_gold(
+                load_table("reuse_gold", typed=False), loc, nat, pairs,
+                target_units=units(nc, dict(zip(nat["doc_id"], nat["text"]))), **params),
+            "reuse_synthetic": synthetic_edits(nat, loc, **params)}
+
+
+def reuse_by_source(pairs: pd.DataFrame, documents: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
+    """Per local regulation and national title: characters of the local body restating that title.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        The built ``reuse_pairs`` (without ``target_title``).
+    documents : DataFrame
+        The built ``reuse_documents`` (``doc_id``, ``body_chars``).
+    national : DataFrame
+        The national corpus (:func:`analysis.text.corpus.national_corpus`), for titles and adoption dates.
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id``, ``target_title``, ``restated_chars``, ``restated_share`` (of the local body),
+        ``n_units`` (local articles restating it), ``target_adopted`` (earliest adoption date of the title:
+        promulgation lines, else the version date), sorted by doc_id and title.
+    """
+    titles = dict(zip(national["doc_id"], national["title"]))
+    with_titles = pairs.assign(target_title=pairs["target_doc"].map(titles).astype("string"))
+    body = pd.Series(documents["body_chars"].to_numpy(), index=documents["doc_id"].astype(str))
+    _, by_src = restatement_shares(with_titles, body)
+    by_src["target_adopted"] = by_src["target_title"].map(_adoption_by_title(national))
+    return by_src
+
+
+# --------------------------------------------------------------------------- evaluation
+def evaluate_gold(gold: pd.DataFrame, source_corpus: pd.DataFrame, target_corpus: pd.DataFrame,
+                  pairs: pd.DataFrame, *, target_units: pd.DataFrame | None = None, **params) -> pd.DataFrame:
+    """Run the detector's decision on each labelled gold pair and compare it with the label.
+
+    The decision is the one :func:`find_reuse` makes for that very pair of articles: a candidate when the
+    two share at least ``min_shared`` shingles covering at least ``min_containment`` of the smaller one
+    (:func:`candidates` against the whole target corpus, so that the ``max_df`` filter is the same);
+    confirmed when :func:`align` gives ``matched >= min_matched`` and ``similarity >= min_similarity``;
+    reported apart when the source article is boilerplate (:func:`boilerplate_kind`) or formulaic
+    (confirmed against ``formulaic_titles`` or more target titles in the built ``pairs``).
+
+    Parameters
+    ----------
+    gold : DataFrame
+        ``data/curated/reuse_gold.csv``.
+    source_corpus, target_corpus : DataFrame
+        Corpus tables (``doc_id``, ``text``); the target corpus whole.
+    pairs : DataFrame
+        The built ``reuse_pairs`` (for the formulaic flag).
+    target_units : DataFrame, optional
+        :func:`units` of the whole target corpus, if already computed.
+    **params
+        Overrides of :data:`DEFAULTS`.
+
+    Returns
+    -------
+    DataFrame
+        ``pair_id``, ``stratum``, ``label``, then ``shared`` and ``containment_now`` (shingles and
+        containment under the current normalisation), ``matched``, ``similarity`` (of the alignment; 0 when
+        none), ``candidate``, ``confirmed``, ``apart`` (boolean) and ``outcome``: tp/fp/fn/tn for verbatim +
+        edited (positive) against independent (negative); ``apart`` / ``counted`` / ``dropped`` for formula
+        and boilerplate pairs (reported apart, counted as restatement, or not confirmed).
+    """
+    from .corpus import load_clauses
+
+    p = {**DEFAULTS, **params}
+    sub = source_corpus[source_corpus["doc_id"].isin(set(gold["source_doc"]))]
+    su = units(load_clauses(sub), dict(zip(sub["doc_id"], sub["text"])))
+    s_norm = {(d, k): n for d, k, n in zip(su["doc_id"], su["unit"], su["norm"])}
+    s_text = {(d, k): t for d, k, t in zip(su["doc_id"], su["unit"], su["text"])}
+    if target_units is None:
+        target_units = units(load_clauses(target_corpus), dict(zip(target_corpus["doc_id"], target_corpus["text"])))
+    tu = target_units[target_units["norm"].str.len() >= p["k"]].reset_index(drop=True)
+    t_index = {(d, k): i for i, (d, k) in enumerate(zip(tu["doc_id"], tu["unit"]))}
+    keys = sorted(set(zip(gold["source_doc"], gold["source_unit"])))
+    missing = [k for k in keys if k not in s_norm]
+    if missing:
+        raise ValueError(f"reuse_gold.csv: source unit {missing[0]} not found")
+    cand = candidates([s_norm[k] for k in keys], list(tu["norm"]), k=p["k"], max_df=p["max_df"], min_shared=1,
+                      min_containment=0.0)
+    found = {(keys[s], t): (n, c) for s, t, n, c in
+             zip(cand["source"], cand["target"], cand["shared"], cand["containment"])}
+    n_titles = pairs.groupby(["source_doc", "source_unit"])["n_target_titles"].max()
+    rows = []
+    for g in gold.itertuples(index=False):
+        sk, tk = (g.source_doc, g.source_unit), (g.target_doc, g.target_unit)
+        if tk not in t_index:
+            raise ValueError(f"reuse_gold.csv {g.pair_id}: target unit {tk} not found")
+        t_norm = tu.at[t_index[tk], "norm"]
+        shared, cont = found.get((sk, t_index[tk]), (0, 0.0))
+        al = align(s_norm[sk], t_norm, min_block=p["min_block"], gap_cost=p["gap_cost"])
+        matched, sim = (al.matched, al.similarity) if al else (0, 0.0)
+        candidate = shared >= p["min_shared"] and cont >= p["min_containment"]
+        confirmed = candidate and matched >= p["min_matched"] and sim >= p["min_similarity"]
+        formulaic = int(n_titles.get(sk, 0)) >= p["formulaic_titles"]
+        apart = confirmed and (boilerplate_kind(s_text[sk]) is not None or formulaic)
+        restatement = confirmed and not apart
+        if g.label in ("verbatim", "edited", "independent"):
+            positive = g.label != "independent"
+            outcome = ("tp" if restatement else "fn") if positive else ("fp" if restatement else "tn")
+        else:
+            outcome = "apart" if apart else ("counted" if restatement else "dropped")
+        rows.append(dict(pair_id=g.pair_id, stratum=int(g.stratum), label=g.label, shared=int(shared),
+                         containment_now=round(float(cont), 4), matched=int(matched), similarity=round(sim, 4),
+                         candidate=candidate, confirmed=confirmed, apart=apart, outcome=outcome))
+    out = pd.DataFrame(rows)
+    for c in ("stratum", "shared", "matched"):
+        out[c] = out[c].astype("Int64")
+    for c in ("containment_now", "similarity"):
+        out[c] = out[c].astype("Float64")
+    for c in ("candidate", "confirmed", "apart"):
+        out[c] = out[c].astype("boolean")
+    for c in ("pair_id", "label", "outcome"):
+        out[c] = out[c].astype("string")
+    return out
+
+
+def precision_recall(evaluated: pd.DataFrame, z: float = 1.96) -> pd.DataFrame:
+    """Precision and recall of restatement detection with Wilson 95 % intervals, overall and by stratum.
+
+    Returns
+    -------
+    DataFrame
+        ``scope`` (all, stratum 1 …), ``tp``, ``fp``, ``fn``, ``tn``, ``precision``, ``precision_low``,
+        ``precision_high``, ``recall``, ``recall_low``, ``recall_high``.
+    """
+    from .instruments import wilson_interval
+
+    out = []
+    scopes = [("all", evaluated)] + [(f"stratum {s}", g) for s, g in evaluated.groupby("stratum")]
+    for name, g in scopes:
+        c = g["outcome"].value_counts()
+        tp, fp, fn, tn = (int(c.get(k, 0)) for k in ("tp", "fp", "fn", "tn"))
+        pl, ph = wilson_interval(tp, tp + fp, z)
+        rl, rh = wilson_interval(tp, tp + fn, z)
+        out.append(dict(scope=name, tp=tp, fp=fp, fn=fn, tn=tn,
+                        precision=tp / (tp + fp) if tp + fp else np.nan, precision_low=pl, precision_high=ph,
+                        recall=tp / (tp + fn) if tp + fn else np.nan, recall_low=rl, recall_high=rh))
+    return pd.DataFrame(out)
+
+
+# --------------------------------------------------------------------------- synthetic edits
+SYNTHETIC_SEED = 20251130
+_FILLER = ("的一是在不了有和人这中大为上个我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面"
+           "而方后多定行学所民得经十三之进着等度家电力里如水化高自二理起小物现实加量都两体机当使点从业本去把性好")
+
+
+def _edit(text: str, k: int, rng: np.random.Generator) -> str:
+    """``text`` with ``k`` random character edits (substitution, insertion or deletion, equally likely)."""
+    chars = list(text)
+    for _ in range(k):
+        op = rng.integers(3)
+        i = int(rng.integers(len(chars))) if chars else 0
+        c = _FILLER[int(rng.integers(len(_FILLER)))]
+        if op == 0 and chars:
+            chars[i] = c
+        elif op == 1:
+            chars.insert(i, c)
+        elif chars:
+            del chars[i]
+    return "".join(chars)
+
+
+def synthetic_edits(national: pd.DataFrame, carriers: pd.DataFrame, *, ks=(0, 2, 5, 10, 20, 40),
+                    n: int = 60, seed: int = SYNTHETIC_SEED, **params) -> pd.DataFrame:
+    """Copy national articles into local texts with ``k`` random edits; can the detector find them?
+
+    For each of ``n`` national articles (drawn with ``numpy.random.default_rng(seed)`` among articles of
+    60–400 normalised characters, neither boilerplate nor formulaic-looking: not in the top 1 % of shingle
+    frequency) and each ``k`` in ``ks``, the article text with ``k`` random character edits (:func:`_edit`)
+    is inserted as a new last article (``第九百九十九条``) of a local carrier text (drawn from ``carriers``),
+    and :func:`find_reuse` is run on all the synthetic texts against the whole ``national`` corpus.
+
+    Parameters
+    ----------
+    national : DataFrame
+        National corpus (``doc_id``, ``title``, ``text``).
+    carriers : DataFrame
+        Local corpus texts to insert into (``doc_id``, ``text``).
+    ks : sequence of int
+        Numbers of edits.
+    n : int
+        Articles per ``k``.
+
+    Returns
+    -------
+    DataFrame
+        One row per trial: ``trial``, ``k``, ``edit_share`` (k / article length), ``national_doc``,
+        ``national_unit``, ``detected`` (a pair from the inserted article to the same national title),
+        ``same_article`` (to that very article), ``start_error``/``end_error`` (characters between the
+        detected local span and the inserted article's extent; <NA> if not detected), ``similarity``.
+    """
+    from .corpus import load_clauses
+
+    rng = np.random.default_rng(seed)
+    nc = load_clauses(national)
+    ntext = dict(zip(national["doc_id"], national["text"]))
+    nu = units(nc, ntext)
+    ok = nu["norm"].str.len().between(60, 400) & nu["unit"].str.contains("条")
+    ok &= nu["text"].map(boilerplate_kind).isna()
+    pool = nu[ok].reset_index(drop=True)
+    picks = pool.iloc[np.sort(rng.choice(len(pool), size=n, replace=False))].reset_index(drop=True)
+    car = carriers.iloc[rng.choice(len(carriers), size=n * len(ks), replace=True)].reset_index(drop=True)
+    docs, truth = [], []
+    t = 0
+    for k in ks:
+        for i, r in picks.iterrows():
+            base = str(car.at[t, "text"]).rstrip("\n")
+            edited = _edit(str(r["text"]), k, rng)
+            head = f"{base}\n\n第九百九十九条 "
+            docs.append(dict(doc_id=f"synthetic/{t:04d}", text=f"{head}{edited}\n"))
+            truth.append(dict(trial=t, k=k, edit_share=round(k / max(len(r["text"]), 1), 4),
+                              national_doc=r["doc_id"], national_unit=r["unit"], start=len(head),
+                              end=len(head) + len(edited)))
+            t += 1
+    syn = pd.DataFrame(docs)
+    titles = dict(zip(national["doc_id"], national["title"]))
+    pairs = find_reuse(load_clauses(syn), dict(zip(syn["doc_id"], syn["text"])), nc, ntext, titles, **params)
+    rows = []
+    for tr in truth:
+        did = f"synthetic/{tr['trial']:04d}"
+        hit = pairs[(pairs["source_doc"] == did) & (pairs["source_start"] >= tr["start"] - 1)
+                    & (pairs["target_title"] == titles[tr["national_doc"]])]
+        same = hit[hit["target_unit"] == tr["national_unit"]]
+        best = same.iloc[0] if len(same) else (hit.iloc[0] if len(hit) else None)
+        rows.append(dict(trial=tr["trial"], k=tr["k"], edit_share=tr["edit_share"],
+                         national_doc=tr["national_doc"], national_unit=tr["national_unit"],
+                         detected=best is not None, same_article=len(same) > 0,
+                         start_error=None if best is None else int(best["source_start"]) - tr["start"],
+                         end_error=None if best is None else tr["end"] - int(best["source_end"]),
+                         similarity=None if best is None else float(best["similarity"])))
+    out = pd.DataFrame(rows)
+    for c in ("start_error", "end_error"):
+        out[c] = out[c].astype("Int64")
+    out["similarity"] = out["similarity"].astype("Float64")
+    for c in ("detected", "same_article"):
+        out[c] = out[c].astype("boolean")
+    for c in ("national_doc", "national_unit"):
+        out[c] = out[c].astype("string")
+    return out
