@@ -756,8 +756,10 @@ def evaluate_gold(gold: pd.DataFrame, source_corpus: pd.DataFrame, target_corpus
     return out
 
 
-def precision_recall(evaluated: pd.DataFrame, z: float = 1.96) -> pd.DataFrame:
-    """Precision and recall of restatement detection with Wilson 95 % intervals, overall and by stratum.
+def precision_recall(evaluated: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """Precision and recall of restatement detection with Wilson intervals (95 % by default), overall and by stratum.
+
+    Intervals come from :func:`analysis.text.instruments.wilson_interval` (scipy's ``binomtest``).
 
     Returns
     -------
@@ -772,8 +774,8 @@ def precision_recall(evaluated: pd.DataFrame, z: float = 1.96) -> pd.DataFrame:
     for name, g in scopes:
         c = g["outcome"].value_counts()
         tp, fp, fn, tn = (int(c.get(k, 0)) for k in ("tp", "fp", "fn", "tn"))
-        pl, ph = wilson_interval(tp, tp + fp, z)
-        rl, rh = wilson_interval(tp, tp + fn, z)
+        pl, ph = (float(v) for v in wilson_interval(tp, tp + fp, confidence))
+        rl, rh = (float(v) for v in wilson_interval(tp, tp + fn, confidence))
         out.append(dict(scope=name, tp=tp, fp=fp, fn=fn, tn=tn,
                         precision=tp / (tp + fp) if tp + fp else np.nan, precision_low=pl, precision_high=ph,
                         recall=tp / (tp + fn) if tp + fn else np.nan, recall_low=rl, recall_high=rh))
