@@ -51,6 +51,14 @@ ENGLISH = {
     "立项建设": "Project approval & construction", "运营管理": "Operation & management",
     "数据治理": "Data governance", "安全管理": "Security management", "数字鸿沟": "Digital divide",
     "共性规则": "Common rules", "技术规则": "Technology rules",
+    # Rothwell & Zegveld policy-instrument types and the coding guide's subtypes
+    "供给型": "supply side", "环境型": "environment side", "需求型": "demand side",
+    "人才培养": "talent", "资金投入": "funding", "技术支持": "technology support",
+    "基础设施建设": "infrastructure", "公共服务": "public services", "信息支持": "information support",
+    "目标规划": "goals & plans", "法规管制": "regulation", "标准规范": "standards", "金融税收": "finance & tax",
+    "组织建设与考核评估": "organisation & evaluation", "策略性措施": "strategic measures",
+    "政府采购": "procurement", "示范试点": "pilots", "服务外包": "outsourcing",
+    "国际合作与贸易管制": "international cooperation & trade", "应用推广": "application & diffusion",
 }
 #: Rothwell & Zegveld policy-instrument types, kept apart from the technology and category colours.
 INSTRUMENT_COLORS = {"供给型": "#332288", "环境型": "#999999", "需求型": "#999933"}

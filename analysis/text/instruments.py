@@ -680,7 +680,7 @@ def compare_evaluations(evaluations: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def plot_evaluation_comparison(evaluations: dict[str, pd.DataFrame], *, min_support: int = 5,
-                               colors: Sequence[str] = ("#4477AA", "#EE6677")):
+                               colors: Sequence[str] | None = None):
     """Precision and recall with 95 % Wilson intervals, one colour per evaluation (in-sample vs held-out).
 
     Rows: the three types, micro averages, and the subtypes with at least ``min_support`` coded
@@ -697,12 +697,13 @@ def plot_evaluation_comparison(evaluations: dict[str, pd.DataFrame], *, min_supp
     """
     import matplotlib.pyplot as plt
 
-    from ..plotting import title
+    from ..plotting import ENGLISH, GROUP_COLORS, title
 
+    colors = list(colors or GROUP_COLORS[:2])  # neutral: the technology colours are for the technologies only
     tabs = {k: v.set_index("instrument") for k, v in evaluations.items()}
     subs = [s for s in SUBTYPES if all(int(t.at[s, "support"]) >= min_support for t in tabs.values())]
     rows = [*TYPES, "micro (types)", "micro (subtypes)", *subs]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 0.42 * len(rows) + 1.8), sharey=True, layout="constrained")
+    fig, axes = plt.subplots(1, 2, figsize=(9, 0.42 * len(rows) + 1.8), sharey=True, layout="constrained")
     n = len(tabs)
     for ax, name in zip(axes, ("precision", "recall")):
         for k, (label, t) in enumerate(tabs.items()):
@@ -713,11 +714,13 @@ def plot_evaluation_comparison(evaluations: dict[str, pd.DataFrame], *, min_supp
             ax.errorbar(est, y, xerr=[est - lo, hi - est], fmt="o", ms=4, color=colors[k % len(colors)],
                         ecolor=colors[k % len(colors)], elinewidth=1.2, capsize=2, label=label)
         ax.set_xlim(0, 1)
-        ax.set_xlabel(name)
+        ax.set_xlabel({"precision": "精确率 precision", "recall": "召回率 recall"}[name])
         ax.grid(axis="y", visible=False)
         ax.axhline(len(rows) - len(TYPES) - 2.5, color="#999999", lw=0.6)
         ax.axhline(len(rows) - len(TYPES) - 0.5, color="#999999", lw=0.6)
-    axes[0].set_yticks(np.arange(len(rows))[::-1], rows)
+    names = {"micro (types)": "类型微平均 micro, types", "micro (subtypes)": "子类微平均 micro, subtypes"}
+    axes[0].set_yticks(np.arange(len(rows))[::-1],
+                       [names.get(r, f"{r} {ENGLISH.get(r, '')}".strip()) for r in rows], fontsize=9)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside upper right", ncol=len(labels), frameon=False, fontsize=9)
     title(axes[0], "词典编码的精确率与召回率", "Dictionary precision and recall, 95 % Wilson intervals")
