@@ -600,7 +600,11 @@ def national_corpus(path: Path | str = NATIONAL_TAR) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- (e) folders
 def _decode_file(path: Path, rel: str) -> tuple[str, str]:
-    raw = path.read_bytes()
+    return _decode_bytes(path.read_bytes(), rel)
+
+
+def _decode_bytes(raw: bytes, rel: str) -> tuple[str, str]:
+    """Decode one file's bytes (UTF-8, UTF-8 with BOM, else GB18030 with a warning); ``rel`` names it in errors."""
     if not raw.strip():
         raise ValueError(f"{rel}: file is empty")
     if raw.startswith(b"\xef\xbb\xbf"):
