@@ -230,10 +230,7 @@ def _merge_tfidf(*parts: dict) -> dict:
 # ============================================================================ cluster
 def default_workers() -> int:
     """Worker processes of the default LocalCluster: the machine's usable cores."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
+    return wordseg.available_cores()
 
 
 @contextmanager

@@ -137,18 +137,16 @@ def normalize(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 # User dictionary and jieba tokenizers
 # --------------------------------------------------------------------------------------------
-_DIGESTS: dict[tuple, str] = {}
-
-
 def _file_sha256(path: Path) -> str:
     """sha256 of a file's bytes, re-read only when its (inode, size, mtime) changes: looking the
     tokenizer up once per text used to hash the user dictionary once per text (30 % of cold time)."""
     st = os.stat(path)
-    memo = (str(path), st.st_ino, st.st_size, st.st_mtime_ns)
-    got = _DIGESTS.get(memo)
-    if got is None:
-        got = _DIGESTS[memo] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return got
+    return _sha256_of(str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _sha256_of(path: str, ino: int, size: int, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def load_userdict(path: Path | str = USERDICT_CSV) -> pd.DataFrame:
@@ -467,6 +465,14 @@ def _segment_chunk(norm_texts: Sequence[str], pos: bool, path: str) -> list[tupl
         w, f = _segment_raw(t, pos, path, tok)
         out.append((tuple(w), tuple(f) if f is not None else None))
     return out
+
+
+def available_cores() -> int:
+    """Cores this process may use (its CPU affinity where the OS tells it, else ``os.cpu_count()``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
 
 
 #: Below this many characters to segment, ``jobs > 1`` runs in this process: starting a worker
