@@ -125,7 +125,7 @@ def list_partitions(corpus: str | os.PathLike | pd.DataFrame, *,
 
     Returns
     -------
-    list of Partition, in ``doc_id`` order (the order of the in-memory loaders).
+    list of Partition, in the order of the in-memory loaders (archives: ``doc_id``; folders: file path).
 
     Raises
     ------
@@ -165,6 +165,9 @@ def list_partitions(corpus: str | os.PathLike | pd.DataFrame, *,
         raise ValueError(f"{path}: not a folder, a zip or a tar archive")
     if not sizes:
         raise FileNotFoundError(f"{path}: no .txt or .md files")
+    if kind != "folder":   # archives in doc_id order, as national_corpus; folders by file path, as load_folder
+        probe = Partition(str(path), kind, 0, ("",), strip)
+        sizes.sort(key=lambda ns: (probe.doc_id(ns[0]), ns[0]))
     return [Partition(str(path), kind, i, tuple(n for n, _ in chunk), strip, sum(s for _, s in chunk))
             for i, chunk in enumerate(_chunk(sizes, partition_bytes))]
 

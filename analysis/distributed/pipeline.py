@@ -256,7 +256,10 @@ def cluster(scheduler: str | None = None, *, n_workers: int | None = None, memor
         client = Client(scheduler)
     else:
         local = LocalCluster(n_workers=n_workers or default_workers(), threads_per_worker=1, processes=True,
-                             host="127.0.0.1", dashboard_address="127.0.0.1:0" if dashboard else None,
+                             # the scheduler's HTTP server (health, metrics; the dashboard when asked) on a
+                             # free port of 127.0.0.1, never on 8787 of every interface
+                             host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                             scheduler_kwargs={"dashboard": bool(dashboard)},
                              memory_limit=memory_limit, silence_logs=logging.ERROR)
         try:
             client = Client(local)
