@@ -330,6 +330,8 @@ class PipelineResult:
         One row per partition: size, clauses, timings, peak memory of the worker process, worker.
     seconds : float
         Wall time of the run (cluster start excluded).
+    pass_seconds : dict
+        Wall time of ``counts`` (pass 1 and its reduction), ``matrices`` (pass 2, TF-IDF, matrix gather) and ``topics``.
     """
 
     term_counts: pd.DataFrame
@@ -341,6 +343,7 @@ class PipelineResult:
     topics: object | None
     partitions: pd.DataFrame
     seconds: float
+    pass_seconds: dict = field(default_factory=dict)
 
 
 def _term_counts(c: Counts) -> pd.DataFrame:
@@ -407,7 +410,7 @@ def matched_cosine(phi_a: np.ndarray, phi_b: np.ndarray) -> pd.DataFrame:
 
 
 def _stream_topics(client, futures: list, vocabs: Vocabularies, n_clauses: int, k: int, model: str,
-                   passes: int, seed: int, window: int):
+                   passes: int, seed: int):
     """Fit a topic model on the client, one partition matrix at a time, in partition order."""
     from sklearn.decomposition import LatentDirichletAllocation, MiniBatchNMF
     from threadpoolctl import threadpool_limits
@@ -504,6 +507,7 @@ def run_pipeline(corpus, *, client=None, scheduler: str | None = None, n_workers
                 label=f"pass 1/2: clauses, tokens, counts ({len(parts)} partitions)", cache=cache)
     total: Counts = _tree(client, futs, _merge).result()
     del futs
+    timing = {"counts": time.perf_counter() - t0}
     counts = _term_counts(total)
     stats = pd.DataFrame(total.stats).sort_values("partition", kind="stable").reset_index(drop=True)
     key = None
@@ -526,12 +530,14 @@ def run_pipeline(corpus, *, client=None, scheduler: str | None = None, n_workers
             dtm = sparse.vstack([g["dtm"] for g in got]).tocsr() if got else None
             clause_id = np.concatenate([g["clause_id"] for g in got]) if got else None
             del got
+        timing["matrices"] = time.perf_counter() - t0 - timing["counts"]
         if topics:
-            model = _stream_topics(client, futs, vocabs, total.n_clauses, topics, topic_model, passes, seed,
-                                   window=2 * max(1, len(client.scheduler_info().get("workers", {}))))
+            t_top = time.perf_counter()
+            model = _stream_topics(client, futs, vocabs, total.n_clauses, topics, topic_model, passes, seed)
+            timing["topics"] = time.perf_counter() - t_top
         del futs
     return PipelineResult(counts, tfidf, key, dtm, vocabs.dtm_vocab, clause_id, model, stats,
-                          time.perf_counter() - t0)
+                          time.perf_counter() - t0, timing)
 
 
 def write_outputs(result: PipelineResult, out: Path | str) -> list[Path]:

@@ -51,7 +51,10 @@ from ..tables import DataError, read_table, schemas
 USERDICT_CSV = CURATED_DIR / "userdict.csv"
 GENERAL_STOPWORDS_TXT = RAW_DIR / "stopwords-iso-zh" / "stopwords-zh.txt"
 POLICY_STOPWORDS_CSV = CURATED_DIR / "stopwords_policy.csv"
-TOKEN_CACHE_DIR = CACHE_DIR / "tokens"
+#: The token cache; ``ANALYSIS_TOKEN_CACHE`` moves it (e.g. to a node-local disk on a cluster, or a fresh
+#: folder for a cold benchmark). Dask workers started by a LocalCluster inherit the variable.
+TOKEN_CACHE_DIR = Path(os.environ["ANALYSIS_TOKEN_CACHE"]) if os.environ.get("ANALYSIS_TOKEN_CACHE") \
+    else CACHE_DIR / "tokens"
 
 #: Bumped whenever :func:`normalize` or the cached value format changes (part of the cache key).
 NORMALIZE_VERSION = "1"
@@ -239,7 +242,6 @@ def _quiet_jieba() -> None:
 @lru_cache(maxsize=4)
 def _tokenizers(path: str, digest: str):
     import jieba
-    import jieba.posseg
 
     _quiet_jieba()
     tok = jieba.Tokenizer()
@@ -249,7 +251,16 @@ def _tokenizers(path: str, digest: str):
     for row in load_userdict(path).itertuples(index=False):
         freq = None if pd.isna(row.freq) else int(row.freq)
         tok.add_word(row.term, freq, row.pos)
-    return tok, jieba.posseg.POSTokenizer(tok)
+    return tok
+
+
+@lru_cache(maxsize=4)
+def _pos_tokenizer(path: str, digest: str):
+    # built only when POS tags are asked for: importing jieba.posseg and reading the tag table costs
+    # about 1–2 s, half of a worker process's start-up for plain segmentation
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(_tokenizers(path, digest))
 
 
 def get_tokenizer(path: Path | str = USERDICT_CSV, pos: bool = False):
@@ -262,8 +273,8 @@ def get_tokenizer(path: Path | str = USERDICT_CSV, pos: bool = False):
         ``False`` → :class:`jieba.Tokenizer`; ``True`` → :class:`jieba.posseg.POSTokenizer` over it.
     """
     path = Path(path).resolve()
-    tok, ptok = _tokenizers(str(path), _file_sha256(path))
-    return ptok if pos else tok
+    digest = _file_sha256(path)
+    return _pos_tokenizer(str(path), digest) if pos else _tokenizers(str(path), digest)
 
 
 def _segment_raw(norm_text: str, pos: bool, path: Path | str = USERDICT_CSV, tok=None
@@ -476,8 +487,9 @@ def available_cores() -> int:
 
 
 #: Below this many characters to segment, ``jobs > 1`` runs in this process: starting a worker
-#: process and loading jieba costs about 1.5 s, which is 0.3–0.5 M characters of segmentation.
-PARALLEL_MIN_CHARS = 1_000_000
+#: process, importing the package and loading jieba with the dictionary costs 1.5–4 s (more on a loaded
+#: machine), worth 0.5–1.5 M characters of segmentation (tests/benchmarks/cold_tokens.md).
+PARALLEL_MIN_CHARS = 3_000_000
 
 
 def _segment_fresh(norm_texts: Sequence[str], pos: bool, path, jobs: int = 1) -> list[tuple]:
