@@ -50,10 +50,9 @@ def client():
 def sample(tmp_path_factory):
     """60 national-law files spread over the corpus, as a tar.xz (with the archive's top folder) and as a folder."""
     root = tmp_path_factory.mktemp("sample")
-    with tarfile.open(NATIONAL_TAR, "r:xz") as tf:
-        members = sorted((m for m in tf.getmembers() if m.isfile() and m.name.endswith(".md")), key=lambda m: m.name)
-        chosen = members[::25][:60]
-        data = {m.name: tf.extractfile(m).read() for m in chosen}
+    with tarfile.open(NATIONAL_TAR, "r:xz") as tf:   # read while streaming (no seeking back in the xz stream)
+        everything = {m.name: tf.extractfile(m).read() for m in tf if m.isfile() and m.name.endswith(".md")}
+    data = {name: everything[name] for name in sorted(everything)[::25][:60]}
     archive = root / "sample.tar.xz"
     folder = root / "folder"
     with tarfile.open(archive, "w:xz") as out:
@@ -125,6 +124,12 @@ def test_distributed_path_equals_in_memory_path(client, sample):
     rng = np.random.default_rng(0)
     chance = matched_cosine(batch.phi, rng.dirichlet(np.full(len(vocab), 0.1), size=5))["cosine"].mean()
     assert m > chance + 0.3, (m, chance)
+    # MiniBatchNMF streamed on TF-IDF rows weighted with the corpus IDF, against the in-memory NMF
+    nmf = run_pipeline(archive, client=client, partition_bytes=100_000, topics=5, topic_model="nmf", passes=5,
+                       matrices=True, progress=False)
+    m_nmf = matched_cosine(topics.fit_topic_model(dtm, vocab, 5, model="nmf").phi, nmf.topics.phi)["cosine"].mean()
+    assert nmf.topics.kind == "nmf-minibatch" and m_nmf > 2 * chance, (m_nmf, chance)   # a weaker approximation
+    print(f"matched cosine with the in-memory fit: online LDA {m:.2f}, MiniBatchNMF {m_nmf:.2f}; chance {chance:.2f}")
 
 
 def test_distributed_national_counts_equal_the_committed_table(client):
@@ -173,4 +178,24 @@ def test_the_cluster_is_closed_on_error():
             assert len(c.scheduler_info()["workers"]) == 1
             assert _children() - before
             1 / 0
+    assert not (_children() - before)
+
+
+def test_readme_large_corpora_example_runs_and_leaves_no_process():
+    import re
+    import warnings
+
+    from analysis.paths import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Large corpora", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, flags=re.S).group(1)
+    code = code.replace("path/to/my-folder", str(ROOT / "data" / "examples" / "my-corpus"))
+    before = _children()
+    ns: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnicodeWarning)   # the example folder holds a GB18030 file on purpose
+        exec(compile(code, "README.md", "exec"), ns)
+    res = ns["res"]
+    assert res.partitions["n_docs"].sum() == 3 and len(res.keyness) > 0 and res.topics.k == 3
     assert not (_children() - before)

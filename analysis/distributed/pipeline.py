@@ -421,8 +421,7 @@ def _stream_topics(client, futures: list, vocabs: Vocabularies, n_clauses: int, 
         est = LatentDirichletAllocation(n_components=k, learning_method="online", total_samples=n_clauses,
                                         batch_size=256, random_state=seed, n_jobs=1)
     elif model == "nmf":
-        est = MiniBatchNMF(n_components=k, init="nndsvda", batch_size=1024, random_state=seed)
-        # corpus IDF over the matrix columns, smooth as TfidfTransformer
+        est = MiniBatchNMF(n_components=k, init="nndsvda", batch_size=256, random_state=seed)
     else:
         raise ValueError(f"model must be 'lda' or 'nmf', got {model!r}")
     idf = None
@@ -442,7 +441,11 @@ def _stream_topics(client, futures: list, vocabs: Vocabularies, n_clauses: int, 
                     X = X.multiply(idf[None, :]).tocsr()
                     norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
                     X = sparse.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ X
-                est.partial_fit(X)
+                if model == "lda":
+                    est.partial_fit(X)                 # splits X into batch_size mini-batches itself
+                else:
+                    for a in range(0, X.shape[0], est.batch_size):   # one MiniBatchNMF step per mini-batch
+                        est.partial_fit(X[a:a + est.batch_size])
     phi = _row_normalise(est.components_)
     return TopicModel(kind=f"{model}-{'online' if model == 'lda' else 'minibatch'}", k=k, phi=phi,
                       theta=np.zeros((0, k)), vocab=np.asarray(vocabs.dtm_vocab, dtype=str), estimator=est,
