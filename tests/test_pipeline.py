@@ -199,3 +199,26 @@ def test_readme_large_corpora_example_runs_and_leaves_no_process():
     res = ns["res"]
     assert res.partitions["n_docs"].sum() == 3 and len(res.keyness) > 0 and res.topics.k == 3
     assert not (_children() - before)
+
+
+def test_parallel_word_segmentation_gives_identical_tokens(monkeypatch):
+    """tokenize_series(jobs=2): cache misses segmented in 2 worker processes, tokens identical."""
+    import concurrent.futures
+
+    clauses = analysis.load_clauses("cited")
+    texts = clauses["text"].iloc[:400]
+    serial = tokens.tokenize_series(texts, cache=False, pos=True)
+    monkeypatch.setattr(tokens, "PARALLEL_MIN_CHARS", 0)          # parallel even for a small batch
+    pools = []
+
+    class Spy(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *a, **k):
+            pools.append(a[0] if a else k.get("max_workers"))
+            super().__init__(*a, **k)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Spy)
+    before = _children()
+    parallel = tokens.tokenize_series(texts, cache=False, pos=True, jobs=2)
+    assert pools == [2]                                            # it really ran in a pool of 2 processes
+    assert parallel.tolist() == serial.tolist() and parallel.index.equals(texts.index)
+    assert not (_children() - before)

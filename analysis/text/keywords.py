@@ -666,10 +666,10 @@ def build_national_term_counts() -> dict[str, pd.DataFrame]:
     """Build step for ``python -m analysis build``: ``{"national_term_counts": DataFrame}``.
 
     The frame is :func:`reference_frequencies` of the national-law corpus (about 1 min cold: clause
-    segmentation ~2 s, jieba ~25 s on one core, in parallel on every core; a few seconds from a warm token cache), written to
+    segmentation ~2 s, jieba ~15–25 s on one core, in parallel on the idle cores; a few seconds from a warm token cache), written to
     ``data/processed/national_term_counts.csv`` (schema ``analysis/schemas/keywords.py``).
     """
-    return {REFERENCE_TABLE: reference_frequencies("national", jobs=wordseg.available_cores())}
+    return {REFERENCE_TABLE: reference_frequencies("national", jobs=wordseg.idle_cores())}
 
 
 def national_term_counts(check_version: bool = True) -> pd.DataFrame:

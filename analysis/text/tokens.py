@@ -35,8 +35,7 @@ or written whole and never held in memory between calls, so a worker's memory do
 
 Speed (tests/benchmarks/cold_tokens.md): the tokenizer is looked up once per batch and the dictionary
 digest is memoised on the file's (inode, size, mtime), so a cold batch costs what plain ``jieba.lcut``
-costs; ``jobs=N`` segments cache misses in N processes (Dask's multiprocessing scheduler) with identical
-tokens. jieba-fast-dat was measured (about 4× faster) but segments 2.8–6.6 % of the shipped clauses
+costs; ``jobs=N`` segments cache misses in N processes with identical tokens. jieba-fast-dat was measured (6–7× faster) but segments 2.8–6.6 % of the shipped clauses
 differently, so jieba stays.
 """
 from __future__ import annotations
@@ -497,6 +496,16 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def idle_cores() -> int:
+    """Cores not busy right now: :func:`available_cores` minus the 1-minute load average (at least 1).
+    On a loaded machine extra processes only add start-up cost (tests/benchmarks/cold_tokens.md)."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        load = 0.0
+    return max(1, min(available_cores(), int(available_cores() - load + 0.5)))
+
+
 #: Below this many characters to segment, ``jobs > 1`` runs in this process: starting a worker
 #: process, importing the package and loading jieba with the dictionary costs 1.5–4 s (more on a loaded
 #: machine), worth 0.5–1.5 M characters of segmentation (tests/benchmarks/cold_tokens.md).
@@ -506,17 +515,23 @@ PARALLEL_MIN_CHARS = 3_000_000
 def _segment_fresh(norm_texts: Sequence[str], pos: bool, path, jobs: int = 1) -> list[tuple]:
     """Segment without the cache, in ``jobs`` processes when worth it. Each text's segmentation does
     not depend on which process runs it (one private tokenizer per process, same dictionary), so
-    the tokens are identical to a serial run; the chunks are contiguous and reassembled in order."""
+    the tokens are identical to a serial run; the chunks are contiguous and reassembled in order.
+
+    The processes come from :class:`concurrent.futures.ProcessPoolExecutor` (``spawn``: safe inside
+    Jupyter kernels and threaded programs). Dask's multiprocessing scheduler did the same job 1.4–2×
+    slower here (its task and result serialisation for 10^5 token tuples), so it is kept for the
+    corpus-scale path (:mod:`analysis.distributed`), not for this one.
+    """
     path = str(Path(path).resolve())
     if jobs <= 1 or len(norm_texts) < 2 * jobs or sum(map(len, norm_texts)) < PARALLEL_MIN_CHARS:
         return _segment_chunk(norm_texts, pos, path)
-    import dask.bag as db
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
-    n_chunks = min(len(norm_texts), 4 * jobs)
-    bounds = [round(i * len(norm_texts) / n_chunks) for i in range(n_chunks + 1)]
+    bounds = [round(i * len(norm_texts) / jobs) for i in range(jobs + 1)]
     chunks = [list(norm_texts[a:b]) for a, b in zip(bounds, bounds[1:])]
-    bag = db.from_sequence(chunks, npartitions=n_chunks).map(_segment_chunk, pos=pos, path=path)
-    parts = bag.compute(scheduler="processes", num_workers=jobs)
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        parts = list(pool.map(_segment_chunk, chunks, [pos] * jobs, [path] * jobs))
     return [seg for part in parts for seg in part]
 
 
@@ -614,9 +629,9 @@ def tokenize_series(texts, pos: bool = False, keep_pos: Iterable[str] | None = N
         whole, and nothing is kept in memory (what :mod:`analysis.distributed` uses per partition, so
         a worker's memory stays flat). ``False``: no cache.
     jobs : int
-        Worker processes for the texts that must be segmented (cache misses), through Dask's
-        multiprocessing scheduler; the tokens are identical to ``jobs=1``. Batches under
-        :data:`PARALLEL_MIN_CHARS` characters are segmented in this process.
+        Worker processes for the texts that must be segmented (cache misses); the tokens are
+        identical to ``jobs=1``. Batches under :data:`PARALLEL_MIN_CHARS` characters are segmented
+        in this process.
 
     Repeated texts are segmented once.
 
