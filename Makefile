@@ -28,7 +28,7 @@ reproduce: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python -m analysis check
 
-## build: rebuild data/processed from data/raw and data/curated
+## build: rebuild the stale tables of data/processed (`python -m analysis build --all` rebuilds every one)
 build: $(STAMP)
 	$(BIN)/python -m analysis build
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis {check,build,docs,reproduce,book}``."""
+"""Command line: ``python -m analysis {check,build,docs,reproduce,pipeline,book}``."""
 from __future__ import annotations
 
 import argparse
@@ -26,11 +26,17 @@ def _check(args) -> int:
 
 
 def _build(args) -> int:
-    from .build import build_all
+    from .build import build_all, stale_steps
     from .tables import DataError
 
+    if args.dry_run:
+        stale = stale_steps()
+        for name, reasons in stale.items():
+            print(f"stale {name:<22} " + "; ".join(reasons[:3]) + (" …" if len(reasons) > 3 else ""))
+        print("everything up to date" if not stale else f"{len(stale)} stale step(s)")
+        return 0
     try:
-        for line in build_all():
+        for line in build_all(force=args.all):
             print(line)
     except DataError as err:
         print(err, file=sys.stderr)
@@ -72,11 +78,34 @@ def _book(args) -> int:
     return 0
 
 
+def _pipeline(args) -> int:
+    from .distributed import PipelineError, run_pipeline, write_outputs
+
+    try:
+        res = run_pipeline(args.corpus, scheduler=args.scheduler, n_workers=args.workers,
+                           partition_bytes=int(args.partition_mb * 1e6), against=args.against,
+                           topics=args.topics, topic_model=args.model, passes=args.passes, group=args.group,
+                           top_n=args.top_n, progress=not args.quiet, retries=args.retries)
+    except PipelineError as err:
+        print(err, file=sys.stderr)
+        return 1
+    for path in write_outputs(res, args.out):
+        print(f"wrote {path}")
+    n_chars = int(res.partitions["n_chars"].sum())
+    print(f"{len(res.partitions)} partitions, {int(res.partitions['n_docs'].sum()):,} documents, "
+          f"{n_chars:,} characters, {int(res.term_counts['n_clauses'].iloc[0]) if len(res.term_counts) else 0:,} "
+          f"clauses, {len(res.term_counts):,} terms in {res.seconds:.1f} s")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="validate every table under data/ (exit 1 listing every problem)").set_defaults(func=_check)
-    sub.add_parser("build", help="rebuild data/processed from data/raw and data/curated").set_defaults(func=_build)
+    b = sub.add_parser("build", help="rebuild the stale tables of data/processed from data/raw and data/curated")
+    b.add_argument("--all", action="store_true", help="rebuild every table, stale or not")
+    b.add_argument("--dry-run", action="store_true", help="only list the stale steps and why")
+    b.set_defaults(func=_build)
     docs = sub.add_parser("docs", help="write data/README.md (the data dictionary) from the schemas")
     docs.add_argument("--check", action="store_true", help="only check that data/README.md is current")
     docs.set_defaults(func=_docs)
@@ -88,6 +117,21 @@ def main(argv: list[str] | None = None) -> int:
     book = sub.add_parser("book", help="build the offline HTML book of every notebook from its stored outputs")
     book.add_argument("--out", help="output folder (default build/book)")
     book.set_defaults(func=_book)
+    pipe = sub.add_parser("pipeline", help="clauses, tokens, counts, keyness, TF-IDF and topics of a corpus on Dask")
+    pipe.add_argument("corpus", help="national, local, cited, digest, collection, a folder, a .zip or a .tar.* archive")
+    pipe.add_argument("--out", required=True, help="folder for the result tables (CSV)")
+    pipe.add_argument("--scheduler", help="address of a running Dask scheduler (default: a LocalCluster on this machine)")
+    pipe.add_argument("--workers", type=int, help="LocalCluster worker processes (default: the machine's cores)")
+    pipe.add_argument("--partition-mb", type=float, default=2.0, help="text per partition, MB (default 2)")
+    pipe.add_argument("--against", help="keyness reference: 'national' (the committed frequency list)")
+    pipe.add_argument("--topics", type=int, help="fit a streamed topic model with this many topics")
+    pipe.add_argument("--model", choices=("lda", "nmf"), default="lda", help="online LDA or MiniBatchNMF")
+    pipe.add_argument("--passes", type=int, default=1, help="passes of the topic model over the partitions")
+    pipe.add_argument("--group", choices=("all", "folder"), default="all", help="TF-IDF groups")
+    pipe.add_argument("--top-n", type=int, default=20, help="TF-IDF terms per group")
+    pipe.add_argument("--retries", type=int, default=2, help="retries of a failed partition before it is named")
+    pipe.add_argument("--quiet", action="store_true", help="no progress bar")
+    pipe.set_defaults(func=_pipeline)
     args = parser.parse_args(argv)
     return args.func(args)
 

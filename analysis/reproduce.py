@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -77,7 +78,15 @@ def execute(path: Path) -> Outcome:
     nb = nbformat.reads(original, as_version=4)
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     env.pop("MPLBACKEND", None)  # notebooks draw with the inline backend (analysis.setup() ensures it)
-    client = NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT, record_timing=False,
+    # IPC transport (Unix sockets in a private temporary folder, absolute path: the kernel runs in the
+    # notebook's folder) instead of TCP: nothing listens on a port, and the kernel no longer warns
+    # "Kernel is running over TCP without encryption". The client owns and shuts down the kernel.
+    from traitlets.config import Config
+
+    sockets = tempfile.TemporaryDirectory(prefix="nbkernel-")
+    config = Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(sockets.name, "kernel")}}) \
+        if os.name == "posix" else Config()
+    client = NotebookClient(nb, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT, record_timing=False, config=config,
                             resources={"metadata": {"path": str(path.parent)}}, allow_errors=False)
     try:
         client.execute(env=env)
@@ -93,6 +102,8 @@ def execute(path: Path) -> Outcome:
                        error=f"{ename}: {evalue}")
     except Exception as err:  # kernel died, timeout, ...
         return Outcome(path, False, time.perf_counter() - start, error=f"{type(err).__name__}: {err}")
+    finally:
+        sockets.cleanup()
     clean_metadata(nb)
     text = nbformat.writes(nb) + "\n"
     changed = text != original
@@ -102,22 +113,23 @@ def execute(path: Path) -> Outcome:
 
 
 def reproduce(only: list[str] | None = None, jobs: int = 1, build: bool = True, stream=sys.stdout) -> int:
-    """Rebuild the derived data, then execute the notebooks; return a process exit code (0 = all ok)."""
+    """Rebuild the stale derived tables, then execute the notebooks; return a process exit code (0 = all ok).
+
+    Prints one line per notebook, a line per table that had to be rebuilt (none on a clean clone: the
+    build manifest says every table is current) and a final count."""
     t0 = time.perf_counter()
     if build:
         from .build import build_all
-
-        print("building data/processed …", file=stream, flush=True)
         from .tables import write_data_dictionary
 
-        for line in build_all():
-            print(f"  {line}", file=stream, flush=True)
-        print(f"  data dictionary → {write_data_dictionary().relative_to(NOTEBOOKS_DIR.parent)}", file=stream)
+        for line in build_all(force=False):
+            if not line.endswith("up to date"):
+                print(f"  built {line}", file=stream, flush=True)
+        write_data_dictionary()
     paths = notebooks(only)
     if not paths:
         print(f"no notebook matches {only!r}", file=stream)
         return 1
-    print(f"executing {len(paths)} notebook(s) with {jobs} job(s) …", file=stream, flush=True)
     outcomes = []
     if jobs <= 1:
         for p in paths:

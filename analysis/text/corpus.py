@@ -630,6 +630,56 @@ def _read_metadata_csv(path: Path | str) -> pd.DataFrame:
                        na_values=[""])
 
 
+def folder_documents(root: Path, metadata_csv: Path | str | None = None, skip_unsupported: bool = False,
+                     name: Path | str | None = None) -> tuple[list[Path], list[str], list[Path]]:
+    """The documents of a folder, as :func:`load_folder` reads them (also used by :mod:`analysis.distributed`).
+
+    Returns
+    -------
+    (files, ignored, unsupported) : readable files (sorted by relative path), relative paths set aside
+    (dot files, Word lock files, a saved page's resources, the metadata CSV), files in formats not read.
+
+    Raises
+    ------
+    analysis.text.readers.UnsupportedFileError
+        Naming every file in an unsupported format and the command that converts it (unless
+        ``skip_unsupported``, which warns instead).
+    FileNotFoundError
+        When no readable document is left.
+    """
+    folder = name if name is not None else root
+    meta_path = Path(metadata_csv).resolve() if metadata_csv is not None else None
+    files, ignored, unsupported = [], [], []
+    every = sorted((p for p in root.rglob("*") if p.is_file()),
+                   key=lambda p: p.relative_to(root).as_posix())
+    # "Web page, complete" saves page.html and its images/scripts in page_files/ (page.files/)
+    resources = {p.parent / f"{p.stem}{tail}" for p in every if p.suffix.lower() in (".html", ".htm")
+                 for tail in ("_files", ".files", "_文件")}
+    for p in every:
+        rel = p.relative_to(root).as_posix()
+        if (_ignored(rel) or (meta_path is not None and p.resolve() == meta_path)
+                or any(d in resources for d in p.parents)):
+            ignored.append(rel)
+        elif p.suffix.lower() in SUPPORTED_SUFFIXES:
+            files.append(p)
+        else:
+            unsupported.append(p)
+    if unsupported and not skip_unsupported:
+        lines = "\n".join(f"  {_rel(p)}: {conversion_hint(p)}" for p in unsupported)
+        raise UnsupportedFileError(
+            f"{folder}: {len(unsupported)} file(s) in a format that is not read (readable: "
+            f"{' '.join(SUPPORTED_SUFFIXES)}):\n{lines}\nConvert them, or pass "
+            f"skip_unsupported=True to load the rest.")
+    if unsupported:
+        warn_caller(f"{folder}: skipped {len(unsupported)} file(s) in formats that are not read: "
+                    + "; ".join(f"{_rel(p)} ({conversion_hint(p)})" for p in unsupported))
+    if not files:
+        held = [p.relative_to(root).as_posix() for p in unsupported] + ignored
+        raise FileNotFoundError(f"{folder}: no readable documents ({' '.join(SUPPORTED_SUFFIXES)}); "
+                                f"it holds: {', '.join(held[:20]) if held else 'nothing'}")
+    return files, ignored, unsupported
+
+
 def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
                 skip_unsupported: bool = False) -> pd.DataFrame:
     """Load every document below a folder (recursive, sorted by relative path).
@@ -697,35 +747,7 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"{folder}: no such folder")
-    meta_path = Path(metadata_csv).resolve() if metadata_csv is not None else None
-    files, ignored, unsupported = [], [], []
-    every = sorted((p for p in root.rglob("*") if p.is_file()),
-                   key=lambda p: p.relative_to(root).as_posix())
-    # "Web page, complete" saves page.html and its images/scripts in page_files/ (page.files/)
-    resources = {p.parent / f"{p.stem}{tail}" for p in every if p.suffix.lower() in (".html", ".htm")
-                 for tail in ("_files", ".files", "_文件")}
-    for p in every:
-        rel = p.relative_to(root).as_posix()
-        if (_ignored(rel) or (meta_path is not None and p.resolve() == meta_path)
-                or any(d in resources for d in p.parents)):
-            ignored.append(rel)
-        elif p.suffix.lower() in SUPPORTED_SUFFIXES:
-            files.append(p)
-        else:
-            unsupported.append(p)
-    if unsupported and not skip_unsupported:
-        lines = "\n".join(f"  {_rel(p)}: {conversion_hint(p)}" for p in unsupported)
-        raise UnsupportedFileError(
-            f"{folder}: {len(unsupported)} file(s) in a format that is not read (readable: "
-            f"{' '.join(SUPPORTED_SUFFIXES)}):\n{lines}\nConvert them, or pass "
-            f"skip_unsupported=True to load the rest.")
-    if unsupported:
-        warn_caller(f"{folder}: skipped {len(unsupported)} file(s) in formats that are not read: "
-                    + "; ".join(f"{_rel(p)} ({conversion_hint(p)})" for p in unsupported))
-    if not files:
-        held = [p.relative_to(root).as_posix() for p in unsupported] + ignored
-        raise FileNotFoundError(f"{folder}: no readable documents ({' '.join(SUPPORTED_SUFFIXES)}); "
-                                f"it holds: {', '.join(held[:20]) if held else 'nothing'}")
+    files, ignored, unsupported = folder_documents(root, metadata_csv, skip_unsupported, name=folder)
     rows, errors, by_sha, duplicates = [], [], {}, {}
     for p in files:
         rel = p.relative_to(root).as_posix()

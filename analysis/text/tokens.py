@@ -27,11 +27,22 @@ texts it had to segment; the file name is the hash of its keys, content is a pic
 key, written to a temporary file and renamed with :func:`os.replace`. Two processes filling the
 cache at once therefore never write the same file with different content and never lose an entry
 (no read-modify-write); rebuilding the cache produces byte-identical files.
+
+``tokenize_series(cache="partition")`` (used per partition by :mod:`analysis.distributed`) keeps one file per
+batch instead, ``CACHE_DIR/tokens/<dictionary version>/partitions/<hash of the batch's keys>.pkl``, read whole
+or written whole and never held in memory between calls, so a worker's memory does not grow with the corpus.
+``ANALYSIS_TOKEN_CACHE`` moves the token cache (e.g. to a node-local disk).
+
+Speed (tests/benchmarks/cold_tokens.md): the tokenizer is looked up once per batch and the dictionary
+digest is memoised on the file's (inode, size, mtime), so a cold batch costs what plain ``jieba.lcut``
+costs; ``jobs=N`` segments cache misses in N processes with identical tokens. jieba-fast-dat was measured (6–7× faster) but segments 2.8–6.6 % of the shipped clauses
+differently, so jieba stays.
 """
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import pickle
 import re
 import sys
@@ -50,7 +61,10 @@ from ..tables import DataError, read_table, schemas
 USERDICT_CSV = CURATED_DIR / "userdict.csv"
 GENERAL_STOPWORDS_TXT = RAW_DIR / "stopwords-iso-zh" / "stopwords-zh.txt"
 POLICY_STOPWORDS_CSV = CURATED_DIR / "stopwords_policy.csv"
-TOKEN_CACHE_DIR = CACHE_DIR / "tokens"
+#: The token cache; ``ANALYSIS_TOKEN_CACHE`` moves it (e.g. to a node-local disk on a cluster, or a fresh
+#: folder for a cold benchmark). Dask workers started by a LocalCluster inherit the variable.
+TOKEN_CACHE_DIR = Path(os.environ["ANALYSIS_TOKEN_CACHE"]) if os.environ.get("ANALYSIS_TOKEN_CACHE") \
+    else CACHE_DIR / "tokens"
 
 #: Bumped whenever :func:`normalize` or the cached value format changes (part of the cache key).
 # Not bumped for the Kangxi/compatibility-ideograph mapping (step 2): no text of the report or of
@@ -173,6 +187,14 @@ def normalize(text: str) -> str:
 # User dictionary and jieba tokenizers
 # --------------------------------------------------------------------------------------------
 def _file_sha256(path: Path) -> str:
+    """sha256 of a file's bytes, re-read only when its (inode, size, mtime) changes: looking the
+    tokenizer up once per text used to hash the user dictionary once per text (30 % of cold time)."""
+    st = os.stat(path)
+    return _sha256_of(str(path), st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _sha256_of(path: str, ino: int, size: int, mtime_ns: int) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
@@ -266,7 +288,6 @@ def _quiet_jieba() -> None:
 @lru_cache(maxsize=4)
 def _tokenizers(path: str, digest: str):
     import jieba
-    import jieba.posseg
 
     _quiet_jieba()
     tok = jieba.Tokenizer()
@@ -276,7 +297,16 @@ def _tokenizers(path: str, digest: str):
     for row in load_userdict(path).itertuples(index=False):
         freq = None if pd.isna(row.freq) else int(row.freq)
         tok.add_word(row.term, freq, row.pos)
-    return tok, jieba.posseg.POSTokenizer(tok)
+    return tok
+
+
+@lru_cache(maxsize=4)
+def _pos_tokenizer(path: str, digest: str):
+    # built only when POS tags are asked for: importing jieba.posseg and reading the tag table costs
+    # about 1–2 s, half of a worker process's start-up for plain segmentation
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(_tokenizers(path, digest))
 
 
 def get_tokenizer(path: Path | str = USERDICT_CSV, pos: bool = False):
@@ -289,12 +319,16 @@ def get_tokenizer(path: Path | str = USERDICT_CSV, pos: bool = False):
         ``False`` → :class:`jieba.Tokenizer`; ``True`` → :class:`jieba.posseg.POSTokenizer` over it.
     """
     path = Path(path).resolve()
-    tok, ptok = _tokenizers(str(path), _file_sha256(path))
-    return ptok if pos else tok
+    digest = _file_sha256(path)
+    return _pos_tokenizer(str(path), digest) if pos else _tokenizers(str(path), digest)
 
 
-def _segment_raw(norm_text: str, pos: bool, path: Path | str = USERDICT_CSV) -> tuple[list[str], list[str] | None]:
-    tok = get_tokenizer(path, pos=pos)
+def _segment_raw(norm_text: str, pos: bool, path: Path | str = USERDICT_CSV, tok=None
+                 ) -> tuple[list[str], list[str] | None]:
+    """Segment one normalised text; ``tok`` is the tokenizer from :func:`get_tokenizer` (looked up
+    when not given — pass it when segmenting many texts)."""
+    if tok is None:
+        tok = get_tokenizer(path, pos=pos)
     if pos:
         words, flags = [], []
         for p in tok.cut(norm_text, HMM=True):
@@ -481,20 +515,105 @@ def clear_cache() -> int:
 # --------------------------------------------------------------------------------------------
 # Public tokenisation API
 # --------------------------------------------------------------------------------------------
-def _segment_many(norm_texts: Sequence[str], pos: bool, cache: bool, path) -> list[tuple]:
+def _segment_chunk(norm_texts: Sequence[str], pos: bool, path: str) -> list[tuple]:
+    """Segment texts with no cache: ``(words, flags)`` tuples (``flags`` None unless ``pos``).
+    A plain function of picklable arguments, so worker processes can run it."""
+    _quiet_jieba()
+    tok = get_tokenizer(path, pos=pos)
+    out = []
+    for t in norm_texts:
+        w, f = _segment_raw(t, pos, path, tok)
+        out.append((tuple(w), tuple(f) if f is not None else None))
+    return out
+
+
+def available_cores() -> int:
+    """Cores this process may use (its CPU affinity where the OS tells it, else ``os.cpu_count()``)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def idle_cores() -> int:
+    """Cores not busy right now: :func:`available_cores` minus the 1-minute load average (at least 1).
+    On a loaded machine extra processes only add start-up cost (tests/benchmarks/cold_tokens.md)."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        load = 0.0
+    return max(1, min(available_cores(), int(available_cores() - load + 0.5)))
+
+
+#: Below this many characters to segment, ``jobs > 1`` runs in this process: starting a worker
+#: process, importing the package and loading jieba with the dictionary costs 1.5–4 s (more on a loaded
+#: machine), worth 0.5–1.5 M characters of segmentation (tests/benchmarks/cold_tokens.md).
+PARALLEL_MIN_CHARS = 3_000_000
+
+
+def _segment_fresh(norm_texts: Sequence[str], pos: bool, path, jobs: int = 1) -> list[tuple]:
+    """Segment without the cache, in ``jobs`` processes when worth it. Each text's segmentation does
+    not depend on which process runs it (one private tokenizer per process, same dictionary), so
+    the tokens are identical to a serial run; the chunks are contiguous and reassembled in order.
+
+    The processes come from :class:`concurrent.futures.ProcessPoolExecutor` (``spawn``: safe inside
+    Jupyter kernels and threaded programs). Dask's multiprocessing scheduler did the same job 1.4–2×
+    slower here (its task and result serialisation for 10^5 token tuples), so it is kept for the
+    corpus-scale path (:mod:`analysis.distributed`), not for this one.
+    """
+    path = str(Path(path).resolve())
+    if jobs <= 1 or len(norm_texts) < 2 * jobs or sum(map(len, norm_texts)) < PARALLEL_MIN_CHARS:
+        return _segment_chunk(norm_texts, pos, path)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    bounds = [round(i * len(norm_texts) / jobs) for i in range(jobs + 1)]
+    chunks = [list(norm_texts[a:b]) for a, b in zip(bounds, bounds[1:])]
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        parts = list(pool.map(_segment_chunk, chunks, [pos] * jobs, [path] * jobs))
+    return [seg for part in parts for seg in part]
+
+
+def _partition_file(version: str, keys: Sequence[str]) -> Path:
+    return TOKEN_CACHE_DIR / version / "partitions" / (hashlib.sha256("".join(keys).encode()).hexdigest()[:32] + ".pkl")
+
+
+def _segment_many(norm_texts: Sequence[str], pos: bool, cache, path, jobs: int = 1) -> list[tuple]:
+    if cache not in (True, False, "partition"):
+        raise ValueError(f"cache must be True, False or 'partition', got {cache!r}")
     if not cache:
-        return [_segment_raw(t, pos, path) for t in norm_texts]
+        uniq = list(dict.fromkeys(norm_texts))
+        segs = dict(zip(uniq, _segment_fresh(uniq, pos, path, jobs)))
+        return [segs[t] for t in norm_texts]
     version = dictionary_version(path, pos=pos)
     keys = [_key(t) for t in norm_texts]
+    if cache == "partition":
+        # one file per batch of texts, read whole or not at all: nothing is kept in this process
+        # between calls, so a worker's memory does not grow with the corpus it has seen
+        target = _partition_file(version, keys)
+        try:
+            with open(target, "rb") as fh:
+                got = pickle.load(fh)
+            return [got[k] for k in keys]
+        except FileNotFoundError:
+            pass
+        except (OSError, EOFError, KeyError, pickle.UnpicklingError) as exc:
+            _log.warning("ignoring unreadable token-cache file %s: %s", target, exc)
+        uniq = dict(zip(keys, norm_texts))
+        got = dict(zip(uniq, _segment_fresh(list(uniq.values()), pos, path, jobs)))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        canonical = {k: _canonical(got[k]) for k in sorted(got)}
+        atomic_write(target, lambda fh, obj=canonical: pickle.dump(obj, fh, protocol=5))
+        return [got[k] for k in keys]
     mem = _cache_lookup(version, keys)
-    missing: dict[str, tuple] = {}
+    missing: dict[str, str] = {}
     for k, t in zip(keys, norm_texts):
         if k not in mem and k not in missing:
-            w, f = _segment_raw(t, pos, path)
-            missing[k] = (tuple(w), tuple(f) if f is not None else None)
+            missing[k] = t
     if missing:
-        _cache_store(version, missing)
-        mem.update(missing)
+        fresh = dict(zip(missing, _segment_fresh(list(missing.values()), pos, path, jobs)))
+        _cache_store(version, fresh)
+        mem.update(fresh)
     return [mem[k] for k in keys]
 
 
@@ -536,12 +655,24 @@ def tokenize(text: str, pos: bool = False, keep_pos: Iterable[str] | None = None
 
 
 def tokenize_series(texts, pos: bool = False, keep_pos: Iterable[str] | None = None,
-                    stop=DEFAULT_STOP, numbers: bool = False, cache: bool = True,
-                    userdict: Path | str = USERDICT_CSV) -> pd.Series:
-    """Tokenise a Series (or list) of texts; same parameters as :func:`tokenize`.
+                    stop=DEFAULT_STOP, numbers: bool = False, cache: bool | str = True,
+                    userdict: Path | str = USERDICT_CSV, jobs: int = 1) -> pd.Series:
+    """Tokenise a Series (or list) of texts; same parameters as :func:`tokenize`, plus:
 
-    Repeated texts are segmented once; with ``cache=True`` (default) segmentations are read from and
-    written to ``CACHE_DIR/tokens/``.
+    Parameters
+    ----------
+    cache : True, False or "partition"
+        ``True`` (default): segmentations are read from and written to the shared token cache
+        ``CACHE_DIR/tokens/`` and kept in memory for later calls. ``"partition"``: the whole batch is
+        one cache file, keyed by the hashes of its texts, read whole or segmented and written
+        whole, and nothing is kept in memory (what :mod:`analysis.distributed` uses per partition, so
+        a worker's memory stays flat). ``False``: no cache.
+    jobs : int
+        Worker processes for the texts that must be segmented (cache misses); the tokens are
+        identical to ``jobs=1``. Batches under :data:`PARALLEL_MIN_CHARS` characters are segmented
+        in this process.
+
+    Repeated texts are segmented once.
 
     Returns
     -------
@@ -553,7 +684,7 @@ def tokenize_series(texts, pos: bool = False, keep_pos: Iterable[str] | None = N
     norm = [normalize(t) for t in texts.tolist()]
     keep = tuple(keep_pos) if keep_pos is not None else None
     need_pos = pos or keep is not None
-    segs = _segment_many(norm, need_pos, cache, userdict)
+    segs = _segment_many(norm, need_pos, cache, userdict, jobs)
     stop_set = _stop_set(stop)
     out = [_filter(w, f, stop_set, numbers, keep, pos) for w, f in segs]
     return pd.Series(out, index=texts.index, dtype="object", name="tokens")

@@ -1,0 +1,24 @@
+"""The corpus pipeline beyond one process: partitions read lazily, run on a Dask cluster.
+
+==================  ==========================================================================
+module              what it holds
+==================  ==========================================================================
+``partitions``      a corpus as partitions (tar/zip archives, folders, in-memory corpora), read on the worker
+``pipeline``        per-partition steps (clauses, tokens, counts, matrices), their tree reduction,
+                    keyness, TF-IDF and streamed topic models; the cluster context; ``run_pipeline``
+==================  ==========================================================================
+
+One entry point runs the same analysis on a laptop (a LocalCluster sized to the machine) and on a
+cluster (``scheduler="tcp://host:8786"``)::
+
+    python -m analysis pipeline national --out results/national
+    python -m analysis pipeline path/to/folder --against national --topics 20 --scheduler tcp://host:8786
+
+    from analysis.distributed import run_pipeline
+    res = run_pipeline("national")
+"""
+from .partitions import ARCHIVES, Partition, list_partitions, read_partition
+from .pipeline import PipelineError, PipelineResult, cluster, matched_cosine, run_pipeline, write_outputs
+
+__all__ = ["ARCHIVES", "Partition", "list_partitions", "read_partition", "PipelineError", "PipelineResult",
+           "cluster", "matched_cosine", "run_pipeline", "write_outputs"]

@@ -1,0 +1,560 @@
+"""The corpus pipeline over partitions, on a Dask cluster: clauses → tokens → counts → keyness, TF-IDF, topics.
+
+Library: Dask (``dask`` + ``dask.distributed``), because it is what research clusters already run
+(Kubernetes, HPC schedulers through dask-jobqueue, cloud) and a :class:`distributed.LocalCluster`
+on a laptop, with retries, a dashboard and a progress bar built in.
+
+Shape (Dask's own guidance): every per-partition step is a plain function of a
+:class:`~analysis.distributed.partitions.Partition` (testable without a cluster); the client maps it
+over the partitions and aggregates the small results (Counters, sparse matrices, vectors) with a tree
+reduction on the workers. No process ever holds all texts.
+
+1. ``partition_counts`` — read the partition, split clauses (:func:`analysis.text.clauses.segment_document`),
+   segment words (:func:`analysis.text.tokens.tokenize_series`, ``stop=None, numbers=False``, token cache in
+   ``"partition"`` mode: one file per partition, shared by the workers of one machine through the file
+   system; on a cluster without a shared disk each worker keeps its own), count term and clause frequency.
+   Tree-reduced into the corpus frequency list, identical to
+   :func:`analysis.text.keywords.reference_frequencies` of the in-memory path.
+2. From the aggregated counts: keyness against a reference list (:func:`analysis.text.keywords.keyness`, on
+   counts), the vocabulary of the clause × term matrix (the ``min_df`` of
+   :func:`analysis.text.topics.build_dtm`) and the IDF of TF-IDF (:func:`analysis.text.keywords.tfidf_top_terms`).
+   Removing stopwords from the ``stop=None`` counts is exact: the token filter drops a stopword without
+   changing any other token.
+3. ``partition_matrices`` — second pass (tokens from the partition cache): the partition's rows of the
+   clause × term matrix with the fixed vocabulary, and its TF-IDF sums per group.
+4. Topics that stream over the partition matrices on the client, one partition in memory at a time:
+   online LDA (``LatentDirichletAllocation(learning_method="online").partial_fit``) or ``MiniBatchNMF.partial_fit``
+   on TF-IDF rows weighted with the corpus IDF. They approximate the in-memory batch fits; :func:`matched_cosine`
+   measures how closely.
+
+Text-reuse candidate search is not partitioned here (it lives on another branch).
+
+Failures: a partition task is retried (``retries``, default 2); if it still fails, :class:`PipelineError`
+names every failed partition with its error — no partition is dropped silently. The client and a
+LocalCluster it started are closed in every case (``with`` blocks).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ..text import tokens as wordseg
+from .partitions import PARTITION_BYTES, Partition, list_partitions, read_partition
+
+DEFAULT_SEED = 20221130
+
+
+class PipelineError(RuntimeError):
+    """One or more partitions failed after their retries; the message names each."""
+
+    def __init__(self, failures: list[tuple[str, BaseException]]):
+        self.failures = failures
+        lines = [f"  {name}: {type(err).__name__}: {err}" for name, err in failures]
+        super().__init__(f"{len(failures)} partition(s) failed after retries:\n" + "\n".join(lines))
+
+
+# ============================================================================ per-partition functions
+def _peak_rss() -> int:
+    """Peak resident memory of this process in bytes (Linux/macOS)."""
+    try:
+        import resource
+        kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return int(kb) * (1 if sys.platform == "darwin" else 1024)
+    except (ImportError, OSError):  # Windows
+        return 0
+
+
+def _worker_name() -> str:
+    try:
+        from distributed import get_worker
+        return get_worker().address
+    except (ImportError, ValueError):
+        return f"pid {os.getpid()}"
+
+
+def partition_clauses(part: Partition) -> pd.DataFrame:
+    """The partition's clauses: :data:`analysis.text.clauses.CLAUSE_COLUMNS`, as :func:`analysis.load_clauses`."""
+    from ..text.clauses import CLAUSE_COLUMNS, _frame, segment_document
+
+    docs = read_partition(part)
+    rows: list[tuple] = []
+    for doc_id, text in zip(docs["doc_id"], docs["text"]):
+        rows.extend(segment_document(text, doc_id)[0])
+    return _frame(rows, CLAUSE_COLUMNS)
+
+
+def partition_tokens(part: Partition, *, cache: bool | str = "partition") -> tuple[pd.DataFrame, pd.Series, dict]:
+    """Clauses and their tokens (``stop=None, numbers=False``) of one partition, with timings.
+
+    Returns
+    -------
+    clauses : DataFrame (CLAUSE_COLUMNS)
+    tokens : Series of lists, aligned with ``clauses``
+    info : dict with ``n_docs``, ``n_chars`` (characters of the documents), ``read_s``, ``clauses_s``, ``tokens_s``
+    """
+    from ..text.clauses import CLAUSE_COLUMNS, _frame, segment_document
+
+    t0 = time.perf_counter()
+    docs = read_partition(part)
+    t1 = time.perf_counter()
+    rows: list[tuple] = []
+    for doc_id, text in zip(docs["doc_id"], docs["text"]):
+        rows.extend(segment_document(text, doc_id)[0])
+    clauses = _frame(rows, CLAUSE_COLUMNS)
+    t2 = time.perf_counter()
+    toks = wordseg.tokenize_series(clauses["text"], stop=None, numbers=False, cache=cache)
+    t3 = time.perf_counter()
+    info = dict(n_docs=len(docs), n_chars=int(docs["text"].str.len().sum()), read_s=t1 - t0,
+                clauses_s=t2 - t1, tokens_s=t3 - t2)
+    return clauses, toks, info
+
+
+@dataclass
+class Counts:
+    """Term counts of one or more partitions (what the tree reduction adds up)."""
+
+    tf: Counter = field(default_factory=Counter)
+    df: Counter = field(default_factory=Counter)
+    n_clauses: int = 0
+    stats: list[dict] = field(default_factory=list)
+
+    def __add__(self, other: "Counts") -> "Counts":
+        tf, dfc = Counter(self.tf), Counter(self.df)
+        tf.update(other.tf)
+        dfc.update(other.df)
+        return Counts(tf, dfc, self.n_clauses + other.n_clauses, self.stats + other.stats)
+
+
+def partition_counts(part: Partition, cache: bool | str = "partition") -> Counts:
+    """Term frequency and clause frequency of every token (``stop=None``) in one partition."""
+    t0 = time.perf_counter()
+    clauses, toks, info = partition_tokens(part, cache=cache)
+    tf: Counter = Counter()
+    dfc: Counter = Counter()
+    for ts in toks:
+        tf.update(ts)
+        dfc.update(set(ts))
+    info.update(partition=part.number, name=part.name, n_clauses=len(clauses), seconds=time.perf_counter() - t0,
+                peak_rss=_peak_rss(), worker=_worker_name())
+    return Counts(tf, dfc, len(clauses), [info])
+
+
+def _merge(*parts: Counts) -> Counts:
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + p
+    return out
+
+
+@dataclass
+class Vocabularies:
+    """What the second pass needs from the aggregated counts."""
+
+    dtm_vocab: np.ndarray            # clause × term matrix columns (build_dtm rules)
+    dtm_stop: frozenset[str]
+    min_length: int
+    tfidf_vocab: np.ndarray          # TF-IDF columns (tfidf_top_terms rules)
+    tfidf_idf: np.ndarray
+    tfidf_stop: frozenset[str]
+    group: str                       # "all" or "folder" (first path component of doc_id)
+
+
+def _group_of(doc_ids: pd.Series, group: str) -> np.ndarray:
+    if group == "all":
+        return np.array(["all"] * len(doc_ids), dtype=object)
+    if group == "folder":
+        return np.array([d.split("/", 1)[0] if "/" in d else "" for d in doc_ids], dtype=object)
+    raise ValueError(f"group must be 'all' or 'folder', got {group!r}")
+
+
+def partition_matrices(part: Partition, vocabs: Vocabularies, cache: bool | str = "partition") -> dict:
+    """Second pass over one partition: its clause × term matrix rows and its TF-IDF sums per group.
+
+    Returns
+    -------
+    dict with ``dtm`` (csr, int64, columns ``vocabs.dtm_vocab``), ``clause_id`` (array), and ``tfidf``:
+    group → (sum of L2-normalised TF-IDF rows, clauses containing each term, clauses in the group).
+    """
+    from ..text.topics import build_dtm
+
+    clauses, toks, _ = partition_tokens(part, cache=cache)
+    dtm, _ = build_dtm((list(t) for t in toks), stopwords=vocabs.dtm_stop, min_length=vocabs.min_length,
+                       vocabulary=vocabs.dtm_vocab)
+    # TF-IDF exactly as TfidfVectorizer(norm="l2", smooth_idf=True) with the corpus IDF
+    index = {t: j for j, t in enumerate(vocabs.tfidf_vocab)}
+    rows, cols = [], []
+    for i, ts in enumerate(toks):
+        for t in ts:
+            j = index.get(t)
+            if j is not None and t not in vocabs.tfidf_stop:
+                rows.append(i)
+                cols.append(j)
+    tf = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(toks), len(index)), dtype=np.float64)
+    tf.sum_duplicates()
+    X = tf.multiply(vocabs.tfidf_idf[None, :]).tocsr()
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    X = sparse.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ X
+    groups = _group_of(clauses["doc_id"], vocabs.group)
+    out = {}
+    for g in sorted(set(groups)):
+        idx = np.flatnonzero(groups == g)
+        sub = X[idx]
+        out[g] = (np.asarray(sub.sum(axis=0)).ravel(), np.asarray((sub > 0).sum(axis=0)).ravel().astype(np.int64),
+                  len(idx))
+    return {"dtm": dtm.tocsr(), "clause_id": clauses["clause_id"].to_numpy(dtype=object), "tfidf": out}
+
+
+def _merge_tfidf(*parts: dict) -> dict:
+    out: dict = {}
+    for p in parts:
+        for g, (s, n, k) in p.items():
+            if g in out:
+                s0, n0, k0 = out[g]
+                out[g] = (s0 + s, n0 + n, k0 + k)
+            else:
+                out[g] = (s.copy(), n.copy(), k)
+    return out
+
+
+# ============================================================================ cluster
+def default_workers() -> int:
+    """Worker processes of the default LocalCluster: the machine's usable cores."""
+    return wordseg.available_cores()
+
+
+@contextmanager
+def cluster(scheduler: str | None = None, *, n_workers: int | None = None, memory_limit: str | int = "auto",
+            dashboard: bool = True, stream=sys.stderr) -> Iterator:
+    """A Dask client: connected to ``scheduler`` or to a new LocalCluster, closed on exit (also on error).
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Address of a running scheduler (``tcp://host:8786``, or a dask-jobqueue cluster's
+        ``cluster.scheduler_address``). Only the client is closed on exit; the cluster is the caller's.
+    n_workers : int, optional
+        LocalCluster worker processes (one thread each); default :func:`default_workers`.
+    memory_limit : passed to LocalCluster (per worker).
+    dashboard : bool
+        Serve the dashboard on ``127.0.0.1`` (a free port, printed on ``stream``); ``False`` for none.
+    """
+    from distributed import Client, LocalCluster
+
+    local = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        local = LocalCluster(n_workers=n_workers or default_workers(), threads_per_worker=1, processes=True,
+                             # the scheduler's HTTP server (health, metrics; the dashboard when asked) on a
+                             # free port of 127.0.0.1, never on 8787 of every interface
+                             host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                             scheduler_kwargs={"dashboard": bool(dashboard)},
+                             memory_limit=memory_limit, silence_logs=logging.ERROR)
+        try:
+            client = Client(local)
+        except BaseException:
+            local.close()
+            raise
+    try:
+        if stream is not None:
+            link = client.dashboard_link if (scheduler or dashboard) else None
+            n = len(client.scheduler_info().get("workers", {}))
+            print(f"dask: {'scheduler ' + scheduler if scheduler else 'LocalCluster'} with {n} worker(s)"
+                  + (f"; dashboard {link}" if link else ""), file=stream, flush=True)
+        yield client
+    finally:
+        client.close()
+        if local is not None:
+            local.close()
+
+
+def _run(client, fn, parts: Sequence[Partition], *, retries: int, progress: bool, label: str, **kw) -> list:
+    """Map ``fn`` over the partitions; wait; name every partition that failed after its retries."""
+    from distributed import progress as dask_progress, wait
+
+    futures = client.map(fn, list(parts), retries=retries, pure=False, **kw)
+    if progress:
+        print(label, file=sys.stderr, flush=True)
+        dask_progress(futures, notebook=False)
+        print(file=sys.stderr, flush=True)
+    wait(futures)
+    failures = []
+    for part, fut in zip(parts, futures):
+        if fut.status == "error":
+            failures.append((part.name, fut.exception()))
+    if failures:
+        for f in futures:
+            f.release()
+        raise PipelineError(failures)
+    return futures
+
+
+def _tree(client, futures: list, merge, fan_in: int = 4):
+    """Reduce futures pairwise-by-``fan_in`` on the workers; return the final future."""
+    level = list(futures)
+    while len(level) > 1:
+        level = [client.submit(merge, *level[i:i + fan_in], pure=False) if len(level[i:i + fan_in]) > 1
+                 else level[i] for i in range(0, len(level), fan_in)]
+    return level[0]
+
+
+# ============================================================================ results
+@dataclass
+class PipelineResult:
+    """What :func:`run_pipeline` returns.
+
+    Attributes
+    ----------
+    term_counts : DataFrame
+        As :func:`analysis.text.keywords.reference_frequencies`: ``term, tf, df, n_clauses, dictionary_version``.
+    tfidf : DataFrame
+        As :func:`analysis.text.keywords.tfidf_top_terms` (group column ``group``: ``all`` or the folder).
+    keyness : DataFrame or None
+        :func:`analysis.text.keywords.keyness` of the corpus (stopwords removed) against ``against``.
+    dtm, vocab, clause_id
+        The clause × term matrix (csr, rows in clause order) when ``keep_dtm``; else None.
+    topics : TopicModel or None
+        The streamed topic model (``kind`` ``"lda-online"`` or ``"nmf-minibatch"``).
+    partitions : DataFrame
+        One row per partition: size, clauses, timings, peak memory of the worker process, worker.
+    seconds : float
+        Wall time of the run (cluster start excluded).
+    pass_seconds : dict
+        Wall time of ``counts`` (pass 1 and its reduction), ``matrices`` (pass 2, TF-IDF, matrix gather) and ``topics``.
+    """
+
+    term_counts: pd.DataFrame
+    tfidf: pd.DataFrame
+    keyness: pd.DataFrame | None
+    dtm: sparse.csr_matrix | None
+    vocab: np.ndarray
+    clause_id: np.ndarray | None
+    topics: object | None
+    partitions: pd.DataFrame
+    seconds: float
+    pass_seconds: dict = field(default_factory=dict)
+
+
+def _term_counts(c: Counts) -> pd.DataFrame:
+    from ..text.keywords import REFERENCE_COLUMNS
+
+    terms = sorted(c.tf)
+    out = pd.DataFrame({
+        "term": pd.array(terms, dtype="string"),
+        "tf": np.array([c.tf[t] for t in terms], dtype="int64"),
+        "df": np.array([c.df[t] for t in terms], dtype="int64"),
+    })
+    out["n_clauses"] = np.int64(c.n_clauses)
+    out["dictionary_version"] = pd.array([wordseg.dictionary_version()] * len(out), dtype="string")
+    out = out.sort_values(["tf", "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return out[REFERENCE_COLUMNS]
+
+
+def vocabularies(counts: pd.DataFrame, *, min_df: int = 2, stop=wordseg.DEFAULT_STOP, min_length: int = 2,
+                 tfidf_min_df: int = 2, group: str = "all") -> Vocabularies:
+    """Vocabularies of the second pass from the aggregated ``stop=None`` counts.
+
+    ``dtm_vocab`` is what :func:`analysis.text.topics.build_dtm` keeps for the tokens of ``tokenize_series(stop=stop)``
+    with ``min_df`` (an int), ``min_length`` and no numbers; ``tfidf_vocab``/``tfidf_idf`` what
+    ``TfidfVectorizer(min_df=tfidf_min_df, smooth_idf=True)`` keeps and weighs in :func:`analysis.text.keywords.tfidf_top_terms`.
+    """
+    stop_set = wordseg._stop_set(stop)
+    terms = counts["term"].astype(str).to_numpy()
+    dfs = counts["df"].to_numpy()
+    n = int(counts["n_clauses"].iloc[0]) if len(counts) else 0
+    not_stop = np.array([t not in stop_set for t in terms], dtype=bool)
+    keep_dtm = not_stop & (dfs >= min_df) & np.array(
+        [len(t.strip()) >= min_length and any(ch.isalpha() for ch in t) for t in terms], dtype=bool)
+    keep_tfidf = not_stop & (dfs >= tfidf_min_df)
+    order = np.argsort(terms[keep_tfidf], kind="stable")
+    tfidf_terms = terms[keep_tfidf][order]
+    idf = np.log((1.0 + n) / (1.0 + dfs[keep_tfidf][order].astype(float))) + 1.0
+    return Vocabularies(np.sort(terms[keep_dtm]), frozenset(stop_set), min_length, tfidf_terms, idf,
+                        frozenset(stop_set), group)
+
+
+def _tfidf_table(sums: dict, vocabs: Vocabularies, top_n: int) -> pd.DataFrame:
+    rows = []
+    terms = vocabs.tfidf_vocab
+    for g in sorted(sums):
+        s, present, k = sums[g]
+        mean = s / k
+        order = np.lexsort((terms, -mean))
+        order = order[mean[order] > 0][:top_n]
+        rows += [(g, r, terms[j], float(mean[j]), int(present[j]), float(vocabs.tfidf_idf[j]))
+                 for r, j in enumerate(order, start=1)]
+    return pd.DataFrame(rows, columns=["group", "rank", "term", "tfidf", "n_clauses", "idf"])
+
+
+def matched_cosine(phi_a: np.ndarray, phi_b: np.ndarray) -> pd.DataFrame:
+    """Pair the topics of two models one-to-one by maximal total cosine (Hungarian), as
+    :func:`analysis.text.topics.topic_stability` does; columns ``topic``, ``matched_topic``, ``cosine``."""
+    from scipy.optimize import linear_sum_assignment
+
+    from ..text.topics import _cosine
+
+    sim = _cosine(np.asarray(phi_a, float), np.asarray(phi_b, float))
+    r, c = linear_sum_assignment(-sim)
+    return pd.DataFrame({"topic": r, "matched_topic": c, "cosine": sim[r, c]})
+
+
+def _stream_topics(client, futures: list, vocabs: Vocabularies, n_clauses: int, k: int, model: str,
+                   passes: int, seed: int):
+    """Fit a topic model on the client, one partition matrix at a time, in partition order."""
+    from sklearn.decomposition import LatentDirichletAllocation, MiniBatchNMF
+    from threadpoolctl import threadpool_limits
+
+    from ..text.topics import TopicModel, _row_normalise
+
+    if model == "lda":
+        est = LatentDirichletAllocation(n_components=k, learning_method="online", total_samples=n_clauses,
+                                        batch_size=256, random_state=seed, n_jobs=1)
+    elif model == "nmf":
+        est = MiniBatchNMF(n_components=k, init="nndsvda", batch_size=256, random_state=seed)
+    else:
+        raise ValueError(f"model must be 'lda' or 'nmf', got {model!r}")
+    idf = None
+    if model == "nmf":
+        dfs = np.zeros(len(vocabs.dtm_vocab), dtype=np.int64)
+        for fut in futures:
+            dfs += client.submit(lambda d: np.asarray((d["dtm"] > 0).sum(axis=0)).ravel(), fut, pure=False).result()
+        idf = np.log((1.0 + n_clauses) / (1.0 + dfs)) + 1.0
+    t0 = time.perf_counter()
+    with threadpool_limits(limits=1):
+        for _ in range(passes):
+            for i, fut in enumerate(futures):
+                X = client.submit(lambda d: d["dtm"], fut, pure=False).result().astype(np.float64)
+                if X.shape[0] == 0:
+                    continue
+                if idf is not None:
+                    X = X.multiply(idf[None, :]).tocsr()
+                    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+                    X = sparse.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ X
+                if model == "lda":
+                    est.partial_fit(X)                 # splits X into batch_size mini-batches itself
+                else:
+                    for a in range(0, X.shape[0], est.batch_size):   # one MiniBatchNMF step per mini-batch
+                        est.partial_fit(X[a:a + est.batch_size])
+    phi = _row_normalise(est.components_)
+    return TopicModel(kind=f"{model}-{'online' if model == 'lda' else 'minibatch'}", k=k, phi=phi,
+                      theta=np.zeros((0, k)), vocab=np.asarray(vocabs.dtm_vocab, dtype=str), estimator=est,
+                      random_state=seed, seconds=time.perf_counter() - t0)
+
+
+def run_pipeline(corpus, *, client=None, scheduler: str | None = None, n_workers: int | None = None,
+                 partition_bytes: int = PARTITION_BYTES, against: str | pd.DataFrame | None = None,
+                 stop=wordseg.DEFAULT_STOP, min_df: int = 2, top_n: int = 20, group: str = "all",
+                 topics: int | None = None, topic_model: str = "lda", passes: int = 1, seed: int = DEFAULT_SEED,
+                 keep_dtm: bool = False, matrices: bool = True, retries: int = 2, progress: bool = True,
+                 dashboard: bool = True, cache: bool | str = "partition") -> PipelineResult:
+    """Run the corpus pipeline over partitions on a Dask cluster.
+
+    Parameters
+    ----------
+    corpus : str, path-like or DataFrame
+        See :func:`analysis.distributed.partitions.list_partitions`.
+    client : distributed.Client, optional
+        Use this client (not closed). Otherwise one is made by :func:`cluster` from ``scheduler`` / ``n_workers``
+        (a LocalCluster sized to the machine by default) and closed at the end, also on error.
+    partition_bytes : int
+        Text bytes per partition; a worker's memory grows with this, not with the corpus.
+    against : "national", a frequency table or None
+        Reference for keyness: ``"national"`` is the committed ``national_term_counts`` table; a DataFrame
+        in the :func:`analysis.text.keywords.reference_frequencies` format (e.g. another run's ``term_counts``).
+    stop : stopword kinds, removed for keyness, TF-IDF and the matrix (counts keep every token).
+    min_df : int
+        Clauses a term needs to become a matrix column (as :func:`analysis.text.topics.build_dtm`).
+    top_n, group
+        TF-IDF terms per group; groups ``"all"`` or ``"folder"`` (first path component of ``doc_id``).
+    topics : int, optional
+        Fit a streamed topic model with this many topics (``topic_model`` ``"lda"`` or ``"nmf"``, ``passes``
+        over the partitions, ``seed``).
+    keep_dtm : bool
+        Gather the clause × term matrix into the result (it is sparse; the texts never are).
+    matrices : bool
+        Run the second pass (matrix, TF-IDF, topics); ``False`` stops after the counts and keyness.
+    retries : int
+        Retries of a failed partition task before it is named in :class:`PipelineError`.
+    progress : bool
+        Dask's progress bar on stderr, and the dashboard address.
+    cache : True, False or "partition"
+        Token cache mode (:func:`analysis.text.tokens.tokenize_series`).
+
+    Returns
+    -------
+    PipelineResult
+    """
+    if client is None:
+        with cluster(scheduler, n_workers=n_workers, dashboard=dashboard,
+                     stream=sys.stderr if progress else None) as c:
+            return run_pipeline(corpus, client=c, partition_bytes=partition_bytes, against=against, stop=stop,
+                                min_df=min_df, top_n=top_n, group=group, topics=topics, topic_model=topic_model,
+                                passes=passes, seed=seed, keep_dtm=keep_dtm, matrices=matrices, retries=retries,
+                                progress=progress, cache=cache)
+    from ..text import keywords
+
+    t0 = time.perf_counter()
+    parts = list_partitions(corpus, partition_bytes=partition_bytes)
+    futs = _run(client, partition_counts, parts, retries=retries, progress=progress,
+                label=f"pass 1/2: clauses, tokens, counts ({len(parts)} partitions)", cache=cache)
+    total: Counts = _tree(client, futs, _merge).result()
+    del futs
+    timing = {"counts": time.perf_counter() - t0}
+    counts = _term_counts(total)
+    stats = pd.DataFrame(total.stats).sort_values("partition", kind="stable").reset_index(drop=True)
+    key = None
+    if against is not None:
+        table = keywords.national_term_counts() if isinstance(against, str) and against == "national" else against
+        if isinstance(against, str) and against != "national":
+            raise ValueError(f"against: 'national' or a frequency table, got {against!r}")
+        target = keywords.reference_counts(counts, stop=stop)
+        key = keywords.keyness(target, keywords.reference_counts(table, stop=stop))
+    vocabs = vocabularies(counts, min_df=min_df, stop=stop, group=group)
+    tfidf = pd.DataFrame(columns=["group", "rank", "term", "tfidf", "n_clauses", "idf"])
+    dtm = clause_id = model = None
+    if matrices:
+        futs = _run(client, partition_matrices, parts, retries=retries, progress=progress,
+                    label="pass 2/2: clause × term matrix, TF-IDF", vocabs=vocabs, cache=cache)
+        sums_f = _tree(client, [client.submit(lambda d: d["tfidf"], f, pure=False) for f in futs], _merge_tfidf)
+        tfidf = _tfidf_table(sums_f.result(), vocabs, top_n)
+        if keep_dtm:
+            got = [f.result() for f in futs]
+            dtm = sparse.vstack([g["dtm"] for g in got]).tocsr() if got else None
+            clause_id = np.concatenate([g["clause_id"] for g in got]) if got else None
+            del got
+        timing["matrices"] = time.perf_counter() - t0 - timing["counts"]
+        if topics:
+            t_top = time.perf_counter()
+            model = _stream_topics(client, futs, vocabs, total.n_clauses, topics, topic_model, passes, seed)
+            timing["topics"] = time.perf_counter() - t_top
+        del futs
+    return PipelineResult(counts, tfidf, key, dtm, vocabs.dtm_vocab, clause_id, model, stats,
+                          time.perf_counter() - t0, timing)
+
+
+def write_outputs(result: PipelineResult, out: Path | str) -> list[Path]:
+    """Write the result's tables as CSV under ``out`` (atomically): term_counts, tfidf_top_terms, keyness,
+    topic_terms, partitions. Returns the paths written."""
+    from ..tables import write_csv
+    from ..text.topics import top_terms
+
+    out = Path(out)
+    written = [write_csv(result.term_counts, out / "term_counts.csv"),
+               write_csv(result.tfidf, out / "tfidf_top_terms.csv"),
+               write_csv(result.partitions, out / "partitions.csv")]
+    if result.keyness is not None:
+        written.append(write_csv(result.keyness, out / "keyness.csv"))
+    if result.topics is not None:
+        written.append(write_csv(top_terms(result.topics, n=15), out / "topic_terms.csv"))
+    return written
