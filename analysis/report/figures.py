@@ -434,8 +434,8 @@ def fig02_provincial_levels(levels: pd.DataFrame, captions: pd.DataFrame | None 
     ax.grid(axis="x", visible=False)
     ax.legend(handles[::-1], ["中 medium", "高 high (80–90)", "非常高 very high (>90)"],
               loc="upper left", fontsize=9, bbox_to_anchor=(1.01, 1.0), title="能力等级 level", title_fontsize=9)
-    title(ax, cap["title"], "Provincial units (31 provinces + XPCC) per online-service capability level, "
-                            "in the years public sources state")
+    title(ax, cap["title"], "Provincial units (31 provinces + Xinjiang Production and Construction Corps) per "
+                            "online-service level, in the years public sources state")
     caption(fig, _source(cap, "counts from news reposts of the assessment reports (provincial_service_levels.csv, "
                               "source_url per row)"),
             note="The report's text gives no values for this figure. 2017, 2018, 2020: no public count found, shown "
