@@ -360,3 +360,30 @@ def test_date_05_compares_the_adoption_date(data):
     assert "published (公布, file date) 2021-07-27" in rec["evidence"]
     rec6 = one("date-06", data)
     assert rec6["verdict"] == READING_DEPENDENT and "2022-08-30" in rec6["evidence"] and "2022-09-05" in rec6["evidence"]
+
+
+def test_timing_figure_marks_the_year_the_library_stops_in_as_partial(data):
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    import analysis
+
+    analysis.setup()
+    by_year = technology_mentions_by_year(data.state_council, years=(2010, 2023))
+    # the State Council library's last dates (written 2023-09-20, published 2023-09-26)
+    assert str(data.state_council["sc_date_written"].max()) == "2023-09-20"
+    assert str(data.state_council["sc_date_published"].max()) == "2023-09-26"
+    try:
+        fig, ax = claims.plot_titles_per_year(by_year, last_date="2023-09-26")
+        ticks = [t.get_text() for t in ax.get_xticklabels()]
+        assert ticks[-1] == "2023\n(1–9月)" and ticks[-2] == "2022"
+        texts = " ".join(t.get_text() for t in fig.findobj(matplotlib.text.Text))
+        assert "Jan–Sep" in texts
+        assert fig.get_size_inches()[0] <= 9.0
+        # a library that ran to the end of 2023 leaves 2023 a full year; one that stops in May says 1–5月
+        _, ax_full = claims.plot_titles_per_year(by_year, last_date="2023-12-31")
+        assert [t.get_text() for t in ax_full.get_xticklabels()][-1] == "2023"
+        _, ax_may = claims.plot_titles_per_year(by_year, last_date="2023-05-02")
+        assert [t.get_text() for t in ax_may.get_xticklabels()][-1] == "2023\n(1–5月)"
+    finally:
+        plt.close("all")

@@ -164,6 +164,37 @@ def test_table1_figure_has_every_cell_and_clips_no_text(frames):
         assert box.y0 - 1 <= tbox.y0 and tbox.y1 <= box.y1 + 1, (row, col, text.get_text())
 
 
+@pytest.mark.parametrize("name, frame, title", DRAWERS)
+def test_each_figure_is_at_most_9_inches_wide_with_type_of_at_least_8_pt(frames, name, frame, title):
+    fig = getattr(rf, name)(frames[frame], frames["captions"])
+    assert fig.get_size_inches()[0] <= 9.0
+    small = [(t.get_text(), t.get_fontsize()) for t in fig.findobj(matplotlib.text.Text)
+             if t.get_text().strip() and t.get_visible() and t.get_fontsize() < analysis.plotting.MIN_FONT_PT]
+    assert not small
+
+
+def _overlaps(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def test_fig01_stage_labels_clear_their_bars_and_legend_clear_of_the_lanes(frames):
+    fig = rf.fig01_timeline(frames["milestones"], frames["captions"])
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax_s, ax_t, ax_p = fig.axes[:3]
+    bars = [p.get_window_extent(renderer) for p in ax_s.patches
+            if isinstance(p, matplotlib.patches.Rectangle) and p.get_width() > 0]
+    labels = [t for t in ax_s.texts if "阶段" in t.get_text()]
+    assert len(labels) == 3
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert not [b for b in bars if _overlaps(box, b)], label.get_text()
+        assert box.x1 <= fig.bbox.x1, label.get_text()  # nothing runs off the right edge
+    legend = fig.legends[0].get_window_extent(renderer)
+    for ax in (ax_s, ax_t, ax_p):
+        assert not _overlaps(legend, ax.get_window_extent(renderer))
+
+
 def test_wrap_cjk_never_splits_a_number_run():
     text = "民政部关于印发《“互联网＋社会组织（社会工作、志愿服务）”行动方案（2018-2020年）》的通知"
     for width in range(8, 45):

@@ -1081,7 +1081,8 @@ def verdict_counts(table: pd.DataFrame) -> pd.DataFrame:
         {"verdict": "string", "n_claims": "Int64"})
 
 
-def plot_titles_per_year(by_year: pd.DataFrame, *, period: tuple[int, int] = (2015, 2020)):
+def plot_titles_per_year(by_year: pd.DataFrame, *, period: tuple[int, int] = (2015, 2020),
+                         last_date: str | None = None):
     """Stacked bars: State Council titles per year with each technology keyword (analysis.TECH_COLORS).
 
     Parameters
@@ -1092,6 +1093,10 @@ def plot_titles_per_year(by_year: pd.DataFrame, *, period: tuple[int, int] = (20
         order they appear.
     period : (int, int)
         Years shaded as the report's 2015–2020 period.
+    last_date : str, optional
+        Last date the source covers (ISO ``YYYY-MM-DD``). When it falls inside a drawn year, that year is
+        marked partial the way notebook 03 marks it: hatched, its tick reads ``2023\n(1–9月)`` and a note
+        says ``Jan–Sep``.
 
     Returns
     -------
@@ -1103,10 +1108,15 @@ def plot_titles_per_year(by_year: pd.DataFrame, *, period: tuple[int, int] = (20
 
     counts = by_year.pivot(index="year", columns="technology", values="n_titles").sort_index().astype(float)
     years = counts.index.astype(int)
+    partial = None
+    if last_date is not None:
+        end = pd.Timestamp(last_date)
+        if end.year in set(years) and not (end.month == 12 and end.day == 31):
+            partial = end
     fig, ax = plt.subplots(figsize=(9, 4.6), layout="constrained")
     ax.axvspan(period[0] - 0.5, period[1] + 0.5, color="#EEEEEE", zorder=0)
-    ax.text(period[0] - 0.4, 0.98, f"报告所称 {period[0]}–{period[1]}", transform=ax.get_xaxis_transform(),
-            ha="left", va="top", fontsize=9, color="#555555")
+    ax.text(period[0] - 0.4, 0.98, f"报告所称 {period[0]}–{period[1]}\nthe report's period",
+            transform=ax.get_xaxis_transform(), ha="left", va="top", fontsize=9, color="#555555")
     bottom = pd.Series(0.0, index=counts.index)
     for tech in by_year["technology"].drop_duplicates():
         vals = counts[tech]
@@ -1116,11 +1126,23 @@ def plot_titles_per_year(by_year: pd.DataFrame, *, period: tuple[int, int] = (20
     top = int(max(bottom.max(), 1))
     ax.set_ylim(0, top + 1.5)
     ax.set_yticks(range(0, top + 2))
-    ax.set_xticks(years)
+    ticks = [str(y) for y in years]
+    if partial is not None:
+        ax.axvspan(partial.year - 0.5, partial.year + 0.5, facecolor="none", edgecolor="#CCCCCC", hatch="////",
+                   lw=0, zorder=0)
+        month_en = partial.strftime("%b")
+        ax.text(partial.year, 0.5, f"部分年份\npartial:\n1–{partial.month}月\nJan–{month_en}", ha="center",
+                va="center", fontsize=8, color="#555555", transform=ax.get_xaxis_transform(),
+                bbox=dict(boxstyle="square,pad=0.15", fc="white", ec="none"))
+        ticks[list(years).index(partial.year)] = f"{partial.year}\n(1–{partial.month}月)"
+    ax.set_xticks(years, ticks)
     ax.grid(axis="x", visible=False)
-    ax.set_xlabel("成文年份，缺则用发布年份 (year written, else year published)")
-    ax.set_ylabel("标题含关键词的国务院文件数")
-    ax.legend(loc="upper right", frameon=False, fontsize=9, title="关键词 keyword: 文件数", title_fontsize=9)
+    ax.set_xlabel("成文年份，缺则用发布年份 year written, else year published")
+    ax.set_ylabel("标题含关键词的国务院文件数\nState Council documents whose title names it")
+    # below the axes: inside, it would cover the partial year's hatching and the gridlines would cross it
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.24), ncol=2, frameon=False, fontsize=9,
+              title="关键词 keyword: 文件数 documents", title_fontsize=9)
+    fig.get_layout_engine().set(h_pad=0.12)  # room between the legend and a caption hung below the figure
     title(ax, "国务院文件标题中的技术关键词，按年份",
           "State Council documents whose title names each technology, by year written")
     return fig, ax

@@ -54,6 +54,10 @@ TECH_CATEGORIES = ("互联网", "大数据", "人工智能", "区块链")
 #: Indicator shown in Fig. 4 though not tagged 图4: the sentence just before the ratio, same paragraph (p. 9).
 FIG4_CONTEXT_IDS = ("ind-039",)
 _GREY_TEXT = "#555555"
+#: English beside the report's hedged values drawn in Fig. 4.
+_HEDGE_EN = {"两倍以上": "at least twice", "约一半": "about half"}
+#: A white box behind a label, so that reference lines (stage boundaries) do not run through the text.
+_ON_WHITE = dict(boxstyle="square,pad=0.08", fc="white", ec="none")
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -203,9 +207,9 @@ def fig01_timeline(milestones: pd.DataFrame, captions: pd.DataFrame | None = Non
     x0, x_undated = 1974, last_year + 4.0
     # a fixed layout, not the constraint solver: its sub-1e-6 jitter changed the SVG's clip-path ids between runs
     fig, (ax_s, ax_t, ax_p) = plt.subplots(
-        3, 1, figsize=(9, 8.6), sharex=True, height_ratios=[len(stages) * 0.8, len(TECH_LANES), len(plain) * 0.62],
+        3, 1, figsize=(9, 9.2), sharex=True, height_ratios=[len(stages) * 1.05, len(TECH_LANES), len(plain) * 0.62],
         layout="none")
-    fig.subplots_adjust(left=0.2, right=0.98, top=0.93, bottom=0.07, hspace=0.06)
+    fig.subplots_adjust(left=0.2, right=0.98, top=0.93, bottom=0.1, hspace=0.06)
     # ---- stage band
     starts = {r.stage: int(r.year_start) for r in stages.itertuples()}
     ev = data[data["kind"] == "event"]
@@ -226,8 +230,8 @@ def fig01_timeline(milestones: pd.DataFrame, captions: pd.DataFrame | None = Non
             ax_s.barh(y, solid_end - fuzzy_end, left=fuzzy_end, **kw)
             ax_s.plot([solid_end, min(later)], [y, y], color=r.color, lw=3, ls=(0, (1, 1.5)))
             ax_s.text(start + 9.5, y - 0.25, "起点 start", fontsize=8, va="top", ha="center", color=_GREY_TEXT)
-            ax_s.text(min(later), y - 0.25, "终点未说明 end not stated", fontsize=8, va="top", ha="right",
-                      color=_GREY_TEXT)
+            ax_s.text(min(later) + 0.6, y, "终点未说明 end not stated", fontsize=8, va="center", ha="left",
+                      color=_GREY_TEXT, bbox=_ON_WHITE)
             end = min(later)
         else:  # open stage
             end = last_year + 1
@@ -235,11 +239,12 @@ def fig01_timeline(milestones: pd.DataFrame, captions: pd.DataFrame | None = Non
             ax_s.add_patch(FancyArrowPatch((end - 0.2, y), (end + 1.4, y), arrowstyle="-|>", mutation_scale=14,
                                            color=r.color, lw=0))
         label = f"{r.stage}阶段 {STAGE_EN[r.stage]}（{' '.join(str(r.date_text).split())}）"
-        if start < 2006:
-            ax_s.text(start + 13.4 if later else start + 0.4, y, label, va="center", fontsize=8.5)
-        else:
-            ax_s.text(start - 0.5, y, label, va="center", ha="right", fontsize=8.5)
-    ax_s.set_ylim(-0.75, len(stages) - 0.5)
+        if pd.isna(r.year_end) and later:  # first stage: the bar spans the axis' left part, label above it
+            ax_s.text(start + 6, y + 0.3, label, va="bottom", ha="left", fontsize=8.5)
+        else:  # label left of the bar, on white so the stage boundaries do not cross it
+            ax_s.text(start - 0.6, y, label, va="center", ha="right", fontsize=8.5,
+                      bbox=_ON_WHITE)
+    ax_s.set_ylim(-0.5, len(stages) - 0.05)
     ax_s.set_yticks([])
     ax_s.set_ylabel("阶段\nstages", rotation=0, ha="right", va="center", fontsize=9)
     # ---- technology lanes
@@ -273,13 +278,15 @@ def fig01_timeline(milestones: pd.DataFrame, captions: pd.DataFrame | None = Non
         flip[r.lane] = k + 1
         dy = 0.26 if k % 2 == 0 else -0.26
         text = f"{_date_label(r.year_start, r.date_text, r.date_precision)} {_short(r.event_zh)}"
-        ax_t.text(x, y + dy, text, fontsize=8, va="bottom" if dy > 0 else "top", ha="left", color="#222222")
+        ax_t.text(x, y + dy, text, fontsize=8, va="bottom" if dy > 0 else "top", ha="left", color="#222222",
+                  bbox=_ON_WHITE)
     ax_t.set_yticks(range(n))
     ax_t.set_yticklabels([f"{t} {LANE_EN[t]}" for t in TECH_LANES[::-1]], fontsize=9)
     for tick, lane in zip(ax_t.get_yticklabels(), TECH_LANES[::-1]):
         tick.set_color(TECH_COLORS[lane] if lane in TECH_COLORS else LANE_NEUTRAL)
     ax_t.set_ylim(-0.7, n - 0.4)
-    ax_t.text(x_undated, n - 0.55, "未注明年份\nundated", ha="center", va="bottom", fontsize=8, color=_GREY_TEXT)
+    ax_t.text(x_undated, n - 0.55, "未注明年份\nundated", ha="center", va="bottom", fontsize=8, color=_GREY_TEXT,
+              bbox=_ON_WHITE)
     # ---- milestones naming no technology
     m = len(plain)
     for j, r in enumerate(plain.itertuples()):
@@ -296,9 +303,10 @@ def fig01_timeline(milestones: pd.DataFrame, captions: pd.DataFrame | None = Non
         ax_p.plot(x, y, "|", ms=9, mew=2, color=NEUTRAL)
         label = f"{_date_label(r.year_start, r.date_text, r.date_precision)}  {r.event_zh}"
         if x < 2004:
-            ax_p.text(x + (5.4 if r.date_precision == "decade" else 0.8), y, label, va="center", fontsize=8)
+            ax_p.text(x + (5.4 if r.date_precision == "decade" else 0.8), y, label, va="center", fontsize=8,
+                      bbox=_ON_WHITE)
         else:
-            ax_p.text(x - 0.8, y, label, va="center", ha="right", fontsize=8)
+            ax_p.text(x - 0.8, y, label, va="center", ha="right", fontsize=8, bbox=_ON_WHITE)
     ax_p.set_ylim(-0.7, m - 0.3)
     ax_p.set_yticks([])
     ax_p.set_ylabel("未点名技术的\n里程碑\nmilestones\nnaming no\ntechnology", rotation=0, ha="right",
@@ -319,9 +327,11 @@ def fig01_timeline(milestones: pd.DataFrame, captions: pd.DataFrame | None = Non
     ax_p.set_xlabel("年份 year")
     handles = [Line2D([], [], marker="o", ls="", ms=7, color=LANE_NEUTRAL, label="有年份的事件 dated event"),
                Line2D([], [], marker="o", ls="", ms=7, mfc="white", mec=LANE_NEUTRAL, mew=1.5,
-                      label="数字政府阶段、未注明年份 undated (digital-government stage)"),
+                      label="未注明年份（数字政府阶段）undated (digital-gov. stage)"),
                Line2D([], [], lw=5, alpha=0.35, color=LANE_NEUTRAL, label="仅给出年代 only a decade given")]
-    ax_t.legend(handles=handles, loc="lower left", fontsize=8, frameon=True, framealpha=0.95, edgecolor="none")
+    # below the x axis, where it covers no lane
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.2, 0.0), ncol=3, fontsize=8, frameon=False,
+               handlelength=1.6, columnspacing=1.2)
     title(ax_s, cap["title"], "Digital technologies in Chinese government: the report's three stages (top), the "
                               "technologies its history names (lanes)")
     caption(fig, _source(cap, "milestones.csv (one verbatim sentence per row)"),
@@ -395,7 +405,7 @@ def fig02_provincial_levels(levels: pd.DataFrame, captions: pd.DataFrame | None 
         if not row["any_data"]:
             ax.add_patch(Rectangle((i - 0.35, 0), 0.7, N_PROVINCIAL_UNITS, fill=False, ls="--", ec="#AAAAAA", lw=1))
             ax.text(i, N_PROVINCIAL_UNITS / 2, "无公开数据\nno public\ncount", ha="center", va="center",
-                    fontsize=9, color="#888888")
+                    fontsize=9, color="#888888", bbox=_ON_WHITE)
             continue
         bottom = 0
         for level in LEVELS:
@@ -424,8 +434,8 @@ def fig02_provincial_levels(levels: pd.DataFrame, captions: pd.DataFrame | None 
     ax.grid(axis="x", visible=False)
     ax.legend(handles[::-1], ["中 medium", "高 high (80–90)", "非常高 very high (>90)"],
               loc="upper left", fontsize=9, bbox_to_anchor=(1.01, 1.0), title="能力等级 level", title_fontsize=9)
-    title(ax, cap["title"], "Provincial units (31 provinces + XPCC) per online-service capability level, "
-                            "in the years public sources state")
+    title(ax, cap["title"], "Provincial units (31 provinces + Xinjiang Production and Construction Corps) per "
+                            "online-service level, in the years public sources state")
     caption(fig, _source(cap, "counts from news reposts of the assessment reports (provincial_service_levels.csv, "
                               "source_url per row)"),
             note="The report's text gives no values for this figure. 2017, 2018, 2020: no public count found, shown "
@@ -456,7 +466,8 @@ def fig03_licensing(indicators: pd.DataFrame, captions: pd.DataFrame | None = No
     """
     cap = _caption_row(captions, "图", 3)
     data = licensing_data(indicators)
-    short = {"ind-031": "网上审批和\n“零跑动”", "ind-032": "网上受理和\n“最多跑一次”"}
+    short = {"ind-031": "网上审批和\n“零跑动”\napproved online,\n'zero visits'",
+             "ind-032": "网上受理和\n“最多跑一次”\naccepted online,\n'one visit at most'"}
     fig, ax = plt.subplots(figsize=(9, 3.9))
     labels = [short.get(i, n) for i, n in zip(data["indicator_id"], data["name_zh"])]
     ypos = np.arange(len(data))[::-1]
@@ -465,13 +476,13 @@ def fig03_licensing(indicators: pd.DataFrame, captions: pd.DataFrame | None = No
     for yv, value_text in zip(ypos, data["value_text"]):
         ax.text(1.5, yv, value_text, va="center", ha="left", color="white", fontsize=12)
     ax.set_yticks(ypos)
-    ax.set_yticklabels(labels, fontsize=10.5)
+    ax.set_yticklabels(labels, fontsize=9.5)
     ax.set_xlim(0, 100)
     ax.set_xticks(range(0, 101, 20))
     ax.set_xticklabels([f"{v}%" for v in range(0, 101, 20)])
     ax.set_ylim(-0.9, 1.4)
     ax.text(99, -0.68, "分省及2019–2020年数值仅见于报告原图 per-province and 2019–2020 values: report image only",
-            ha="right", va="center", fontsize=8.5, color=_GREY_TEXT)
+            ha="right", va="center", fontsize=8.5, color=_GREY_TEXT, bbox=_ON_WHITE)
     ax.set_xlabel("占省级行政许可事项的比例（截至2021年底）share of provincial licensing items, end of 2021")
     ax.grid(axis="y", visible=False)
     bars.set_label("2021")
@@ -519,9 +530,9 @@ def fig04_intelligent_coverage(indicators: pd.DataFrame, captions: pd.DataFrame 
     ax1.barh([0], [float(ratio["value"])], color=color, height=0.5)
     ax1.add_patch(FancyArrowPatch((float(ratio["value"]), 0), (float(ratio["value"]) + 0.8, 0),
                                   arrowstyle="-|>", mutation_scale=20, color=color, lw=2, ls="--"))
-    ax1.text(1.04, 1, "1（基准 reference）", va="center", fontsize=10)
-    ax1.text(float(ratio["value"]) + 0.9, 0, f"≥{float(ratio['value']):g}\n（{ratio['value_text']}）",
-             va="center", fontsize=10.5, color=color)
+    ax1.text(1.04, 1, "1（基准 reference）", va="center", fontsize=10, bbox=_ON_WHITE)
+    ax1.text(float(ratio["value"]) + 0.9, 0, f"≥{float(ratio['value']):g}\n（{ratio['value_text']}）\n{_HEDGE_EN.get(ratio['value_text'], '')}",
+             va="center", fontsize=10.5, color=color, bbox=_ON_WHITE)
     ax1.set_yticks([0, 1])
     ax1.set_yticklabels(["东部和中部地区\neast & centre", "西部地区\nwest"], fontsize=10)
     ax1.set_xlim(0, 3.7)
@@ -532,7 +543,8 @@ def fig04_intelligent_coverage(indicators: pd.DataFrame, captions: pd.DataFrame 
     ax1.set_title("地区间相对覆盖率（下限） relative coverage (lower bound)", fontsize=10, loc="left", pad=6)
     ax2.plot([0, 100], [0, 0], color="#DDDDDD", lw=10, solid_capstyle="butt")
     ax2.plot([float(share["value"])], [0], "o", ms=16, color=color, mec="white", mew=1.5)
-    ax2.text(float(share["value"]), 0.28, f"{share['value_text']}（≈{float(share['value']):g}%）", ha="center",
+    ax2.text(float(share["value"]), 0.28,
+             f"{share['value_text']}（≈{float(share['value']):g}%）\n{_HEDGE_EN.get(share['value_text'], '')}", ha="center",
              fontsize=11, color=color)
     ax2.set_xlim(-3, 103)
     ax2.set_ylim(-0.6, 0.8)
@@ -637,40 +649,43 @@ def fig06_rules_framework(documents: pd.DataFrame, captions: pd.DataFrame | None
     cap = _caption_row(captions, "图", 6)
     data = framework_data(documents)
     total = int(data["n_documents"].sum())
-    fig, ax = plt.subplots(figsize=(14, 8.6))
-    ax.set_xlim(0, 14)
+    # 9 in wide: x in inches, so every position below reads as a distance on the page
+    fig, ax = plt.subplots(figsize=(9, 8.6), layout="none")
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.02)
+    ax.set_xlim(0, 9)
     n = len(data)
     gap = 0.5  # extra space between the two lines
     ys = [n - 1 - i + (gap if line == "共性规则" else 0) for i, line in enumerate(data["rule_line"])]
     ax.set_ylim(-0.55, max(ys) + 0.95)
     ax.axis("off")
     root_y = np.mean(ys)
-    _box(ax, 0.9, root_y, f"数字技术治理\n制度体系\n（{total}件文件）", "#222222", w=1.55, h=1.3, fontsize=11)
+    _box(ax, 0.56, root_y, f"数字技术治理\n制度体系\nrules\nframework\n{total}件 docs", "#222222", w=0.94, h=1.6,
+         fontsize=9.5)
     max_n = int(data["n_documents"].max())
     for line in ("共性规则", "技术规则"):
         sub = [(y, r) for y, r in zip(ys, data.itertuples()) if r.rule_line == line]
         ly = np.mean([y for y, _ in sub])
         n_line = sum(int(r.n_documents) for _, r in sub)
-        _link(ax, 1.68, root_y, 2.55, ly, RULE_LINE_COLORS[line])
-        _box(ax, 3.35, ly, f"{line}\n{ENGLISH[line]}\n{n_line}件", RULE_LINE_COLORS[line], w=1.6, h=1.1,
-             fontsize=10.5)
+        _link(ax, 1.06, root_y, 1.22, ly, RULE_LINE_COLORS[line])
+        _box(ax, 1.82, ly, f"{line}\n{ENGLISH[line]}\n{n_line}件", RULE_LINE_COLORS[line], w=1.2, h=1.1,
+             fontsize=9.5)
         for y, r in sub:
-            _link(ax, 4.15, ly, 4.75, y, r.color)
-            _box(ax, 5.75, y, f"{r.category}  {int(r.n_documents)}件", r.color, w=2.0, h=0.78, fontsize=10.5,
-                 dy=0.12)
-            ax.text(5.75, y - 0.2, ENGLISH[r.category], ha="center", va="center", fontsize=7.5,
+            _link(ax, 2.45, ly, 2.6, y, r.color)
+            _box(ax, 3.5, y, f"{r.category}  {int(r.n_documents)}件", r.color, w=1.76, h=0.78, fontsize=10,
+                 dy=0.13)
+            ax.text(3.5, y - 0.2, ENGLISH[r.category], ha="center", va="center", fontsize=8,
                     color=_text_color(r.color))
-            length = 1.8 * int(r.n_documents) / max_n
-            ax.text(6.85 + length + 0.08, y, str(int(r.n_documents)), va="center", fontsize=9, color="#333333")
-            ax.add_patch(Rectangle((6.85, y - 0.17), length, 0.34, color=r.color, alpha=0.85, lw=0,
+            length = 1.0 * int(r.n_documents) / max_n
+            ax.text(4.5 + length + 0.06, y, str(int(r.n_documents)), va="center", fontsize=9, color="#333333")
+            ax.add_patch(Rectangle((4.5, y - 0.17), length, 0.34, color=r.color, alpha=0.85, lw=0,
                                    gid=f"bar-{r.category}"))
             names = "；".join(_shorten(s) for s in r.examples)
             more = int(r.n_documents) - len(r.examples)
             if more > 0:
                 names += f" 等{int(r.n_documents)}件"
-            ax.text(9.25, y, "\n".join(textwrap.wrap(names, 39)), va="center", fontsize=8.5, color="#222222")
-    ax.text(6.85, max(ys) + 0.5, "文件数 number of documents", fontsize=8.5, color=_GREY_TEXT, va="bottom")
-    ax.text(9.25, max(ys) + 0.5, "举例（报告简称）examples, report's short names", fontsize=8.5, color=_GREY_TEXT,
+            ax.text(5.85, y, wrap_cjk(names, 28), va="center", fontsize=8, color="#222222", linespacing=1.25)
+    ax.text(4.5, max(ys) + 0.5, "文件数\nnumber of\ndocuments", fontsize=8, color=_GREY_TEXT, va="bottom")
+    ax.text(5.85, max(ys) + 0.5, "举例（报告简称）\nexamples, report's short names", fontsize=8, color=_GREY_TEXT,
             va="bottom")
     title(ax, cap["title"], "The report's two lines of rules for digital technology in government: categories "
                             "and the documents it discusses under each")
@@ -754,7 +769,7 @@ def wrap_cjk(text: str, width: float) -> str:
     return "\n".join(lines)
 
 
-def table01_figure(documents: pd.DataFrame, captions: pd.DataFrame | None = None, wrap: float = 42) -> Figure:
+def table01_figure(documents: pd.DataFrame, captions: pd.DataFrame | None = None, wrap: float = 36) -> Figure:
     """Table 1 as a figure: a matplotlib table with wrapped titles, domains shown once per group."""
     cap = _caption_row(captions, "表", 1)
     data = table1_data(documents)
@@ -765,13 +780,13 @@ def table01_figure(documents: pd.DataFrame, captions: pd.DataFrame | None = None
     cell_text = [[str(n), d, w, p] for n, d, w, p in zip(data["序号"], domains, wrapped, data["发布时间"])]
     unit = 0.24  # inches per text line
     heights = [unit * (k + 0.7) for k in lines]
-    header_h = unit * 1.6
+    header_h = unit * 2.6  # two lines: Chinese heading, English beneath
     total_h = sum(heights) + header_h
-    fig = plt.figure(figsize=(10.5, total_h + 1.0))
+    fig = plt.figure(figsize=(9, total_h + 1.0))
     ax = fig.add_subplot()
     ax.axis("off")
-    col_w = [0.07, 0.13, 0.62, 0.18]
-    table = ax.table(cellText=cell_text, colLabels=["序号", "领域", "文件名称", "发布时间"], colWidths=col_w,
+    col_w = [0.075, 0.155, 0.6, 0.17]
+    table = ax.table(cellText=cell_text, colLabels=["序号\nNo.", "领域\ndomain", "文件名称\ntitle", "发布时间\npublished"], colWidths=col_w,
                      cellLoc="left", loc="upper center", bbox=[0, 0, 1, 1])
     table.auto_set_font_size(False)
     group = np.cumsum(first_of_group.to_numpy())
