@@ -89,11 +89,12 @@ def test_fig01_draws_the_first_stage_start_as_uncertain_and_its_end_as_unstated(
 def test_vs_world_bands_leave_scoreless_countries_out():
     survey = analysis.load_egov_survey()
     base = ind.vs_world_bands(survey).set_index("year")
+    assert base.loc[2008, "n_countries"] == 192 - 10   # 2008: 192 assessed, 10 listed with EGDI 0 (no score)
     zeroed = survey.copy()
-    rows = zeroed.index[(zeroed["year"] == 2022) & zeroed["assessed"].fillna(False).astype(bool)][:20]
-    zeroed.loc[rows, "egdi"] = 0.0
+    scored = (zeroed["year"] == 2008) & zeroed["assessed"].fillna(False).astype(bool) & zeroed["egdi"].gt(0)
+    zeroed.loc[zeroed.index[scored][:20], "egdi"] = 0.0
     after = ind.vs_world_bands(zeroed).set_index("year")
-    assert after.loc[2022, "n_countries"] == base.loc[2022, "n_countries"] - 20  # zeros are not scores
+    assert after.loc[2008, "n_countries"] == base.loc[2008, "n_countries"] - 20  # zeros are not scores
     assert after.loc[2020, "median"] == base.loc[2020, "median"]
     b = base.loc[2022]
     assert b["p10"] < b["p25"] < b["median"] < b["p75"] < b["p90"]
@@ -115,6 +116,11 @@ def test_topics_and_kinds_count_all_92_numbers():
     bad = indicators.copy()
     bad["topic"] = bad["topic"].astype("object")
     bad.loc[bad.index[0], "topic"] = "新主题"
+    odd = indicators.copy()
+    odd["kind"] = odd["kind"].astype("object")
+    odd.loc[odd.index[0], "kind"] = "新类型"
+    with pytest.raises(ValueError, match="新类型"):   # a kind without a style is an error, not a dropped row
+        ind.plot_topics_and_kinds(odd)
     with pytest.raises(ValueError, match="新主题"):
         ind.plot_topics_and_kinds(bad)
 

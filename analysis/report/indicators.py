@@ -326,11 +326,11 @@ TOPIC_EN = {"区块链": "Blockchain", "网络与平台": "Networks & platforms"
             "疫情防控": "Epidemic control", "城市大脑": "City brain"}
 #: The three kinds of number, in drawing order, with neutral tones (a kind is not a technology).
 KIND_STYLE = {"statistic": ("统计 statistic", "#3B3B3B"), "enumeration": ("列举 enumeration", "#A3957F"),
-              "duration": ("时长 duration", "#C8C8C8")}
+              "duration": ("时长 duration", "#C8C8C8"), "threshold": ("阈值 threshold", "#7F7F7F")}
 
 
 def plot_topics_and_kinds(indicators: pd.DataFrame):
-    """The report's numbers at a glance: how many per topic, split by kind (statistic, enumeration, duration).
+    """The report's numbers at a glance: how many per topic, split by kind (statistic, enumeration, duration, threshold).
 
     Topics are sorted by their number of indicators (ties by name); each bar is labelled with its total.
 
@@ -343,6 +343,9 @@ def plot_topics_and_kinds(indicators: pd.DataFrame):
     from analysis.plotting import title
 
     counts = pd.crosstab(indicators["topic"].astype(str), indicators["kind"].astype(str))
+    unknown_kinds = sorted(set(counts.columns) - set(KIND_STYLE))
+    if unknown_kinds:   # never drop a row silently: every kind needs a style
+        raise ValueError(f"indicators: kind(s) {unknown_kinds} have no entry in KIND_STYLE")
     counts = counts.reindex(columns=list(KIND_STYLE), fill_value=0)
     unknown = sorted(set(counts.index) - set(TOPIC_EN))
     if unknown:
