@@ -729,34 +729,36 @@ def _month_in(sentence: str, anchor_re: str) -> str:
     return f"{m.group(1)}-{int(m.group(2)):02d}"
 
 
-@_check("date-05")
-def face_recognition_interpretation(data: ClaimData) -> dict:
-    """最高人民法院在 2021年 6月出台…人脸识别…规定 (DATE_RULE: made = adopted 通过, public = 公布)."""
-    quote = _sentence(data, "p0100", "最高人民法院在")
-    said = _month_in(quote["claim_zh"], r"(\d{4})年\s*(\d{1,2})月出台")
-    adopted, version, source = _lawrefbook_dates(data, "spc-face-recognition-2021")
+def _adoption_date_check(data: ClaimData, check_id: str, para: str, anchor: str, month_re: str, doc_id: str,
+                         claim_en: str, adopted_label: str, public_label: str) -> dict:
+    """A month the report gives for a LawRefBook text, judged by DATE_RULE (made = adopted 通过, public = 公布)."""
+    quote = _sentence(data, para, anchor)
+    said = _month_in(quote["claim_zh"], month_re)
+    adopted, version, source = _lawrefbook_dates(data, doc_id)
     verdict = date_verdict(said, adopted, version)
     reason = {NOT_CHECKABLE: "no adoption date in the file's promulgation line",
               READING_DEPENDENT: _reading_reason(said, adopted, version)}.get(verdict, "")
-    return _record("date-05", quote, "The Supreme People's Court issued its face-recognition interpretation in June 2021",
-                   source.split("/", 2)[-1] if "/" in source else source,
-                   f"report {said}; adopted (通过, promulgation line) {adopted}; published (公布, file date) {version}",
+    return _record(check_id, quote, claim_en, source.split("/", 2)[-1] if "/" in source else source,
+                   f"report {said}; {adopted_label} {adopted}; {public_label} (公布, file date) {version}",
                    verdict, reason)
+
+
+@_check("date-05")
+def face_recognition_interpretation(data: ClaimData) -> dict:
+    """最高人民法院在 2021年 6月出台…人脸识别…规定 (DATE_RULE: made = adopted 通过, public = 公布)."""
+    return _adoption_date_check(data, "date-05", "p0100", "最高人民法院在", r"(\d{4})年\s*(\d{1,2})月出台",
+                                "spc-face-recognition-2021",
+                                "The Supreme People's Court issued its face-recognition interpretation in June 2021",
+                                "adopted (通过, promulgation line)", "published")
 
 
 @_check("date-06")
 def shenzhen_ai_regulation_date(data: ClaimData) -> dict:
     """2022年9月《深圳经济特区人工智能产业促进条例》正式印发 (DATE_RULE: made = adopted 通过, public = 公布)."""
-    quote = _sentence(data, "p0103", "正式印发")
-    said = _month_in(quote["claim_zh"], r"(\d{4})年\s*(\d{1,2})\s*月")
-    adopted, version, source = _lawrefbook_dates(data, "shenzhen-ai-regulation-2022")
-    verdict = date_verdict(said, adopted, version)
-    reason = {NOT_CHECKABLE: "no adoption date in the file's promulgation line",
-              READING_DEPENDENT: _reading_reason(said, adopted, version)}.get(verdict, "")
-    return _record("date-06", quote, "The Shenzhen AI regulation was formally issued in September 2022",
-                   source.split("/", 2)[-1] if "/" in source else source,
-                   f"report {said}; adopted by the Standing Committee (通过) {adopted}; promulgated (公布, file date) {version}",
-                   verdict, reason)
+    return _adoption_date_check(data, "date-06", "p0103", "正式印发", r"(\d{4})年\s*(\d{1,2})\s*月",
+                                "shenzhen-ai-regulation-2022",
+                                "The Shenzhen AI regulation was formally issued in September 2022",
+                                "adopted by the Standing Committee (通过)", "promulgated")
 
 
 @_check("date-07")

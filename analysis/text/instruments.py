@@ -164,20 +164,7 @@ def load_instrument_sample(path: Path | str = SAMPLE_CSV) -> pd.DataFrame:
         UTF-8, wrong columns, bad values), unknown subtype in ``guide_codes``, duplicated
         ``sample_id`` or empty ``clause_text``; the message lists every bad row.
     """
-    path = Path(path)
-    df, schema_problems = _read_checked(path, "instrument_sample")
-    problems = []
-    if df is not None:
-        for i, r in enumerate(df.itertuples(index=False), start=2):
-            for c in parse_codes(r.guide_codes):
-                if c not in SUBTYPE_TO_TYPE:
-                    problems.append((i, "guide_codes", f"unknown subtype {c!r}"))
-            if not str(r.clause_text).strip():
-                problems.append((i, "clause_text", "empty"))
-        for i in np.flatnonzero(df.sample_id.duplicated().to_numpy()):
-            problems.append((i + 2, "sample_id", f"duplicate {df.sample_id.iloc[i]!r}"))
-    _raise_problems(path, problems, schema_problems)
-    return df.sort_values("sample_id", kind="stable").reset_index(drop=True)
+    return _load_coded(Path(path), "instrument_sample", "sample_id", text_col="clause_text")
 
 
 def _matcher(dictionary: pd.DataFrame, tokenizer: Callable[[str], Sequence[str]] | None):
@@ -414,7 +401,9 @@ def load_coder2_codes(path: Path | str = CODER2_CSV) -> pd.DataFrame | None:
     return _load_coded(path, "instrument_heldout_coder2", "clause_key")
 
 
-def _load_coded(path: Path, table: str, key: str) -> pd.DataFrame:
+def _load_coded(path: Path, table: str, key: str, text_col: str | None = None) -> pd.DataFrame:
+    """Read a coded evaluation table through its schema; every unknown subtype, duplicated key and (with
+    ``text_col``) empty text is listed, with its row, in one :class:`InstrumentDataError`."""
     df, schema_problems = _read_checked(path, table)
     problems = []
     if df is not None:
@@ -422,6 +411,8 @@ def _load_coded(path: Path, table: str, key: str) -> pd.DataFrame:
             for c in parse_codes(r.guide_codes):
                 if c not in SUBTYPE_TO_TYPE:
                     problems.append((i, "guide_codes", f"unknown subtype {c!r}"))
+            if text_col is not None and not str(getattr(r, text_col)).strip():
+                problems.append((i, text_col, "empty"))
         for i in np.flatnonzero(df[key].duplicated().to_numpy()):
             problems.append((i + 2, key, f"duplicate {df[key].iloc[i]!r}"))
     _raise_problems(path, problems, schema_problems)
