@@ -14,9 +14,8 @@ Corpora:
   copy r ≥ 1 has ``〔r〕`` appended to every non-blank line, so no clause text repeats between copies and
   neither the token cache nor the in-batch de-duplication can help (the cost per character stays the
   cost of real legal text);
-* local ×1 (extra real text, benchmark only) — ``/work/shared/data-sources/lawrefbook-local.tar.xz``, the
-  LawRefBook local-regulation files, read directly from the shared folder when it exists: it is *not* a
-  project corpus on this branch (another branch adds it to ``data/raw``).
+* local ×1 — ``data/raw/lawrefbook-local.tar.xz``, the LawRefBook local-regulation corpus
+  (``load_corpus("local")``).
 
 Peak memory per worker is the worker process's maximum resident set size (``getrusage``), reported by the
 partition tasks; the client's own peak is reported separately.
@@ -39,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-LOCAL_SHARED = Path("/work/shared/data-sources/lawrefbook-local.tar.xz")
+LOCAL_SHARED = ROOT / "data" / "raw" / "lawrefbook-local.tar.xz"   # the project's local corpus (issue 11)
 
 
 def replicate(src: Path, k: int, dest: Path) -> tuple[Path, int]:
@@ -89,17 +88,17 @@ def main(scales, workers, local: bool, one_worker_scales=(1,)) -> str:
     tmp = Path(tempfile.mkdtemp(prefix="bench-dist-"))
     lines = []
     up = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    lines.append(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, shared with other "
-                 f"jobs while measured. `uptime` at start: {up}\n")
+    lines.append(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores (the load column "
+                 f"says how busy it was). `uptime` at start: {up}\n")
     lines.append(f"Ran: national ×{', ×'.join(map(str, scales))} on {' and '.join(map(str, workers))} worker(s) "
                  f"(1 worker only at ×{', ×'.join(map(str, one_worker_scales))})"
                  + ("" if local and LOCAL_SHARED.is_file() else "; the local-regulation text was not included")
-                 + ". A 16× run (≈ 140 M characters, cold) does not fit the 10-minute budget of a shared 2-core "
-                   "machine; run it with `--scales 16` on a quiet one.\n")
+                 + ("." if 16 in scales else ". A 16× run (≈ 140 M characters, cold) takes about 6 minutes on 2 quiet "
+                    "cores; add it with `--scales 1 4 16`.") + "\n")
     rows = []
     corpora = [(f"national ×{k}", *replicate(NATIONAL_TAR, k, tmp / f"national-{k}.tar"), k) for k in scales]
     if local and LOCAL_SHARED.is_file():
-        corpora.append(("local ×1 (shared folder, benchmark only)", *replicate(LOCAL_SHARED, 1, tmp / "local-1.tar"), 1))
+        corpora.append(("local ×1 (data/raw/lawrefbook-local.tar.xz)", *replicate(LOCAL_SHARED, 1, tmp / "local-1.tar"), 1))
     for label, path, n_chars, k in corpora:
         for w in workers:
             if w == 1 and len(workers) > 1 and k not in one_worker_scales:
