@@ -9,7 +9,7 @@ Shape (Dask's own guidance): every per-partition step is a plain function of a
 over the partitions and aggregates the small results (Counters, sparse matrices, vectors) with a tree
 reduction on the workers. No process ever holds all texts.
 
-1. ``partition_counts`` — read the partition, split clauses (:func:`analysis.text.clauses.segment_document`),
+1. ``partition_counts`` — read the partition, split clauses (:func:`analysis.text.corpus.load_clauses`),
    segment words (:func:`analysis.text.tokens.tokenize_series`, ``stop=None, numbers=False``, token cache in
    ``"partition"`` mode: one file per partition, shared by the workers of one machine through the file
    system; on a cluster without a shared disk each worker keeps its own), count term and clause frequency.
@@ -83,17 +83,6 @@ def _worker_name() -> str:
         return f"pid {os.getpid()}"
 
 
-def partition_clauses(part: Partition) -> pd.DataFrame:
-    """The partition's clauses: :data:`analysis.text.clauses.CLAUSE_COLUMNS`, as :func:`analysis.load_clauses`."""
-    from ..text.clauses import CLAUSE_COLUMNS, _frame, segment_document
-
-    docs = read_partition(part)
-    rows: list[tuple] = []
-    for doc_id, text in zip(docs["doc_id"], docs["text"]):
-        rows.extend(segment_document(text, doc_id)[0])
-    return _frame(rows, CLAUSE_COLUMNS)
-
-
 def partition_tokens(part: Partition, *, cache: bool | str = "partition") -> tuple[pd.DataFrame, pd.Series, dict]:
     """Clauses and their tokens (``stop=None, numbers=False``) of one partition, with timings.
 
@@ -103,15 +92,12 @@ def partition_tokens(part: Partition, *, cache: bool | str = "partition") -> tup
     tokens : Series of lists, aligned with ``clauses``
     info : dict with ``n_docs``, ``n_chars`` (characters of the documents), ``read_s``, ``clauses_s``, ``tokens_s``
     """
-    from ..text.clauses import CLAUSE_COLUMNS, _frame, segment_document
+    from ..text.corpus import load_clauses
 
     t0 = time.perf_counter()
     docs = read_partition(part)
     t1 = time.perf_counter()
-    rows: list[tuple] = []
-    for doc_id, text in zip(docs["doc_id"], docs["text"]):
-        rows.extend(segment_document(text, doc_id)[0])
-    clauses = _frame(rows, CLAUSE_COLUMNS)
+    clauses = load_clauses(docs)   # the in-memory path's own clause step, on this partition's documents
     t2 = time.perf_counter()
     toks = wordseg.tokenize_series(clauses["text"], stop=None, numbers=False, cache=cache)
     t3 = time.perf_counter()

@@ -352,13 +352,6 @@ def _date_label(year: int, date_text: str, precision: str) -> str:
     return f"{int(year)}（{text}）"
 
 
-def _tech_dots(ax, x: float, y: float, techs: list[str]) -> None:
-    colors = [TECH_COLORS[t] for t in techs] or [NEUTRAL]
-    step = 0.5 if x < 2006 else -0.5  # dots run towards the label
-    for i, c in enumerate(colors):
-        ax.plot(x + i * step, y, "o", ms=8, color=c, mec="white", mew=0.8, zorder=3)
-
-
 # ----------------------------------------------------------------------------- Fig. 2
 def provincial_levels_data(levels: pd.DataFrame, years: range | None = None) -> pd.DataFrame:
     """Year × level grid of Fig. 2: number of provincial units per capability level.

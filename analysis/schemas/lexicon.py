@@ -76,9 +76,10 @@ SCHEMAS = {
                                   description="Short English gloss of the term as the report uses it."),
         },
         name="term_glosses",
-        description="English glosses printed beside Chinese terms in figures (notebook 04's term dot plots), "
-                    "written by an AI assistant (Claude) from each term's use in the report's chapter 三; a reading "
-                    "aid, not a standard translation.",
+        description="English glosses printed beside Chinese terms in figures (notebook 04's term dot plots, "
+                    "notebook 08's keyness and topic figures), written by an AI assistant (Claude) from each term's "
+                    "use in the report's chapter 三 or in the local regulations; a reading aid, not a standard "
+                    "translation.",
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/curated/term_glosses.csv", "primary_key": ["term"]},
     ),

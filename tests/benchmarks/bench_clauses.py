@@ -25,20 +25,12 @@ sys.path.insert(0, str(ROOT))
 
 from analysis.text.corpus import load_clauses, national_corpus  # noqa: E402
 
+from machine import cpu_name  # tests/benchmarks/machine.py (scripts run with this folder on sys.path)
+
 OUT = Path(__file__).with_name("clauses.md")
 RUNS = 3
 FACTORS = (1, 2, 4)
 TARGET_S = 10.0
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def _replicate(corpus: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -86,7 +78,7 @@ def main() -> None:
         "",
         "## Machine",
         "",
-        f"- CPU: {_cpu()} ({os.cpu_count()} logical cores; the code is single-threaded)",
+        f"- CPU: {cpu_name()} ({os.cpu_count()} logical cores; the code is single-threaded)",
         f"- OS: {platform.platform()}",
         f"- Python {platform.python_version()}, pandas {pd.__version__}",
         f"- Reading and decompressing the .tar.xz once: {load_s:.2f} s (not included below)",

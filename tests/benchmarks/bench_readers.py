@@ -32,6 +32,8 @@ import docx  # noqa: E402
 from analysis.text.corpus import load_folder  # noqa: E402
 from analysis.text.readers import read_document  # noqa: E402
 
+from machine import cpu_name  # tests/benchmarks/machine.py (scripts run with this folder on sys.path)
+
 FIX = ROOT / "tests" / "fixtures" / "readers"
 OUT = Path(__file__).with_name("readers.md")
 SLUGS = ("data-security-law", "online-gov-services", "internet-info-services")
@@ -43,16 +45,6 @@ SOURCES = {
 }
 RUNS = 3
 SIZES = (250, 500, 1000)
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def _docx(slug: str, out: Path) -> None:
@@ -144,7 +136,7 @@ def main() -> None:
         "",
         "## Machine",
         "",
-        f"- CPU: {_cpu()} ({os.cpu_count()} logical cores; the readers are single-threaded)",
+        f"- CPU: {cpu_name()} ({os.cpu_count()} logical cores; the readers are single-threaded)",
         f"- OS: {platform.platform()}",
         f"- Python {platform.python_version()}, python-docx {version('python-docx')}, "
         f"pypdfium2 {version('pypdfium2')}, beautifulsoup4 {version('beautifulsoup4')}",

@@ -24,21 +24,13 @@ import sys
 import time
 from pathlib import Path
 
+from machine import cpu_name  # tests/benchmarks/machine.py (scripts run with this folder on sys.path)
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 OUT = Path(__file__).with_name("reuse.md")
 FACTORS = (1, 2, 4)
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def run_size(k: int) -> dict:
@@ -137,7 +129,7 @@ def main() -> None:
     print(mh, flush=True)
     load_after = os.popen("uptime").read().strip()
     lines = ["# Benchmark: local × national text reuse", "",
-             f"Machine: {os.cpu_count()} cores, {_cpu()}; Python {platform.python_version()}.  ",
+             f"Machine: {os.cpu_count()} cores, {cpu_name()}; Python {platform.python_version()}.  ",
              f"Load before: `{load}`  ", f"Load after: `{load_after}`  ",
              "The machine is shared with other engineers' jobs: times are wall-clock under that load.", "",
              "## All local clauses against all national clauses (`find_reuse`)", "",
