@@ -9,6 +9,7 @@ from matplotlib.colors import to_hex, to_rgb
 
 import analysis
 from analysis import plotting as P
+from analysis.report import claims
 from analysis.report import figures as rf
 from analysis.report import indicators as ind
 from analysis.text import keywords as K
@@ -45,7 +46,8 @@ def test_no_other_palette_colour_can_be_taken_for_a_technology_colour():
               **{f"community {i}": P.community_style(i)[0] for i in range(len(P.COMMUNITY_GREYS))},
               **{f"band {k}": v for k, v in P.BAND_COLORS.items()}, "neutral": P.NEUTRAL,
               **{f"lane {k}": rf.LANE_NEUTRAL for k in rf.TECH_LANES if k not in P.TECH_COLORS},
-              **{f"kind {k}": c for k, (_, c) in ind.KIND_STYLE.items()}}
+              **{f"kind {k}": c for k, (_, c) in ind.KIND_STYLE.items()},
+              **{f"verdict {k}": c for k, c in claims.VERDICT_COLORS.items()}}
     close = [(name, color, tech, round(float(np.linalg.norm(_lab(color) - _lab(tc))), 1))
              for name, color in others.items() for tech, tc in P.TECH_COLORS.items()
              if np.linalg.norm(_lab(color) - _lab(tc)) < 30]  # CIE76 ΔE: below ~30 two colours read as one family

@@ -1150,9 +1150,11 @@ def plot_titles_per_year(by_year: pd.DataFrame, *, period: tuple[int, int] = (20
     return fig, ax
 
 
-#: Colours of the verdicts (colour-blind safe, Paul Tol's "bright" scheme; grey for not checkable).
-VERDICT_COLORS = {CONFIRMED: "#228833", PARTLY: "#CCBB44", READING_DEPENDENT: "#66CCEE",
-                  CONTRADICTED: "#EE6677", NOT_CHECKABLE: "#BBBBBB"}
+#: Colours of the verdicts: none in the family of a technology colour (the rule of analysis.plotting, tested in
+#: tests/test_figure_rules.py) — dark grey and tan of plotting.GROUP_COLORS, then Paul Tol's cyan and red.
+VERDICT_COLORS = {CONFIRMED: "#3B3B3B", PARTLY: "#A3957F", READING_DEPENDENT: "#66CCEE",
+                  CONTRADICTED: "#EE6677", NOT_CHECKABLE: "#D9D9D9"}
+_DARK_FILLS = {"#3B3B3B"}   # bar labels in white on these
 _FAMILY_LABELS = {"egov": "电子政务指数 e-government (UN survey)", "prov": "省级服务水平 provincial levels",
                   "date": "日期与文号 dates and numbers", "time": "出台时间分布 timing",
                   "count": "文件与原则计数 counts", "t1": "表1 发布时间 Table 1"}
@@ -1186,7 +1188,8 @@ def plot_verdicts(table: pd.DataFrame):
                 label=f"{v} ({int(vals.sum())})", edgecolor="white", linewidth=0.8)
         for y, (n, x0) in enumerate(zip(vals, left)):
             if n:
-                ax.text(x0 + n / 2, y, str(int(n)), ha="center", va="center", fontsize=9)
+                ax.text(x0 + n / 2, y, str(int(n)), ha="center", va="center", fontsize=9,
+                        color="white" if VERDICT_COLORS[v] in _DARK_FILLS else "black")
         left = left + vals
     ax.set_xlabel("陈述数 number of statements")
     ax.grid(axis="y", visible=False)
