@@ -239,3 +239,55 @@ def test_cache_bytes_do_not_depend_on_string_identity():
     canon = {k: tokens._canonical(v) for k, v in shared.items()}
     canon2 = {k: tokens._canonical(v) for k, v in separate.items()}
     assert pickle.dumps(canon, protocol=5) == pickle.dumps(canon2, protocol=5)
+
+
+# ------------------------------------------------------------------ exact shortcuts of the cold path
+TRICKY = ["", "   ", "第一条　为了规范数据处理活动，保障数据安全，促进数据开发利用。",
+          "县级以上人民政府应当……县级以上人民政府应当", "互联网+政务服务 5G AI-2.0 50% ＃tag",
+          "a-b c_d e.f 3.14% 〔2021〕12号", "数据\r\n安全\t法", "一是加强；二是推进。一是加强",
+          "English words only", "１２３ＡＢＣ“一网通办”（试行）"]
+
+
+@pytest.mark.parametrize("pos", [False, True])
+def test_block_memo_gives_jiebas_tokens_text_by_text(pos):
+    """_segment_chunk looks up repeated jieba blocks; its tokens must equal one tok.cut per text."""
+    import analysis
+
+    texts = [normalize(t) for t in analysis.load_clauses("cited")["text"].astype(str)] + TRICKY
+    texts += texts[:50]                                   # repeats: the memo is used
+    path = str(tokens.USERDICT_CSV.resolve())
+    tok = tokens.get_tokenizer(pos=pos)
+    ref = []
+    for t in texts:
+        w, f = tokens._segment_raw(t, pos, path, tok)
+        ref.append((tuple(w), tuple(f) if f is not None else None))
+    assert tokens._segment_chunk(texts, pos, path) == ref
+
+
+def test_block_memo_bound_does_not_change_tokens(monkeypatch):
+    path = str(tokens.USERDICT_CSV.resolve())
+    texts = [normalize(t) for t in TRICKY * 3]
+    full = tokens._segment_chunk(texts, False, path)
+    monkeypatch.setattr(tokens, "BLOCK_MEMO_MAX", 2)      # the memo is cleared again and again
+    assert tokens._segment_chunk(texts, False, path) == full
+
+
+def test_cold_segments_pickle_canonically():
+    """The cache stores _segment_chunk's output without copying: it must pickle like _canonical's."""
+    import pickle
+
+    path = str(tokens.USERDICT_CSV.resolve())
+    texts = [normalize(t) for t in TRICKY] * 2
+    for pos in (False, True):
+        segs = {str(i): s for i, s in enumerate(tokens._segment_chunk(texts, pos, path))}
+        canon = {k: tokens._canonical(v) for k, v in segs.items()}
+        assert pickle.dumps(segs, protocol=5) == pickle.dumps(canon, protocol=5)
+
+
+def test_word_class_memo_matches_the_rules():
+    tokens._WORD_CLASS.clear()
+    words = ["数据", "，", "一是", "2021", "第二十一条", "年", "3.5%", "the", "第三章", "次"]
+    first = tokenize_series([" ".join(words)], stop=None).tolist()
+    assert tokens._WORD_CLASS                               # filled
+    assert [tokens._word_class(w) for w in ["，", "一是", "2021", "第二十一条", "数据"]] == [0, 0, 1, 1, 2]
+    assert tokenize_series([" ".join(words)], stop=None).tolist() == first   # from the memo: the same

@@ -89,6 +89,24 @@ def test_k_selection_panel_shape():
     assert best.diversity == 1.0 and best.npmi > 0
 
 
+def test_k_selection_panel_returns_the_models_fit_topic_model_gives():
+    """Notebook 05 takes the all-clause models from the panel instead of fitting them again."""
+    dtm, vocab = T.build_dtm(block_corpus(), min_df=1)
+    p, models = T.k_selection_panel(dtm, vocab, ks=[2, 3], models=("lda",), heldout_fraction=0,
+                                    max_iter=5, return_models=True)
+    assert list(models) == [("lda", 2), ("lda", 3)]
+    for k in (2, 3):
+        direct = T.fit_topic_model(dtm, vocab, k, model="lda", max_iter=5)
+        np.testing.assert_array_equal(models[("lda", k)].phi, direct.phi)
+    other = T.fit_topic_model(dtm, vocab, 3, model="lda", max_iter=5, random_state=1)
+    assert not np.array_equal(models[("lda", 3)].phi, other.phi)      # a different fit is told apart
+    _, held = T.k_selection_panel(dtm, vocab, ks=[3], models=("lda",), max_iter=5, return_models=True)
+    assert held[("lda", 3)].phi.shape == models[("lda", 3)].phi.shape
+    assert not np.array_equal(held[("lda", 3)].phi, models[("lda", 3)].phi)   # fitted on 80 % only
+    assert p.equals(T.k_selection_panel(dtm, vocab, ks=[2, 3], models=("lda",), heldout_fraction=0,
+                                        max_iter=5).assign(seconds=p["seconds"]))
+
+
 def test_relevance_by_hand():
     phi = np.array([[0.6, 0.3, 0.1], [0.1, 0.1, 0.8]])
     dtm = T.sparse.csr_matrix(np.array([[6, 2, 0], [0, 1, 1]]))  # p(w) = 6/10, 3/10, 1/10

@@ -393,15 +393,34 @@ LIST_MARKER = re.compile(r"^[一二三四五六七八九十]+是$")
 NUMBER_UNITS = frozenset("年月日号时分秒个万亿元项家次倍岁多余")
 
 
+#: word → 0 (no content, or a list marker like 一是: dropped), 1 (a number or 第X条-style numeral),
+#: 2 (anything else): the three regular expressions of :func:`_filter` run once per distinct word.
+_WORD_CLASS: dict[str, int] = {}
+_WORD_CLASS_MAX = 500_000
+
+
+def _word_class(w: str) -> int:
+    c = _WORD_CLASS.get(w)
+    if c is None:
+        c = 0 if not _HAS_CONTENT.search(w) or LIST_MARKER.match(w) else 1 if _NUMERIC.match(w) else 2
+        if len(_WORD_CLASS) >= _WORD_CLASS_MAX:
+            _WORD_CLASS.clear()
+        _WORD_CLASS[w] = c
+    return c
+
+
 def _filter(words: Sequence[str], flags: Sequence[str] | None, stop: frozenset[str],
             numbers: bool, keep_pos: tuple[str, ...] | None, with_pos: bool):
     out = []
     prev_num = False
     for i, w in enumerate(words):
-        if not _HAS_CONTENT.search(w) or LIST_MARKER.match(w):
+        c = _WORD_CLASS.get(w)
+        if c is None:
+            c = _word_class(w)
+        if c == 0:
             prev_num = False
             continue
-        if _NUMERIC.match(w):
+        if c == 1:
             prev_num = True
             if not numbers:
                 continue
@@ -490,8 +509,8 @@ def _cache_store(version: str, entries: dict[str, tuple]) -> None:
             continue
         # A new name per content: an existing shard file is never rewritten, only created once
         # (temporary file in the same folder, renamed over the target; never matches ``*.pkl``).
-        canonical = {k: _canonical(v) for k, v in part.items()}
-        atomic_write(target, lambda fh, obj=canonical: pickle.dump(obj, fh, protocol=5))
+        # values come from _segment_chunk: interned strings, new tuples — canonical already
+        atomic_write(target, lambda fh, obj=part: pickle.dump(obj, fh, protocol=5))
         _LOADED.setdefault(version, set()).add(name)
 
 
@@ -515,15 +534,65 @@ def clear_cache() -> int:
 # --------------------------------------------------------------------------------------------
 # Public tokenisation API
 # --------------------------------------------------------------------------------------------
+#: Distinct jieba blocks remembered by :func:`_segment_chunk` before its memo starts afresh (bounds
+#: the memo at a few tens of MB whatever the batch size).
+BLOCK_MEMO_MAX = 200_000
+
+
+def _cut_block(tok, block: str, pos: bool) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+    """jieba's segmentation of one block (``tok.cut`` of the block alone), whitespace dropped, every
+    word and flag interned."""
+    intern = sys.intern
+    if pos:
+        words, flags = [], []
+        for p in tok.cut(block, HMM=True):
+            if not p.word.isspace():
+                words.append(intern(p.word))
+                flags.append(intern(p.flag))
+        return tuple(words), tuple(flags)
+    return tuple(intern(w) for w in tok.cut(block, HMM=True) if not w.isspace()), None
+
+
 def _segment_chunk(norm_texts: Sequence[str], pos: bool, path: str) -> list[tuple]:
     """Segment texts with no cache: ``(words, flags)`` tuples (``flags`` None unless ``pos``).
-    A plain function of picklable arguments, so worker processes can run it."""
+    A plain function of picklable arguments, so worker processes can run it.
+
+    Two exact shortcuts, the tokens identical to :func:`_segment_raw` text by text (tested on every
+    shipped corpus, with and without POS tags; tests/benchmarks/cold_tokens.md):
+
+    * jieba splits a text at the same regular expression before it segments
+      (``jieba.re_han_default`` in ``Tokenizer.cut``, ``jieba.posseg.re_han_internal`` in
+      ``POSTokenizer.cut``) and segments every piece on its own, so ``tok.cut(piece)`` of each piece
+      concatenated is ``tok.cut(text)``. A piece seen before in this batch (legal text repeats
+      县级以上人民政府, 依照本法规定 …: about 30 % of the national corpus's characters) is looked up, not
+      segmented again; the memo holds at most :data:`BLOCK_MEMO_MAX` pieces.
+    * Words and flags are interned and every text's tuples are new objects, so the result pickles to
+      the same bytes whichever equal strings were shared (what :func:`_canonical` would make of it),
+      and the cache stores it without another copy.
+    """
+    import jieba
+    import jieba.posseg
+
     _quiet_jieba()
     tok = get_tokenizer(path, pos=pos)
+    split = (jieba.posseg.re_han_internal if pos else jieba.re_han_default).split
+    memo: dict[str, tuple] = {}
     out = []
     for t in norm_texts:
-        w, f = _segment_raw(t, pos, path, tok)
-        out.append((tuple(w), tuple(f) if f is not None else None))
+        words: list[str] = []
+        flags: list[str] | None = [] if pos else None
+        for block in split(t):
+            if not block:
+                continue
+            seg = memo.get(block)
+            if seg is None:
+                if len(memo) >= BLOCK_MEMO_MAX:
+                    memo.clear()
+                seg = memo[block] = _cut_block(tok, block, pos)
+            words += seg[0]
+            if pos:
+                flags += seg[1]
+        out.append((tuple(words), tuple(flags) if pos else None))
     return out
 
 
@@ -571,7 +640,9 @@ def _segment_fresh(norm_texts: Sequence[str], pos: bool, path, jobs: int = 1) ->
     chunks = [list(norm_texts[a:b]) for a, b in zip(bounds, bounds[1:])]
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         parts = list(pool.map(_segment_chunk, chunks, [pos] * jobs, [path] * jobs))
-    return [seg for part in parts for seg in part]
+    # strings unpickled from different processes are different objects: intern them again so the
+    # cache files are the bytes a serial run writes
+    return [_canonical(seg) for part in parts for seg in part]
 
 
 def _partition_file(version: str, keys: Sequence[str]) -> Path:
@@ -602,7 +673,7 @@ def _segment_many(norm_texts: Sequence[str], pos: bool, cache, path, jobs: int =
         uniq = dict(zip(keys, norm_texts))
         got = dict(zip(uniq, _segment_fresh(list(uniq.values()), pos, path, jobs)))
         target.parent.mkdir(parents=True, exist_ok=True)
-        canonical = {k: _canonical(got[k]) for k in sorted(got)}
+        canonical = {k: got[k] for k in sorted(got)}    # canonical already (_segment_chunk)
         atomic_write(target, lambda fh, obj=canonical: pickle.dump(obj, fh, protocol=5))
         return [got[k] for k in keys]
     mem = _cache_lookup(version, keys)

@@ -349,7 +349,7 @@ def heldout_perplexity(dtm, vocab, k: int, *, heldout_fraction: float = 0.2,
 def k_selection_panel(dtm, vocab, ks: Iterable[int] = range(4, 21, 2), *,
                       models: Sequence[str] = ("lda", "nmf"), top_n: int = 10,
                       heldout_fraction: float = 0.2, random_state: int = DEFAULT_SEED,
-                      max_iter: int | None = None) -> pd.DataFrame:
+                      max_iter: int | None = None, return_models: bool = False):
     """Fit each model at each k and tabulate the diagnostics.
 
     Every model is fitted once, on the training clauses (a seeded random ``1 - heldout_fraction``
@@ -359,9 +359,14 @@ def k_selection_panel(dtm, vocab, ks: Iterable[int] = range(4, 21, 2), *,
     that it converges. To screen many ks with NMF and fewer with LDA, call the panel twice (same
     ``random_state``, hence the same training clauses) and concatenate.
 
+    ``return_models=True`` also returns the fitted :class:`TopicModel` objects, keyed ``(model, k)``:
+    with ``heldout_fraction=0`` each is the model :func:`fit_topic_model` gives on all clauses with the
+    same arguments (tested), so a caller that needs those models does not fit them a second time.
+
     Returns
     -------
-    DataFrame, one row per (k, model), sorted by model then k, columns:
+    DataFrame (or ``(DataFrame, dict)`` with ``return_models``), one row per (k, model), sorted by model
+    then k, columns:
         ``k``; ``model`` ("lda"/"nmf"); ``npmi`` (mean NPMI of topics' top-N terms);
         ``diversity`` (unique share of top-N terms); ``exclusivity`` (mean over topics);
         ``perplexity`` (held-out, LDA only, else NaN; unreliable on its own);
@@ -372,12 +377,13 @@ def k_selection_panel(dtm, vocab, ks: Iterable[int] = range(4, 21, 2), *,
         train, test = _split(dtm.shape[0], heldout_fraction, random_state)
     else:
         train, test = np.arange(dtm.shape[0]), np.array([], dtype=int)
-    rows = []
+    rows, fitted = [], {}
     for kind in models:
         for k in ks:
             t0 = time.perf_counter()
-            m = fit_topic_model(dtm[train], vocab, int(k), model=kind, random_state=random_state,
-                                max_iter=max_iter if kind == "lda" else None)
+            m = fit_topic_model(dtm[train] if len(test) else dtm, vocab, int(k), model=kind,
+                                random_state=random_state, max_iter=max_iter if kind == "lda" else None)
+            fitted[(kind, int(k))] = m
             ids = top_term_ids(m.phi, top_n)
             if kind == "lda" and len(test):
                 from threadpoolctl import threadpool_limits
@@ -394,7 +400,8 @@ def k_selection_panel(dtm, vocab, ks: Iterable[int] = range(4, 21, 2), *,
                 "perplexity": perp,
                 "seconds": time.perf_counter() - t0,
             })
-    return pd.DataFrame(rows).sort_values(["model", "k"], kind="stable").reset_index(drop=True)
+    panel = pd.DataFrame(rows).sort_values(["model", "k"], kind="stable").reset_index(drop=True)
+    return (panel, dict(sorted(fitted.items()))) if return_models else panel
 
 
 # ----------------------------------------------------------------------------- stability
