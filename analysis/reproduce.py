@@ -6,16 +6,17 @@ stays clean and a failed run leaves the previous notebook in place.
 """
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from .files import atomic_write_bytes
-from .paths import NOTEBOOKS_DIR
+from .paths import CACHE_DIR, NOTEBOOKS_DIR
 
 KERNEL_NAME = "python3"
 CELL_TIMEOUT = 600
@@ -47,6 +48,45 @@ def notebooks(only: list[str] | None = None) -> list[Path]:
     if only:
         paths = [p for p in paths if any(p.name.startswith(t) or t in p.stem for t in only)]
     return paths
+
+
+#: Seconds each notebook took when ``tests/benchmarks/bench_reproduce.py`` last ran (it rewrites this file),
+#: and the last run on this machine (not committed). Used for one thing only: with ``jobs > 1`` the
+#: notebooks start longest first (LPT scheduling), so the longest one does not start last. Outputs never
+#: depend on it; a missing or stale hint only gives a worse order.
+DURATIONS_JSON = Path(__file__).with_name("reproduce_seconds.json")
+LOCAL_DURATIONS_JSON = CACHE_DIR / "reproduce-seconds.json"
+
+
+def durations() -> dict[str, float]:
+    """Expected seconds per notebook file name: the committed hints, updated by this machine's last run."""
+    out: dict[str, float] = {}
+    for f in (DURATIONS_JSON, LOCAL_DURATIONS_JSON):
+        try:
+            out.update({str(k): float(v) for k, v in json.loads(f.read_text(encoding="utf-8")).items()})
+        except (OSError, ValueError, AttributeError):
+            pass
+    return out
+
+
+def longest_first(paths: list[Path], seconds: dict[str, float]) -> list[Path]:
+    """Start order for parallel jobs: notebooks with no recorded time first (they may be long), then by
+    recorded seconds, longest first; ties by name."""
+    return sorted(paths, key=lambda p: (p.name in seconds, -seconds.get(p.name, 0.0), p.name))
+
+
+def _record_durations(outcomes: list["Outcome"]) -> None:
+    seconds = {}
+    try:
+        seconds = json.loads(LOCAL_DURATIONS_JSON.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    seconds.update({o.path.name: round(o.seconds, 1) for o in outcomes if o.ok})
+    try:
+        LOCAL_DURATIONS_JSON.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(LOCAL_DURATIONS_JSON, (json.dumps(dict(sorted(seconds.items())), indent=1) + "\n").encode())
+    except OSError:   # a read-only checkout: no record, the committed hints stay in use
+        pass
 
 
 #: The ``language_info`` keys an IPython kernel reports; kept whole, so that JupyterLab, which writes the kernel's
@@ -104,6 +144,11 @@ def execute(path: Path) -> Outcome:
         return Outcome(path, False, time.perf_counter() - start, error=f"{type(err).__name__}: {err}")
     finally:
         sockets.cleanup()
+    # a print() may reach the kernel's stdout in two flushes on a busy machine ("text", then "\n"): merge
+    # consecutive stream outputs as nbval does when it compares, so the stored bytes do not depend on load
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    CoalesceStreamsPreprocessor().preprocess(nb, {})
     clean_metadata(nb)
     text = nbformat.writes(nb) + "\n"
     changed = text != original
@@ -115,7 +160,8 @@ def execute(path: Path) -> Outcome:
 def reproduce(only: list[str] | None = None, jobs: int = 1, build: bool = True, stream=sys.stdout) -> int:
     """Rebuild the stale derived tables, then execute the notebooks; return a process exit code (0 = all ok).
 
-    Prints one line per notebook, a line per table that had to be rebuilt (none on a clean clone: the
+    Prints one line per notebook (with ``jobs > 1`` in the order they finish; they start longest first,
+    :func:`longest_first`), a line per table that had to be rebuilt (none on a clean clone: the
     build manifest says every table is current) and a final count."""
     t0 = time.perf_counter()
     if build:
@@ -137,10 +183,15 @@ def reproduce(only: list[str] | None = None, jobs: int = 1, build: bool = True, 
             print(outcome.line(), file=stream, flush=True)
             outcomes.append(outcome)
     else:
+        # longest first, each line printed when its notebook finishes
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for outcome in pool.map(execute, paths):
+            futures = [pool.submit(execute, p) for p in longest_first(paths, durations())]
+            for fut in as_completed(futures):
+                outcome = fut.result()
                 print(outcome.line(), file=stream, flush=True)
                 outcomes.append(outcome)
+        outcomes.sort(key=lambda o: o.path.name)
+    _record_durations(outcomes)
     failed = [o for o in outcomes if not o.ok]
     total = time.perf_counter() - t0
     print(f"{len(outcomes) - len(failed)} ok, {len(failed)} failed in {total:.1f} s", file=stream)

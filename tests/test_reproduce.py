@@ -50,3 +50,32 @@ def test_notebook_selection_by_number_or_name():
     assert [p.name for p in reproduce.notebooks(["00"])] == ["00-start-here.ipynb"]
     assert [p.name for p in reproduce.notebooks(["start-here"])] == ["00-start-here.ipynb"]
     assert reproduce.notebooks(["99"]) == []
+
+
+def test_parallel_jobs_start_the_longest_notebook_first(tmp_path):
+    paths = [tmp_path / n for n in ("00-a.ipynb", "01-b.ipynb", "02-c.ipynb", "03-new.ipynb")]
+    hints = {"00-a.ipynb": 3.0, "01-b.ipynb": 30.0, "02-c.ipynb": 8.0}
+    assert [p.name for p in reproduce.longest_first(paths, hints)] == \
+        ["03-new.ipynb", "01-b.ipynb", "02-c.ipynb", "00-a.ipynb"]          # no record yet: may be long, first
+    hints["00-a.ipynb"] = 60.0
+    assert reproduce.longest_first(paths, hints)[1].name == "00-a.ipynb"
+
+
+def test_committed_duration_hints_cover_every_notebook():
+    """Written by tests/benchmarks/bench_reproduce.py; a notebook added without it would start last."""
+    import json
+
+    hints = json.loads(reproduce.DURATIONS_JSON.read_text(encoding="utf-8"))
+    assert sorted(hints) == [p.name for p in reproduce.notebooks()]
+    assert all(v > 0 for v in hints.values())
+
+
+@pytest.mark.slow
+def test_output_flushed_in_pieces_is_stored_as_one_stream(tmp_path):
+    """On a busy machine print() can reach the notebook in two flushes; the stored bytes must not show it."""
+    path = _notebook(tmp_path / "03-flush.ipynb",
+                     "import sys\nsys.stdout.write('数据'); sys.stdout.flush()\nsys.stdout.write('安全\\n'); sys.stdout.flush()\n"
+                     "sys.stderr.write('x\\n'); sys.stderr.flush()\nprint('法')")
+    assert reproduce.execute(path).ok
+    outs = nbformat.read(path, as_version=4).cells[0].outputs
+    assert [(o["name"], o["text"]) for o in outs] == [("stdout", "数据安全\n"), ("stderr", "x\n"), ("stdout", "法\n")]

@@ -9,9 +9,12 @@ with the token cache off:
 2. ``tokenize_series(cache=False)`` as it is now (tokenizer looked up once per batch, dictionary digest memoised);
 3. the former per-text lookup, emulated: the tokenizer looked up for every text with the user-dictionary
    digest recomputed each time (what ``_segment_raw`` did before, 30 % of the time in a profile);
-4. ``tokenize_series(cache=False, jobs=2)`` on the whole corpus against one process — two worker processes
+4. one ``tok.cut`` per text with the project dictionary (``_segment_raw``) against ``_segment_chunk`` (repeated
+   jieba blocks looked up, words interned), timed here and checked token for token on every shipped corpus,
+   with and without POS tags;
+5. ``tokenize_series(cache=False, jobs=2)`` on the whole corpus against one process — two worker processes
    (a spawned ProcessPoolExecutor; Dask's multiprocessing scheduler measured slower), tokens checked identical;
-5. jieba-fast-dat, when installed (it is *not* a project dependency: ``pip install jieba-fast-dat`` to measure
+6. jieba-fast-dat, when installed (it is *not* a project dependency: ``pip install jieba-fast-dat`` to measure
    it): speed on the same clauses, and on every shipped corpus the share of clauses whose segmentation differs
    from jieba's with the same project dictionary.
 """
@@ -81,9 +84,15 @@ def main() -> str:
         return out
 
     _, t_old = _timed(old_way)
+    path = str(tokens.USERDICT_CSV.resolve())
+    tok = tokens.get_tokenizer()
+    _, t_ref = _timed(lambda: [tokens._segment_raw(t, False, path, tok) for t in norm])
+    _, t_chunk = _timed(tokens._segment_chunk, norm, False, path)
     rows = [("plain `jieba.lcut` (no project dictionary, no filters)", t_plain),
             ("former per-text tokenizer lookup (digest of userdict.csv per text), emulated", t_old),
-            ("`tokenize_series(cache=False)` now", t_now)]
+            ("one `tok.cut` per text, project dictionary (`_segment_raw`: the reference)", t_ref),
+            ("`_segment_chunk`: repeated jieba blocks looked up, words interned", t_chunk),
+            ("`tokenize_series(cache=False)` now (normalise + segment + filter)", t_now)]
     try:
         fast = _fast_tokenizer()
         _, t_fast = _timed(lambda: [[w for w in fast.cut(t, HMM=True) if not w.isspace()] for t in norm])
@@ -101,6 +110,21 @@ def main() -> str:
                f"one process {t_ser:.1f} s ({n_all / t_ser / 1e6:.2f} M chars/s); `jobs=2` (two spawned processes, "
                f"start-up included) {t_par:.1f} s ({n_all / t_par / 1e6:.2f} M chars/s, "
                f"{t_ser / t_par:.2f}× faster); tokens identical: {par.tolist() == serial.tolist()}.")
+    res.append("\nExact shortcuts of `_segment_chunk` against one `tok.cut` per text (`_segment_raw`), every "
+               "shipped corpus, without and with POS tags (seconds: reference / shortcut, one process):\n")
+    res.append("| corpus | clauses | characters | POS | identical | reference s | `_segment_chunk` s | speed-up |\n"
+               "|---|---:|---:|---|---|---:|---:|---:|")
+    for name in ("cited", "digest", "collection", "national", "local"):
+        texts = [tokens.normalize(t) for t in analysis.load_clauses(name)["text"].astype(str)]
+        n = sum(map(len, texts))
+        for pos in (False, True):
+            ptok = tokens.get_tokenizer(pos=pos)
+            ref, t_r = _timed(lambda: [tokens._segment_raw(t, pos, path, ptok) for t in texts])
+            got, t_c = _timed(tokens._segment_chunk, texts, pos, path)
+            same = got == [(tuple(w), tuple(f) if f is not None else None) for w, f in ref]
+            res.append(f"| {name} | {len(texts):,} | {n:,} | {'yes' if pos else 'no'} | {same} | {t_r:.1f} | "
+                       f"{t_c:.1f} | {t_r / t_c:.2f}× |")
+            del ref, got
     if fast is not None:
         import jieba_fast_dat
         res.append(f"\njieba-fast-dat {jieba_fast_dat.__version__} against jieba {jieba.__version__}, both with the "

@@ -5,6 +5,8 @@ Measures, on this machine:
 - floor: for each notebook, start a fresh kernel and run ``import analysis; analysis.setup()`` (the cost any
   notebook pays before its own work), sequentially;
 - reproduce with --jobs 1 and --jobs 2, warm token cache (the notebooks are rewritten only if their outputs change);
+  --jobs 2 twice: notebooks started in file order, and longest first (the default; the seconds of the --jobs 1
+  run are written to analysis/reproduce_seconds.json, the committed scheduling hints);
 - reproduce with --jobs 1 after clearing the token cache (cold), as CI sees it on a fresh clone.
 """
 from __future__ import annotations
@@ -24,6 +26,9 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 from analysis.paths import CACHE_DIR  # noqa: E402
+import json  # noqa: E402
+
+from analysis import reproduce as R  # noqa: E402
 from analysis.reproduce import notebooks, reproduce  # noqa: E402
 
 
@@ -51,8 +56,15 @@ def main() -> None:
     cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True,
                          text=True).stdout.strip()
     f = floor(n)
+    R.LOCAL_DURATIONS_JSON.unlink(missing_ok=True)
     warm1, log1 = timed(jobs=1)
-    warm2, _ = timed(jobs=2)
+    seconds = json.loads(R.LOCAL_DURATIONS_JSON.read_text(encoding="utf-8"))
+    R.DURATIONS_JSON.write_text(json.dumps(dict(sorted(seconds.items())), indent=1) + "\n", encoding="utf-8")
+    hints = R.durations
+    R.durations = lambda: {}                      # no hints: every notebook "unknown", started in file order
+    warm2_files, log2_files = timed(jobs=2)
+    R.durations = hints
+    warm2, log2 = timed(jobs=2)
     shutil.rmtree(CACHE_DIR / "tokens", ignore_errors=True)
     cold1, logc = timed(jobs=1)
     lines = [
@@ -67,13 +79,20 @@ def main() -> None:
         "|---|---|",
         f"| floor: {n} fresh kernels running `import analysis; analysis.setup()` | {f:.1f} s |",
         f"| all {n} notebooks, --jobs 1, warm token cache | {warm1:.1f} s |",
-        f"| all {n} notebooks, --jobs 2, warm token cache | {warm2:.1f} s |",
+        f"| all {n} notebooks, --jobs 2, warm token cache, started in file order | {warm2_files:.1f} s |",
+        f"| all {n} notebooks, --jobs 2, warm token cache, started longest first (`make reproduce`) | {warm2:.1f} s |",
         f"| all {n} notebooks, --jobs 1, token cache cleared (as on a fresh clone) | {cold1:.1f} s |",
         "",
         "Per notebook (--jobs 1, warm):",
         "",
         "```text",
         log1.strip(),
+        "```",
+        "",
+        "--jobs 2, longest first (lines in the order the notebooks finished):",
+        "",
+        "```text",
+        log2.strip(),
         "```",
         "",
         "Per notebook (--jobs 1, cold token cache):",
