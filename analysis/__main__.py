@@ -103,6 +103,10 @@ def _pipeline(args) -> int:
 def _pipeline_reuse(args) -> int:
     from .distributed import PipelineError, run_reuse, write_reuse_outputs
 
+    ignored = [f"--{o}" for o in ("against", "topics") if getattr(args, o)]
+    if ignored:
+        print(f"pipeline --reuse: {', '.join(ignored)} apply to the counts pipeline, not to text reuse", file=sys.stderr)
+        return 2
     try:
         res = run_reuse(args.corpus, args.reuse, scheduler=args.scheduler, n_workers=args.workers,
                         partition_bytes=int(args.partition_mb * 1e6), retries=args.retries, progress=not args.quiet)

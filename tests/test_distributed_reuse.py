@@ -183,3 +183,6 @@ def test_cli_writes_the_pair_table(tmp_path, capsys):
     assert len(mem) > 5
     assert (out / "reuse_pairs.csv").read_bytes() == csv_bytes(mem)
     assert {p.name for p in out.iterdir()} == {"reuse_pairs.csv", "reuse_documents.csv", "reuse_partitions.csv"}
+    # options of the counts pipeline are refused with --reuse, before any cluster starts
+    assert main(["pipeline", str(folder), "--reuse", str(target), "--topics", "3", "--out", str(tmp_path / "no")]) == 2
+    assert "--topics" in capsys.readouterr().err and not (tmp_path / "no").exists()

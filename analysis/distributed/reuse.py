@@ -6,26 +6,15 @@ readers of :mod:`analysis.distributed.pipeline` and :mod:`analysis.distributed.p
 :func:`analysis.text.reuse.find_reuse` compares every unit (article) of a source corpus (local regulations)
 with every unit of a target corpus (national law). Which of its steps depend on what:
 
-===============================  ==================================================================  ============
-step                             depends on                                                          done
-===============================  ==================================================================  ============
-target units, normalisation,     the target corpus only (``max_df`` counts *target* units)            once, on a
-shingle vocabulary and matrix,                                                                       worker
-``max_df`` filter
-clause segmentation, units,      one source document                                                 per
-normalisation, body characters                                                                       partition
-candidates                       one source unit's shingles against the target index (its shingle    per
-                                 count ``n_s`` is its own; the product is row by row)                 partition
-alignment, confirmation          one pair                                                            per
-                                                                                                     partition
-best version per target title,   one source unit's confirmed pairs (grouped by the unit's row)        per
-``n_target_titles``,                                                                                 partition
-``formulaic``, ``top_titles``
-spans, clause paths,             one pair / one source unit                                          per
-boilerplate kind                                                                                     partition
-order of the pair table          all pairs                                                           client
-restatement shares               one source document's pairs and body                                client
-===============================  ==================================================================  ============
+* **once, on a worker** — target units, their normalisation, the shingle vocabulary and matrix, and the
+  ``max_df`` filter: they depend on the target corpus only (``max_df`` counts *target* units);
+* **per partition** — reading, clause segmentation, units, normalisation and body characters (one source
+  document each); candidates (one source unit's shingles against the target index: its shingle count is its
+  own and the sparse product is row by row); alignment and confirmation (one pair); the best version per
+  target title, ``n_target_titles``, ``formulaic`` and the ``top_titles`` limit (one source unit's confirmed
+  pairs); spans, clause paths and the boilerplate kind (one pair or unit);
+* **on the client, after gathering** — the order of the pair table (all pairs) and the restatement shares
+  (:func:`analysis.text.reuse.restatement_shares`, per source document, from its pairs and its body).
 
 A document is never split between partitions, so no source unit's pairs are either; nothing in
 ``find_reuse`` looks across source units. The per-partition step is
