@@ -81,6 +81,8 @@ def _book(args) -> int:
 def _pipeline(args) -> int:
     from .distributed import PipelineError, run_pipeline, write_outputs
 
+    if args.reuse:
+        return _pipeline_reuse(args)
     try:
         res = run_pipeline(args.corpus, scheduler=args.scheduler, n_workers=args.workers,
                            partition_bytes=int(args.partition_mb * 1e6), against=args.against,
@@ -95,6 +97,27 @@ def _pipeline(args) -> int:
     print(f"{len(res.partitions)} partitions, {int(res.partitions['n_docs'].sum()):,} documents, "
           f"{n_chars:,} characters, {int(res.term_counts['n_clauses'].iloc[0]) if len(res.term_counts) else 0:,} "
           f"clauses, {len(res.term_counts):,} terms in {res.seconds:.1f} s")
+    return 0
+
+
+def _pipeline_reuse(args) -> int:
+    from .distributed import PipelineError, run_reuse, write_reuse_outputs
+
+    ignored = [f"--{o}" for o in ("against", "topics") if getattr(args, o)]
+    if ignored:
+        print(f"pipeline --reuse: {', '.join(ignored)} apply to the counts pipeline, not to text reuse", file=sys.stderr)
+        return 2
+    try:
+        res = run_reuse(args.corpus, args.reuse, scheduler=args.scheduler, n_workers=args.workers,
+                        partition_bytes=int(args.partition_mb * 1e6), retries=args.retries, progress=not args.quiet)
+    except PipelineError as err:
+        print(err, file=sys.stderr)
+        return 1
+    for path in write_reuse_outputs(res, args.out):
+        print(f"wrote {path}")
+    print(f"{len(res.partitions)} partitions, {int(res.partitions['n_docs'].sum()):,} documents, "
+          f"{int(res.partitions['n_units'].sum()):,} units against {res.target_units:,} target units: "
+          f"{len(res.pairs):,} pairs in {res.seconds:.1f} s")
     return 0
 
 
@@ -129,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     pipe.add_argument("--passes", type=int, default=1, help="passes of the topic model over the partitions")
     pipe.add_argument("--group", choices=("all", "folder"), default="all", help="TF-IDF groups")
     pipe.add_argument("--top-n", type=int, default=20, help="TF-IDF terms per group")
+    pipe.add_argument("--reuse", metavar="TARGET",
+                      help="instead of counts: the provisions of CORPUS restating TARGET (e.g. national) — "
+                           "text reuse, written as reuse_pairs.csv, reuse_documents.csv, reuse_partitions.csv")
     pipe.add_argument("--retries", type=int, default=2, help="retries of a failed partition before it is named")
     pipe.add_argument("--quiet", action="store_true", help="no progress bar")
     pipe.set_defaults(func=_pipeline)

@@ -5,7 +5,8 @@ so the client never holds the texts; :func:`read_partition` opens the source on 
 returns the partition's documents. Sources:
 
 * ``.tar``, ``.tar.gz``, ``.tar.xz``, ``.tar.bz2`` archives (``national``: ``data/raw/lawrefbook-national.tar.xz``;
-  any corpus registered in :data:`ARCHIVES`, e.g. a ``local`` archive once it is in ``data/raw``);
+  ``local``: ``data/raw/lawrefbook-local.tar.xz``, with the doc_ids and texts of ``load_corpus("local")``; any
+  corpus registered in :data:`ARCHIVES`, with its doc_id rule in :data:`DOC_IDS` if it has its own);
 * ``.zip`` archives;
 * folders of ``.txt``/``.md`` files (a researcher's own corpus);
 * the project's small in-memory corpora (``cited``, ``digest``, ``collection``) or any corpus
@@ -34,6 +35,7 @@ import pandas as pd
 
 from ..paths import RAW_DIR
 from ..text.corpus import CORPUS_NAMES, NATIONAL_TAR, _rel, folder_documents, load_corpus
+from ..text.local import local_doc_id
 from ..text.readers import SUPPORTED_SUFFIXES, decode_text, read_document
 
 #: Named corpora stored as archives; a new ``tar.xz`` corpus plugs in with one entry here.
@@ -41,6 +43,9 @@ ARCHIVES: dict[str, Path] = {
     "national": NATIONAL_TAR,
     "local": RAW_DIR / "lawrefbook-local.tar.xz",
 }
+#: Named archives whose doc_ids follow their own loader rather than the member path: member → doc_id, or
+#: None for a member that is not a text (read by neither path). ``local``: as :func:`analysis.text.local.local_corpus`.
+DOC_IDS = {"local": local_doc_id}
 SUFFIXES = (".md", ".txt")
 #: Default partition size in bytes of UTF-8 text (about 0.7 M Chinese characters).
 PARTITION_BYTES = 2_000_000
@@ -66,6 +71,8 @@ class Partition:
         Uncompressed size of the members.
     docs : tuple of (doc_id, text), optional
         The documents themselves, for ``frame`` partitions only.
+    naming : str
+        A key of :data:`DOC_IDS` when the archive's doc_ids follow its own loader; "" for the member path.
     """
 
     source: str
@@ -75,6 +82,7 @@ class Partition:
     strip: str = ""
     n_bytes: int = 0
     docs: tuple[tuple[str, str], ...] | None = None
+    naming: str = ""
 
     @property
     def name(self) -> str:
@@ -84,6 +92,8 @@ class Partition:
         return f"{_rel(self.source) if self.kind != 'frame' else self.source}#{self.number} ({len(self.members)} docs: {span})"
 
     def doc_id(self, member: str) -> str:
+        if self.naming:
+            return DOC_IDS[self.naming](member)
         rel = member[len(self.strip):] if self.strip and member.startswith(self.strip) else member
         return rel.rsplit(".", 1)[0] if rel.lower().endswith(SUPPORTED_SUFFIXES) else rel
 
@@ -139,8 +149,10 @@ def list_partitions(corpus: str | os.PathLike | pd.DataFrame, *,
     if isinstance(corpus, pd.DataFrame):
         return _frame_partitions(corpus, "<DataFrame>", partition_bytes)
     name = str(corpus)
+    naming = ""
     if name in ARCHIVES and not Path(name).exists():
         path = ARCHIVES[name]
+        naming = name if name in DOC_IDS else ""
         if not path.is_file():
             raise FileNotFoundError(f"corpus {name!r}: archive {_rel(path)} is not there")
     elif name in CORPUS_NAMES and not Path(name).exists():
@@ -164,6 +176,8 @@ def list_partitions(corpus: str | os.PathLike | pd.DataFrame, *,
         kind = "tar"
     else:
         raise ValueError(f"{path}: not a folder, a zip or a tar archive")
+    if naming:   # the named archive's own loader decides which members are texts (metadata is not read)
+        members = [(n, z) for n, z in members if DOC_IDS[naming](n) is not None]
     if kind != "folder":
         sizes = sorted((n, z) for n, z in members if n.lower().endswith(SUFFIXES))
         other = sorted(n for n, _ in members if not n.lower().endswith(SUFFIXES))
@@ -174,9 +188,9 @@ def list_partitions(corpus: str | os.PathLike | pd.DataFrame, *,
     if not sizes:
         raise FileNotFoundError(f"{path}: no .txt or .md files")
     if kind != "folder":   # archives in doc_id order, as national_corpus; folders by file path, as load_folder
-        probe = Partition(str(path), kind, 0, ("",), strip)
+        probe = Partition(str(path), kind, 0, ("",), strip, naming=naming)
         sizes.sort(key=lambda ns: (probe.doc_id(ns[0]), ns[0]))
-    return [Partition(str(path), kind, i, tuple(n for n, _ in chunk), strip, sum(s for _, s in chunk))
+    return [Partition(str(path), kind, i, tuple(n for n, _ in chunk), strip, sum(s for _, s in chunk), naming=naming)
             for i, chunk in enumerate(_chunk(sizes, partition_bytes))]
 
 

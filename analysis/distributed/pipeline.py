@@ -27,7 +27,7 @@ reduction on the workers. No process ever holds all texts.
    on TF-IDF rows weighted with the corpus IDF. They approximate the in-memory batch fits; :func:`matched_cosine`
    measures how closely.
 
-Text-reuse candidate search is not partitioned here (it lives on another branch).
+The text-reuse search over partitions is :mod:`analysis.distributed.reuse` (``run_reuse``).
 
 Failures: a partition task is retried (``retries``, default 2); if it still fails, :class:`PipelineError`
 names every failed partition with its error — no partition is dropped silently. The client and a

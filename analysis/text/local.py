@@ -44,7 +44,7 @@ import pandas as pd
 from .clauses import cn_to_int
 from ..paths import RAW_DIR
 
-__all__ = ["LOCAL_TAR", "PROVINCES", "KINDS", "local_corpus", "promulgation_dates", "issuer_of",
+__all__ = ["LOCAL_TAR", "PROVINCES", "KINDS", "local_doc_id", "local_corpus", "promulgation_dates", "issuer_of",
            "kind_of", "completeness", "digital_regulations"]
 
 LOCAL_TAR = RAW_DIR / "lawrefbook-local.tar.xz"
@@ -146,6 +146,16 @@ def completeness(text: str) -> dict:
                 cut_short=bool(gaps > 0 or not commence))
 
 
+def local_doc_id(member: str) -> str | None:
+    """The ``doc_id`` of an archive member (``DLC/上海地方法规/地方性法规/上海/<title>(<date>).md`` →
+    ``上海/<title>(<date>)``), or None for a member that is not a regulation text (``_index.md`` stubs, the
+    packs' ``db.sqlite3``). Used by :func:`local_corpus` and by the distributed reader of the archive."""
+    if not member.endswith(".md") or member.endswith("/_index.md"):
+        return None
+    parts = member.split("/")
+    return f"{parts[-2]}/{parts[-1][:-3]}"
+
+
 @lru_cache(maxsize=2)
 def _local(path: str, mtime_ns: int, size: int) -> tuple[tuple[tuple[str, str], ...], tuple[tuple, ...]]:
     texts, rows = [], []
@@ -163,7 +173,7 @@ def _local(path: str, mtime_ns: int, size: int) -> tuple[tuple[tuple[str, str], 
                         rows.append((folder.get(r[4]), r[0], r[1] or None, r[2] or None, int(r[3]), m.name))
                 finally:
                     con.close()
-            elif m.name.endswith(".md") and not m.name.endswith("/_index.md"):
+            elif local_doc_id(m.name) is not None:
                 try:
                     texts.append((m.name, raw.decode("utf-8")))
                 except UnicodeDecodeError as err:
@@ -206,8 +216,7 @@ def local_corpus(path: Path | str = LOCAL_TAR) -> pd.DataFrame:
         db.setdefault((prov, key), []).append((pub, valid, expired, member))
     rows = []
     for name, text in texts:
-        parts = name.split("/")
-        prov, stem = parts[-2], parts[-1][:-3]
+        prov, stem = local_doc_id(name).split("/", 1)
         if prov not in PROVINCES:
             raise ValueError(f"{_rel(p)}: member {name}: unknown province folder {prov!r}")
         hits = db.get((prov, stem), [])

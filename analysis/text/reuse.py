@@ -43,6 +43,11 @@ Method (Wilkerson, Smith & Stramp 2015; the R package textreuse): candidates fir
    distinct target titles is flagged ``formulaic`` (a drafting formula shared by many laws, e.g. the
    duty-crime penalty clause), also reported apart.
 
+The target side (units, shingle vocabulary and matrix, the ``max_df`` filter) is prepared once
+(:func:`reuse_target`); everything after it is per source unit (:func:`reuse_against`), so a source corpus can be
+compared chunk by chunk and the chunks' pairs combined (:func:`combine_pairs`) — what
+:func:`analysis.distributed.run_reuse` does over partitions on a Dask cluster.
+
 Libraries: rapidfuzz (MIT; C++ edit-distance opcodes, the alignment step) and scipy.sparse (already a
 dependency; the candidate step). datasketch (MIT) is used only by the benchmark that compares MinHash
 LSH with the sparse search.
@@ -57,8 +62,10 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["DEFAULTS", "PAIR_COLUMNS", "GOLD_SEED", "GOLD_STRATA", "SYNTHETIC_SEED", "normalize",
-           "normalize_offsets", "units", "candidates", "align", "boilerplate_kind", "find_reuse",
-           "restatement_shares", "reuse_by_source", "build_reuse_tables", "draw_gold", "evaluate_gold",
+           "normalize_offsets", "units", "candidates", "shingle_index", "match_index", "ShingleIndex", "align",
+           "boilerplate_kind", "find_reuse", "reuse_target", "reuse_against", "ReuseTarget", "sort_pairs",
+           "combine_pairs",
+           "body_chars", "restatement_shares", "reuse_by_source", "build_reuse_tables", "draw_gold", "evaluate_gold",
            "precision_recall", "synthetic_edits", "normalize_draw", "Alignment"]
 
 DEFAULTS = dict(k=5, max_df=500, min_shared=6, min_containment=0.3, min_block=3, gap_cost=0.5,
@@ -244,10 +251,67 @@ def _shingle_matrix(norms: list[str], k: int, vocab: dict[str, int] | None):
     return m, vocab
 
 
+@dataclass(frozen=True)
+class ShingleIndex:
+    """The target side of the candidate search, built once (:func:`shingle_index`) and matched against any
+    number of source chunks (:func:`match_index`): the shingle vocabulary of the target units, the columns
+    kept after the ``max_df`` filter, the filtered shingle × unit matrix and each unit's shingle count."""
+
+    vocab: dict
+    keep: np.ndarray
+    target_t: object          # scipy.sparse csr, kept shingles × target units
+    n_target: np.ndarray
+    k: int
+    max_df: int
+
+    @property
+    def n_units(self) -> int:
+        return int(self.target_t.shape[1])
+
+
+def shingle_index(target_norms: list[str], *, k: int = DEFAULTS["k"], max_df: int = DEFAULTS["max_df"]) -> ShingleIndex:
+    """Shingle the target units once: ``k``-gram vocabulary, sparse unit × shingle matrix, shingles found in
+    more than ``max_df`` target units dropped (a target-side filter: it does not depend on the source)."""
+    tgt, vocab = _shingle_matrix(target_norms, k, None)
+    df_t = np.asarray(tgt.sum(axis=0)).ravel()
+    keep = np.flatnonzero(df_t <= max_df)
+    tgt = tgt[:, keep].tocsr()
+    n_t = np.asarray(tgt.sum(axis=1)).ravel()
+    return ShingleIndex(vocab, keep, tgt.T.tocsr(), n_t, k, max_df)
+
+
+def match_index(index: ShingleIndex, source_norms: list[str], *, min_shared: int = DEFAULTS["min_shared"],
+                min_containment: float = DEFAULTS["min_containment"], block: int = 4000) -> pd.DataFrame:
+    """Candidate pairs of ``source_norms`` against a prepared target :class:`ShingleIndex`. Each source row is
+    scored on its own (its shingles, its count), so a source corpus can be matched in chunks; see
+    :func:`candidates` for the parameters and the returned columns."""
+    src, _ = _shingle_matrix(source_norms, index.k, index.vocab)
+    src = src[:, index.keep].tocsr()
+    n_t = index.n_target
+    n_s = np.asarray(src.sum(axis=1)).ravel()
+    tgt_t = index.target_t
+    out_s, out_t, out_n = [], [], []
+    for a in range(0, src.shape[0], block):
+        prod = (src[a:a + block] @ tgt_t).tocoo()
+        m = prod.data >= min_shared
+        r, c, v = prod.row[m] + a, prod.col[m], prod.data[m]
+        denom = np.minimum(n_s[r], n_t[c])
+        ok = v >= min_containment * np.maximum(denom, 1)
+        out_s.append(r[ok]); out_t.append(c[ok]); out_n.append(v[ok])
+    s = np.concatenate(out_s) if out_s else np.array([], dtype=np.int64)
+    t = np.concatenate(out_t) if out_t else np.array([], dtype=np.int64)
+    n = np.concatenate(out_n) if out_n else np.array([], dtype=np.int64)
+    res = pd.DataFrame({"source": s.astype(np.int64), "target": t.astype(np.int64),
+                        "shared": n.astype(np.int64)})
+    res["containment"] = res["shared"] / np.maximum(np.minimum(n_s[s], n_t[t]), 1)
+    return res.sort_values(["source", "target"], ignore_index=True)
+
+
 def candidates(source_norms: list[str], target_norms: list[str], *, k: int = DEFAULTS["k"],
                max_df: int = DEFAULTS["max_df"], min_shared: int = DEFAULTS["min_shared"],
                min_containment: float = DEFAULTS["min_containment"], block: int = 4000) -> pd.DataFrame:
-    """Candidate pairs by shared character k-gram shingles (exact counts via a sparse product).
+    """Candidate pairs by shared character k-gram shingles (exact counts via a sparse product):
+    :func:`shingle_index` of the target, then :func:`match_index` of the source.
 
     Parameters
     ----------
@@ -270,30 +334,8 @@ def candidates(source_norms: list[str], target_norms: list[str], *, k: int = DEF
         ``source`` and ``target`` (row positions), ``shared`` (Int64), ``containment`` (float), sorted by
         source then target.
     """
-    tgt, vocab = _shingle_matrix(target_norms, k, None)
-    src, _ = _shingle_matrix(source_norms, k, vocab)
-    df_t = np.asarray(tgt.sum(axis=0)).ravel()
-    keep = np.flatnonzero(df_t <= max_df)
-    tgt = tgt[:, keep].tocsr()
-    src = src[:, keep].tocsr()
-    n_t = np.asarray(tgt.sum(axis=1)).ravel()
-    n_s = np.asarray(src.sum(axis=1)).ravel()
-    tgt_t = tgt.T.tocsr()
-    out_s, out_t, out_n = [], [], []
-    for a in range(0, src.shape[0], block):
-        prod = (src[a:a + block] @ tgt_t).tocoo()
-        m = prod.data >= min_shared
-        r, c, v = prod.row[m] + a, prod.col[m], prod.data[m]
-        denom = np.minimum(n_s[r], n_t[c])
-        ok = v >= min_containment * np.maximum(denom, 1)
-        out_s.append(r[ok]); out_t.append(c[ok]); out_n.append(v[ok])
-    s = np.concatenate(out_s) if out_s else np.array([], dtype=np.int64)
-    t = np.concatenate(out_t) if out_t else np.array([], dtype=np.int64)
-    n = np.concatenate(out_n) if out_n else np.array([], dtype=np.int64)
-    res = pd.DataFrame({"source": s.astype(np.int64), "target": t.astype(np.int64),
-                        "shared": n.astype(np.int64)})
-    res["containment"] = res["shared"] / np.maximum(np.minimum(n_s[s], n_t[t]), 1)
-    return res.sort_values(["source", "target"], ignore_index=True)
+    return match_index(shingle_index(target_norms, k=k, max_df=max_df), source_norms, min_shared=min_shared,
+                       min_containment=min_containment, block=block)
 
 
 # --------------------------------------------------------------------------- alignment
@@ -396,16 +438,55 @@ def find_reuse(source_clauses: pd.DataFrame, source_texts, target_clauses: pd.Da
         source unit (largest ``matched``), one for a formulaic unit. Sorted by source doc, source start,
         target doc.
     """
+    return reuse_against(source_clauses, source_texts,
+                         reuse_target(target_clauses, target_texts, target_titles, **params))
+
+
+@dataclass(frozen=True)
+class ReuseTarget:
+    """The target side of :func:`find_reuse`, prepared once by :func:`reuse_target`: the target units (those of
+    at least ``k`` normalised characters, in order), title by target ``doc_id``, the :class:`ShingleIndex` and
+    the parameters (:data:`DEFAULTS` with overrides) every comparison against it uses."""
+
+    units: pd.DataFrame
+    titles: dict
+    index: ShingleIndex
+    params: dict
+
+
+def reuse_target(target_clauses: pd.DataFrame, target_texts, target_titles: pd.Series | dict | None = None,
+                 **params) -> ReuseTarget:
+    """Prepare the target side of :func:`find_reuse` once: units, normalised texts, shingle index.
+
+    Parameters are those of :func:`find_reuse`. Everything here depends on the target corpus only
+    (``max_df`` counts target units), so one prepared target serves any number of source chunks
+    (:func:`reuse_against`), e.g. the partitions of :func:`analysis.distributed.run_reuse`.
+    """
     p = {**DEFAULTS, **params}
-    su = units(source_clauses, source_texts)
     tu = units(target_clauses, target_texts)
-    su = su[su["norm"].str.len() >= p["k"]].reset_index(drop=True)
     tu = tu[tu["norm"].str.len() >= p["k"]].reset_index(drop=True)
-    cand = candidates(list(su["norm"]), list(tu["norm"]), k=p["k"], max_df=p["max_df"],
-                      min_shared=p["min_shared"], min_containment=p["min_containment"])
     titles = target_titles if target_titles is not None else {}
     if isinstance(titles, pd.Series):
         titles = dict(zip(titles.index, titles.values))
+    return ReuseTarget(tu, dict(titles), shingle_index(list(tu["norm"]), k=p["k"], max_df=p["max_df"]), p)
+
+
+def reuse_against(source_clauses: pd.DataFrame, source_texts, target: ReuseTarget, *,
+                  source_units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`find_reuse` of a source clause table (a whole corpus or any chunk of whole documents) against
+    a prepared :class:`ReuseTarget`; ``source_units`` (:func:`units` of the source) if already computed.
+
+    Every step after the target's preparation is per source unit: its candidates (its own shingles against
+    the target index), the alignment of each candidate, the best version per target title, the count of
+    distinct titles (``n_target_titles``, ``formulaic``) and the ``top_titles`` limit. So the pairs of a
+    corpus are the pairs of its chunks, concatenated and sorted by :func:`sort_pairs`.
+    """
+    p = target.params
+    su = units(source_clauses, source_texts) if source_units is None else source_units
+    su = su[su["norm"].str.len() >= p["k"]].reset_index(drop=True)
+    tu, titles = target.units, target.titles
+    cand = match_index(target.index, list(su["norm"]), min_shared=p["min_shared"],
+                       min_containment=p["min_containment"])
     rows = []
     s_norm, t_norm = su["norm"].tolist(), tu["norm"].tolist()
     for s, t in zip(cand["source"].tolist(), cand["target"].tolist()):
@@ -457,7 +538,24 @@ def find_reuse(source_clauses: pd.DataFrame, source_texts, target_clauses: pd.Da
     for c in ("source_doc", "source_unit", "source_clauses", "target_doc", "target_title", "target_unit",
               "target_clauses", "boilerplate"):
         res[c] = res[c].astype("string")
-    return res.sort_values(["source_doc", "source_start", "target_doc", "target_start"], ignore_index=True)
+    return sort_pairs(res)
+
+
+def sort_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Pairs in the order :func:`find_reuse` returns them: by source doc, source start, target doc, target
+    start. The key is unique: a span starts inside its source unit, units do not overlap, and a source unit
+    keeps one target unit per title (a title is a function of the target doc), so the order never depends on
+    the order rows arrive in."""
+    return pairs.sort_values(["source_doc", "source_start", "target_doc", "target_start"], ignore_index=True)
+
+
+def combine_pairs(chunks: list[pd.DataFrame]) -> pd.DataFrame:
+    """The pairs of a corpus from the pairs of its chunks (:func:`reuse_against` of each): concatenated, in
+    :func:`sort_pairs` order — the same table :func:`find_reuse` gives for the whole corpus."""
+    full = [c for c in chunks if len(c)]
+    if not full:
+        return pd.DataFrame(columns=PAIR_COLUMNS)
+    return sort_pairs(pd.concat(full, ignore_index=True))
 
 
 def _union_by(df: pd.DataFrame, keys: list[str]) -> pd.Series:
@@ -475,6 +573,13 @@ def _union_by(df: pd.DataFrame, keys: list[str]) -> pd.Series:
     lo = np.maximum(d["a"].to_numpy(), prev.fillna(-1).to_numpy()).astype("int64")
     d["add"] = np.maximum(0, d["b"].to_numpy() - lo)
     return d.groupby(keys, sort=True)["add"].sum().astype("int64")
+
+
+def body_chars(source_units: pd.DataFrame, doc_ids) -> pd.Series:
+    """Characters of each document's units (its body, the denominator of :func:`restatement_shares`), by
+    ``doc_id`` in the order of ``doc_ids``; 0 for a document without units."""
+    body = source_units.groupby("doc_id")["text"].agg(lambda s: int(s.str.len().sum()))
+    return body.reindex(doc_ids, fill_value=0)
 
 
 def restatement_shares(pairs: pd.DataFrame, body_chars: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -624,8 +729,7 @@ def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame
     ltext = dict(zip(loc["doc_id"], loc["text"]))
     pairs = find_reuse(lc, ltext, nc, dict(zip(nat["doc_id"], nat["text"])),
                        dict(zip(nat["doc_id"], nat["title"])), **params)
-    body = units(lc, ltext).groupby("doc_id")["text"].agg(lambda s: int(s.str.len().sum()))
-    body = body.reindex(loc["doc_id"], fill_value=0)
+    body = body_chars(units(lc, ltext), loc["doc_id"])
     by_doc, _ = restatement_shares(pairs, body)
     for c in ("body_chars", "restated_chars", "formulaic_chars", "boilerplate_chars", "n_pairs"):
         by_doc[c] = by_doc[c].astype("Int64")

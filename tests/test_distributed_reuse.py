@@ -1,0 +1,188 @@
+"""The text-reuse search over partitions on a LocalCluster of 2 worker processes on 127.0.0.1
+(analysis.distributed.run_reuse) gives the pair table of the in-memory analysis.text.reuse.find_reuse."""
+import io
+import tarfile
+
+import cloudpickle
+import pandas as pd
+import pytest
+from test_pipeline import _children, client  # noqa: F401  (the 2-worker LocalCluster fixture and its process check)
+
+from analysis.__main__ import main
+from analysis.distributed import PipelineError, list_partitions, read_partition, run_reuse
+from analysis.distributed import pipeline as pl
+from analysis.distributed import reuse as dreuse
+from analysis.tables import csv_bytes, table_path
+from analysis.text import reuse
+from analysis.text.corpus import load_clauses, national_corpus
+from analysis.text.local import local_corpus
+
+pytestmark = pytest.mark.slow
+
+#: local regulations of five provinces, 0.9–1.8 k characters, each with restatements of national law in the
+#: committed reuse_pairs.csv (3–8 substantive pairs each)
+SAMPLE = ["河南/新乡市大气污染防治条例(2019-07-01)", "山东/菏泽市大气污染防治条例(2016-09-30)",
+          "浙江/湖州市禁止销售燃放烟花爆竹规定(2017-10-30)", "山东/山东省机动车非法改装治理和噪声污染防治规定(2021-12-03)",
+          "北京/北京市禁止赌博条例", "北京/北京市实施《红十字会法》办法", "广东/广东省城镇华侨房屋征收补偿规定(2021-12-01)"]
+EDITED = "北京/北京市实施《红十字会法》办法"
+BUILD_ONLY = ["target_title", "coverage_source", "formulaic"]   # find_reuse columns the build does not store
+
+
+def _write_tar(path, docs: pd.DataFrame):
+    with tarfile.open(path, "w:xz") as out:
+        for d, text in zip(docs["doc_id"], docs["text"]):
+            raw = str(text).encode("utf-8")
+            info = tarfile.TarInfo(f"sample/{d}.md")
+            info.size = len(raw)
+            out.addfile(info, io.BytesIO(raw))
+
+
+def _substantive_unit(pairs: pd.DataFrame, doc: str) -> str:
+    sub = pairs[(pairs["source_doc"] == doc) & pairs["boilerplate"].isna() & ~pairs["formulaic"]]
+    return str(sub["source_unit"].iloc[0])
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The sample as a tar.xz, plus a copy of EDITED without its first restated article (doc_id EDITED + '#edited')."""
+    loc = local_corpus()
+    docs = loc[loc["doc_id"].isin(SAMPLE)][["doc_id", "text"]].reset_index(drop=True)
+    assert len(docs) == len(SAMPLE)
+    committed = pd.read_csv(table_path("reuse_pairs"), dtype=str, keep_default_na=False)
+    row = committed[(committed["source_doc"] == EDITED) & (committed["boilerplate"] == "")
+                    & (committed["n_target_titles"].astype(int) < reuse.DEFAULTS["formulaic_titles"])].iloc[0]
+    text = docs.loc[docs["doc_id"] == EDITED, "text"].iloc[0]
+    units = reuse.units(load_clauses(docs[docs["doc_id"] == EDITED]), {EDITED: text})
+    u = units[units["unit"] == row["source_unit"]].iloc[0]
+    edited = text[:u["start"]] + text[u["end"]:]           # the article's text removed, the rest unchanged
+    docs = pd.concat([docs, pd.DataFrame({"doc_id": [EDITED + "#edited"], "text": [edited]})], ignore_index=True)
+    docs = docs.sort_values("doc_id", ignore_index=True)
+    path = tmp_path_factory.mktemp("reuse") / "sample.tar.xz"
+    _write_tar(path, docs)
+    return path, docs, row["source_unit"]
+
+
+@pytest.fixture(scope="module")
+def distributed(client, sample):  # noqa: F811
+    path, _, _ = sample
+    parts = list_partitions(path, partition_bytes=6_000)
+    assert len(parts) >= 3
+    return run_reuse(path, "national", client=client, partition_bytes=6_000, progress=False)
+
+
+def test_local_partitions_read_the_local_corpus():
+    parts = list_partitions("local")
+    docs = pd.concat([read_partition(p) for p in parts], ignore_index=True)
+    loc = local_corpus()
+    assert len(parts) > 1 and len(docs) == 1911
+    assert docs["doc_id"].tolist() == loc["doc_id"].tolist()     # <省>/<file name>, no _index.md stubs
+    assert docs["text"].tolist() == loc["text"].tolist()
+
+
+def test_distributed_reuse_equals_find_reuse(client, sample, distributed):  # noqa: F811
+    _, docs, _ = sample
+    nat = national_corpus()
+    mem = reuse.find_reuse(load_clauses(docs), dict(zip(docs["doc_id"], docs["text"])), load_clauses(nat),
+                           dict(zip(nat["doc_id"], nat["text"])), dict(zip(nat["doc_id"], nat["title"])))
+    res = distributed
+    assert len(res.partitions) >= 3 and res.partitions["n_docs"].sum() == len(docs)
+    assert set(res.partitions["worker"]) == set(client.scheduler_info()["workers"])   # both workers matched
+    assert res.partitions["n_pairs"].sum() == len(res.pairs) > 40
+    pd.testing.assert_frame_equal(res.pairs, mem)
+    # restatement shares of the gathered pairs, as the build computes them
+    body = reuse.body_chars(reuse.units(load_clauses(docs), dict(zip(docs["doc_id"], docs["text"]))), docs["doc_id"])
+    pd.testing.assert_frame_equal(res.documents, reuse.restatement_shares(mem, body)[0])
+    # and the sample's rows of the committed table (whole local corpus, in memory), byte for byte
+    committed = pd.read_csv(table_path("reuse_pairs"), dtype=str, keep_default_na=False)
+    want = committed[committed["source_doc"].isin(SAMPLE)]
+    got = res.pairs[res.pairs["source_doc"].isin(SAMPLE)].drop(columns=BUILD_ONLY)
+    assert len(want) > 40 and csv_bytes(got) == csv_bytes(want)
+
+
+def test_removing_a_restated_article_removes_its_pairs(sample, distributed):
+    _, _, unit = sample
+    pairs = distributed.pairs
+    key = ["source_unit", "target_doc", "target_unit", "matched", "similarity"]
+    orig = pairs[pairs["source_doc"] == EDITED]
+    edited = pairs[pairs["source_doc"] == EDITED + "#edited"]
+    assert unit == _substantive_unit(pairs, EDITED) and (orig["source_unit"] == unit).any()
+    assert not (edited["source_unit"] == unit).any()          # the removed article restates nothing now
+    assert len(edited) < len(orig)
+    # every other article of the document keeps exactly its pairs
+    kept = orig[orig["source_unit"] != unit][key].reset_index(drop=True)
+    pd.testing.assert_frame_equal(edited[key].reset_index(drop=True), kept)
+    docs = distributed.documents.set_index("doc_id")
+    assert docs.at[EDITED + "#edited", "restated_chars"] < docs.at[EDITED, "restated_chars"]
+
+
+def _flaky_reuse(part, target, marker_dir):
+    """partition_reuse that fails the first time it sees a partition (a marker file tells)."""
+    marker = marker_dir / f"{part.number}.seen"
+    if not marker.exists():
+        marker.write_text("1")
+        raise OSError(f"transient failure on partition {part.number}")
+    return dreuse.partition_reuse(part, target)
+
+
+cloudpickle.register_pickle_by_value(__import__(__name__))
+
+
+def test_a_failed_partition_is_retried_then_named(client, tmp_path, sample):  # noqa: F811
+    _, docs, _ = sample
+    nat = national_corpus()
+    small = nat[nat["title"].str.contains("红十字会法|治安管理处罚法", regex=True)]     # a target of a few laws
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(docs.loc[docs["doc_id"] == EDITED, "text"].iloc[0], encoding="utf-8")
+    (folder / "b.txt").write_text("   \n", encoding="utf-8")           # empty: cannot be read
+    (folder / "c.txt").write_text(docs["text"].iloc[0], encoding="utf-8")
+    with pytest.raises(PipelineError) as err:
+        run_reuse(folder, small, client=client, partition_bytes=1, progress=False, retries=1)
+    assert [name for name, _ in err.value.failures] == [list_partitions(folder, partition_bytes=1)[1].name]
+    assert "1 partition(s) failed" in str(err.value) and "b.txt" in str(err.value)
+    # a transient failure is retried and the partition's pairs come back
+    (folder / "b.txt").unlink()
+    parts = list_partitions(folder, partition_bytes=1)
+    target = client.submit(dreuse.prepare_target, client.scatter(small), {}, pure=False)
+    futs = pl._run(client, _flaky_reuse, parts, retries=1, progress=False, label="", target=target,
+                   marker_dir=tmp_path)
+    got = reuse.combine_pairs([g["pairs"] for g in client.gather(futs)])
+    assert len(got) > 0 and got["source_doc"].tolist() == sorted(got["source_doc"].tolist())
+    (tmp_path / "fresh").mkdir()
+    with pytest.raises(PipelineError, match="transient failure on partition 0"):
+        pl._run(client, _flaky_reuse, parts[:1], retries=0, progress=False, label="", target=target,
+                marker_dir=tmp_path / "fresh")
+    # a target that cannot be read is named as the target, not as every partition
+    with pytest.raises(PipelineError, match="target .*no-such-folder"):
+        run_reuse(folder, tmp_path / "no-such-folder", client=client, progress=False, retries=0)
+
+
+def test_cli_writes_the_pair_table(tmp_path, capsys):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    loc = local_corpus().set_index("doc_id")
+    for d in SAMPLE[:3]:
+        (folder / f"{d.split('/')[1]}.md").write_text(loc.at[d, "text"], encoding="utf-8")
+    target = tmp_path / "target"
+    target.mkdir()
+    nat = national_corpus()
+    for d, text in zip(nat["doc_id"], nat["text"]):
+        if "大气污染防治法" in d or "烟花爆竹" in d:
+            (target / f"{d.replace('/', '_')}.md").write_text(text, encoding="utf-8")
+    before = _children()
+    out = tmp_path / "out"
+    assert main(["pipeline", str(folder), "--reuse", str(target), "--out", str(out), "--workers", "2",
+                 "--partition-mb", "0.002", "--quiet"]) == 0
+    assert not (_children() - before)
+    printed = capsys.readouterr().out
+    assert "wrote" in printed and "reuse_pairs.csv" in printed
+    import analysis
+    src, tgt = analysis.load_corpus(folder), analysis.load_corpus(target)
+    mem = reuse.find_reuse(load_clauses(src), dict(zip(src["doc_id"], src["text"])), load_clauses(tgt),
+                           dict(zip(tgt["doc_id"], tgt["text"])), dict(zip(tgt["doc_id"], tgt["title"])))
+    assert len(mem) > 5
+    assert (out / "reuse_pairs.csv").read_bytes() == csv_bytes(mem)
+    assert {p.name for p in out.iterdir()} == {"reuse_pairs.csv", "reuse_documents.csv", "reuse_partitions.csv"}
+    # options of the counts pipeline are refused with --reuse, before any cluster starts
+    assert main(["pipeline", str(folder), "--reuse", str(target), "--topics", "3", "--out", str(tmp_path / "no")]) == 2
+    assert "--topics" in capsys.readouterr().err and not (tmp_path / "no").exists()
