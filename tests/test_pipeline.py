@@ -138,13 +138,17 @@ def _plan_rows(plan_pass, sizes):
     return np.concatenate([np.concatenate([np.arange(off[i], off[i + 1]) for i in g])[order] for g, order in plan_pass])
 
 
-def _in_memory_stream(est, X, plan, sizes):
-    """Feed an in-memory estimator sklearn's own mini-batches (gen_batches) of each pass's rows, in plan order."""
+def _in_memory_stream(est, X, plan, sizes, skip=0):
+    """Feed an in-memory estimator sklearn's own mini-batches (gen_batches) of each pass's rows, in plan order
+    (the first ``skip`` mini-batches left out: already fed)."""
     from sklearn.utils import gen_batches
 
     for plan_pass in plan:
         Xp = X[_plan_rows(plan_pass, sizes)]
         for sl in gen_batches(Xp.shape[0], est.batch_size):
+            if skip:
+                skip -= 1
+                continue
             est.partial_fit(Xp[sl])
     return est
 
@@ -152,7 +156,7 @@ def _in_memory_stream(est, X, plan, sizes):
 def test_streamed_topic_models_equal_in_memory_online_fits_on_the_same_minibatches(client, sample):
     """The streamed fit is exactly an in-memory online fit (same mini-batches, same order, same seed): the only
     difference left from analysis.text.topics is online against batch optimisation."""
-    from sklearn.decomposition import LatentDirichletAllocation, MiniBatchNMF
+    from sklearn.decomposition import NMF, LatentDirichletAllocation, MiniBatchNMF
 
     archive, folder = sample
     clauses = analysis.load_clauses(folder)
@@ -185,9 +189,16 @@ def test_streamed_topic_models_equal_in_memory_online_fits_on_the_same_minibatch
     np.testing.assert_allclose(pl.nmf_weighting(df, n).transform(dtm[:700].astype(np.float64)).toarray(),
                                weighted[:700].toarray(), rtol=1e-12, atol=1e-15)
     # ... and the stream equals MiniBatchNMF fed the same mini-batches, forgetting at fit()'s rate
+    # initialised on batch NMF (as fit_topic_model's) of a uniform sample of clauses (here: all, n < 10,000)
     nmf = pl._stream_topics(client, futs, vocabs, n, 5, "nmf", 2, seed, mix=4)
-    ref = _in_memory_stream(MiniBatchNMF(n_components=5, init="nndsvda", batch_size=256, random_state=seed,
-                                         forget_factor=0.7 ** (256 / n)), weighted.tocsr(), plan, sizes)
+    rows = pl.nmf_init_rows(sizes, seed=seed, rows=n // 2)
+    assert len(rows) == n // 2 and len(set(rows)) == n // 2 and len(pl.nmf_init_rows(sizes, seed=seed)) == min(n, 10_000)
+    sample = pl.nmf_init_rows(sizes, seed=seed)
+    H0 = NMF(n_components=5, init="nndsvda", random_state=seed, max_iter=1000).fit(weighted.tocsr()[sample]).components_
+    ref = MiniBatchNMF(n_components=5, init="custom", batch_size=256, random_state=seed, forget_factor=0.7 ** (256 / n))
+    first = weighted.tocsr()[_plan_rows(plan[0], sizes)][:256]
+    ref.partial_fit(first, W=np.ones((256, 5)), H=H0)
+    ref = _in_memory_stream(ref, weighted.tocsr(), plan, sizes, skip=1)
     np.testing.assert_allclose(nmf.estimator.components_, ref.components_, rtol=1e-9, atol=1e-12)
     assert nmf.estimator._rho == pytest.approx(0.7 ** (256 / n))   # not 0.7 per mini-batch
     # changing the corpus changes the topics: the same stream without the last two partitions
