@@ -128,7 +128,8 @@ def test_distributed_path_equals_in_memory_path(client, sample):
     nmf = run_pipeline(archive, client=client, partition_bytes=100_000, topics=5, topic_model="nmf", passes=5,
                        matrices=True, progress=False)
     m_nmf = matched_cosine(topics.fit_topic_model(dtm, vocab, 5, model="nmf").phi, nmf.topics.phi)["cosine"].mean()
-    assert nmf.topics.kind == "nmf-minibatch" and m_nmf > 2 * chance, (m_nmf, chance)   # a weaker approximation
+    # initialised on a batch NMF of a uniform clause sample, MiniBatchNMF stays at the batch fit
+    assert nmf.topics.kind == "nmf-minibatch" and m_nmf > 0.9, (m_nmf, chance)
     print(f"matched cosine with the in-memory fit: online LDA {m:.2f}, MiniBatchNMF {m_nmf:.2f}; chance {chance:.2f}")
 
 
@@ -153,7 +154,7 @@ def _in_memory_stream(est, X, plan, sizes, skip=0):
     return est
 
 
-def test_streamed_topic_models_equal_in_memory_online_fits_on_the_same_minibatches(client, sample):
+def test_streamed_topic_models_equal_in_memory_online_fits_on_the_same_minibatches(client, sample, monkeypatch):
     """The streamed fit is exactly an in-memory online fit (same mini-batches, same order, same seed): the only
     difference left from analysis.text.topics is online against batch optimisation."""
     from sklearn.decomposition import NMF, LatentDirichletAllocation, MiniBatchNMF
@@ -189,11 +190,13 @@ def test_streamed_topic_models_equal_in_memory_online_fits_on_the_same_minibatch
     np.testing.assert_allclose(pl.nmf_weighting(df, n).transform(dtm[:700].astype(np.float64)).toarray(),
                                weighted[:700].toarray(), rtol=1e-12, atol=1e-15)
     # ... and the stream equals MiniBatchNMF fed the same mini-batches, forgetting at fit()'s rate
-    # initialised on batch NMF (as fit_topic_model's) of a uniform sample of clauses (here: all, n < 10,000)
+    # initialised on batch NMF (as fit_topic_model's) of a uniform sample of clauses gathered from the partitions
+    # (at most 10,000; here half the clauses, so that the sample is a real subset)
+    assert len(pl.nmf_init_rows(sizes, seed=seed)) == min(n, pl.NMF_INIT_ROWS) == min(n, 10_000)
+    monkeypatch.setattr(pl, "NMF_INIT_ROWS", n // 2)
     nmf = pl._stream_topics(client, futs, vocabs, n, 5, "nmf", 2, seed, mix=4)
-    rows = pl.nmf_init_rows(sizes, seed=seed, rows=n // 2)
-    assert len(rows) == n // 2 and len(set(rows)) == n // 2 and len(pl.nmf_init_rows(sizes, seed=seed)) == min(n, 10_000)
-    sample = pl.nmf_init_rows(sizes, seed=seed)
+    sample = pl.nmf_init_rows(sizes, seed=seed, rows=n // 2)
+    assert len(set(sample)) == n // 2 and len(set(np.searchsorted(np.cumsum(sizes), sample, side="right"))) > 3
     H0 = NMF(n_components=5, init="nndsvda", random_state=seed, max_iter=1000).fit(weighted.tocsr()[sample]).components_
     ref = MiniBatchNMF(n_components=5, init="custom", batch_size=256, random_state=seed, forget_factor=0.7 ** (256 / n))
     first = weighted.tocsr()[_plan_rows(plan[0], sizes)][:256]

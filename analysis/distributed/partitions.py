@@ -232,7 +232,8 @@ def read_partition(part: Partition) -> pd.DataFrame:
     src = Path(part.source)
     raw: dict[str, bytes] = {}
     if part.kind == "folder":
-        rows = [(d, read_document(src / m, _rel(src / m)).text, f"file {m}") for m, d in zip(part.members, part.doc_ids())]
+        rows = [(d, read_document(src / m, _rel(src / m)).text, f"file {m}")
+                for m, d in zip(part.members, part.doc_ids())]
         return pd.DataFrame(rows, columns=["doc_id", "text", "source_locator"])
     elif part.kind == "zip":
         with zipfile.ZipFile(src) as zf:

@@ -481,12 +481,12 @@ def topic_estimator(model: str, k: int, n_samples: int, *, seed: int = DEFAULT_S
     defaults otherwise (``learning_decay=0.7``, ``learning_offset=10``). ``"nmf"``: ``MiniBatchNMF(init="custom")``,
     initialised by the pipeline with :func:`nmf_initial_components` (``init="nndsvda"`` would initialise it on the
     first mini-batch alone: 256 clauses, and streamed topics that vary with the seed from 0.4 to 0.8 matched cosine
-    with the batch fit; ``options={"init": "nndsvda"}`` gives that back). ``MiniBatchNMF.partial_fit`` sets its forgetting rate from the *first
-    call's* rows (``forget_factor ** (batch_size / rows of the first call)``, i.e. 0.7 per mini-batch when fed
-    mini-batches: the past is forgotten after a few batches), whereas ``fit`` uses ``forget_factor ** (batch_size /
-    n_samples)``. The forget factor passed here is ``forget_factor ** (batch_size / n_samples)``, so that streaming
-    forgets at the rate ``fit`` would on the whole matrix. ``options`` go to the estimator (e.g. ``learning_decay``,
-    ``learning_offset``, ``forget_factor``).
+    with the batch fit; ``options={"init": "nndsvda"}`` gives that back). ``MiniBatchNMF.partial_fit`` sets its
+    forgetting rate from the *first call's* rows (``forget_factor ** (batch_size / rows of the first call)``, i.e.
+    0.7 per mini-batch when fed mini-batches: the past is forgotten after a few batches), whereas ``fit`` uses
+    ``forget_factor ** (batch_size / n_samples)``. The forget factor passed here is ``forget_factor ** (batch_size /
+    n_samples)``, so that streaming forgets at the rate ``fit`` would on the whole matrix. ``options`` go to the
+    estimator (e.g. ``learning_decay``, ``learning_offset``, ``forget_factor``, ``init``).
     """
     from sklearn.decomposition import LatentDirichletAllocation, MiniBatchNMF
 
@@ -537,7 +537,7 @@ def _stream_topics(client, futures: list, vocabs: Vocabularies, n_clauses: int, 
 
     init = {}
     if model == "nmf" and est.init == "custom":
-        rows, off = nmf_init_rows(sizes, seed=seed), np.concatenate([[0], np.cumsum(sizes)])
+        rows, off = nmf_init_rows(sizes, seed=seed, rows=NMF_INIT_ROWS), np.concatenate([[0], np.cumsum(sizes)])
         picks = [rows[(rows >= off[i]) & (rows < off[i + 1])] - off[i] for i in range(len(futures))]
         sample = client.gather([client.submit(lambda d, r: d["dtm"][r], f, r, pure=False)
                                 for f, r in zip(futures, picks) if len(r)])

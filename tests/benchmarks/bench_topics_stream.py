@@ -150,7 +150,8 @@ def main(n_files: int, k: int, n_seeds: int) -> str:
     with tarfile.open(NATIONAL_TAR, "r:xz") as tf:
         files = sorted((m.name, tf.extractfile(m).read()) for m in tf if m.isfile() and m.name.endswith(".md"))
     seeds = [DEFAULT_SEED + i for i in range(n_seeds)]
-    out = [f"K = {k}; NMF's streamed fit s include its initialisation on a sample. Streamed settings run with seeds {seeds[0]}…{seeds[-1]}. Cells: mean over seeds of the mean "
+    out = [f"K = {k}; NMF's streamed fit s include its initialisation on a sample. Streamed settings run with seeds "
+           f"{seeds[0]}…{seeds[-1]}. Cells: mean over seeds of the mean "
            "matched cosine over topics (range over seeds) | lowest topic cosine over all seeds. `mix`: partitions "
            "whose rows are shuffled together (0: corpus order).\n"]
     with cluster(n_workers=2, dashboard=False, stream=None) as client:
