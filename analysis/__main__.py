@@ -86,7 +86,8 @@ def _pipeline(args) -> int:
     try:
         res = run_pipeline(args.corpus, scheduler=args.scheduler, n_workers=args.workers,
                            partition_bytes=int(args.partition_mb * 1e6), against=args.against,
-                           topics=args.topics, topic_model=args.model, passes=args.passes, group=args.group,
+                           topics=args.topics, topic_model=args.model, passes=args.passes, mix=args.mix,
+                           group=args.group,
                            top_n=args.top_n, progress=not args.quiet, retries=args.retries)
     except PipelineError as err:
         print(err, file=sys.stderr)
@@ -150,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     pipe.add_argument("--topics", type=int, help="fit a streamed topic model with this many topics")
     pipe.add_argument("--model", choices=("lda", "nmf"), default="lda", help="online LDA or MiniBatchNMF")
     pipe.add_argument("--passes", type=int, default=1, help="passes of the topic model over the partitions")
+    pipe.add_argument("--mix", type=int, default=4,
+                      help="partitions whose rows the topic model sees shuffled together (0: corpus order)")
     pipe.add_argument("--group", choices=("all", "folder"), default="all", help="TF-IDF groups")
     pipe.add_argument("--top-n", type=int, default=20, help="TF-IDF terms per group")
     pipe.add_argument("--reuse", metavar="TARGET",

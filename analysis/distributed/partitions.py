@@ -12,8 +12,10 @@ returns the partition's documents. Sources:
 * the project's small in-memory corpora (``cited``, ``digest``, ``collection``) or any corpus
   DataFrame, split on the client (they are a few MB).
 
-``doc_id`` follows :func:`analysis.text.corpus.load_folder` and :func:`analysis.text.corpus.national_corpus`:
-the member's path without its suffix, below the archive's single top folder if it has one
+``doc_id`` follows :func:`analysis.text.corpus.load_folder` and :func:`analysis.text.corpus.national_corpus`
+through load_folder's own rule (:func:`analysis.text.corpus.folder_doc_ids`, applied to the whole corpus): the
+member's path without its suffix, or with it where two files differ only by suffix (``a.txt``, ``a.md``), below the
+archive's single top folder if it has one
 (``lawrefbook-national/行政法/数据安全法(2021-06-10).md`` → ``行政法/数据安全法(2021-06-10)``). Texts are decoded
 as :func:`analysis.text.corpus.load_folder` decodes files (UTF-8, UTF-8 with BOM, else GB18030 with a warning).
 
@@ -34,9 +36,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..paths import RAW_DIR
-from ..text.corpus import CORPUS_NAMES, NATIONAL_TAR, _rel, folder_documents, load_corpus
+from ..text.corpus import CORPUS_NAMES, NATIONAL_TAR, _rel, folder_doc_ids, folder_documents, load_corpus
 from ..text.local import local_doc_id
-from ..text.readers import SUPPORTED_SUFFIXES, decode_text, read_document
+from ..text.readers import decode_text, read_document
 
 #: Named corpora stored as archives; a new ``tar.xz`` corpus plugs in with one entry here.
 ARCHIVES: dict[str, Path] = {
@@ -71,8 +73,9 @@ class Partition:
         Uncompressed size of the members.
     docs : tuple of (doc_id, text), optional
         The documents themselves, for ``frame`` partitions only.
-    naming : str
-        A key of :data:`DOC_IDS` when the archive's doc_ids follow its own loader; "" for the member path.
+    ids : tuple of str, optional
+        The members' doc_ids, named over the whole corpus by :func:`list_partitions` (a suffix kept where two
+        files of the corpus differ only by suffix); without it, named over this partition's members.
     """
 
     source: str
@@ -82,7 +85,7 @@ class Partition:
     strip: str = ""
     n_bytes: int = 0
     docs: tuple[tuple[str, str], ...] | None = None
-    naming: str = ""
+    ids: tuple[str, ...] | None = None
 
     @property
     def name(self) -> str:
@@ -91,11 +94,20 @@ class Partition:
         span = first if first == last else f"{first} … {last}"
         return f"{_rel(self.source) if self.kind != 'frame' else self.source}#{self.number} ({len(self.members)} docs: {span})"
 
+    def doc_ids(self) -> tuple[str, ...]:
+        """The doc_id of each member, in member order."""
+        if self.kind == "frame":
+            return self.members
+        if self.ids is not None:
+            return self.ids
+        return tuple(folder_doc_ids([_strip(m, self.strip) for m in self.members]))
+
     def doc_id(self, member: str) -> str:
-        if self.naming:
-            return DOC_IDS[self.naming](member)
-        rel = member[len(self.strip):] if self.strip and member.startswith(self.strip) else member
-        return rel.rsplit(".", 1)[0] if rel.lower().endswith(SUPPORTED_SUFFIXES) else rel
+        return self.doc_ids()[self.members.index(member)]
+
+
+def _strip(member: str, prefix: str) -> str:
+    return member[len(prefix):] if prefix and member.startswith(prefix) else member
 
 
 def _is_tar(path: Path) -> bool:
@@ -187,10 +199,13 @@ def list_partitions(corpus: str | os.PathLike | pd.DataFrame, *,
         strip = _common_top([n for n, _ in sizes])
     if not sizes:
         raise FileNotFoundError(f"{path}: no .txt or .md files")
+    names = [n for n, _ in sizes]
+    ids = ({n: DOC_IDS[naming](n) for n in names} if naming
+           else dict(zip(names, folder_doc_ids([_strip(n, strip) for n in names]))))
     if kind != "folder":   # archives in doc_id order, as national_corpus; folders by file path, as load_folder
-        probe = Partition(str(path), kind, 0, ("",), strip, naming=naming)
-        sizes.sort(key=lambda ns: (probe.doc_id(ns[0]), ns[0]))
-    return [Partition(str(path), kind, i, tuple(n for n, _ in chunk), strip, sum(s for _, s in chunk), naming=naming)
+        sizes.sort(key=lambda ns: (ids[ns[0]], ns[0]))
+    return [Partition(str(path), kind, i, tuple(n for n, _ in chunk), strip, sum(s for _, s in chunk),
+                      ids=tuple(ids[n] for n, _ in chunk))
             for i, chunk in enumerate(_chunk(sizes, partition_bytes))]
 
 
@@ -228,7 +243,8 @@ def read_partition(part: Partition) -> pd.DataFrame:
     src = Path(part.source)
     raw: dict[str, bytes] = {}
     if part.kind == "folder":
-        rows = [(part.doc_id(m), read_document(src / m, _rel(src / m)).text, f"file {m}") for m in part.members]
+        rows = [(d, read_document(src / m, _rel(src / m)).text, f"file {m}")
+                for m, d in zip(part.members, part.doc_ids())]
         return pd.DataFrame(rows, columns=["doc_id", "text", "source_locator"])
     elif part.kind == "zip":
         with zipfile.ZipFile(src) as zf:
@@ -245,10 +261,10 @@ def read_partition(part: Partition) -> pd.DataFrame:
     else:
         raise ValueError(f"unknown partition kind {part.kind!r}")
     rows = []
-    for m in part.members:
+    for m, doc_id in zip(part.members, part.doc_ids()):
         where = f"{_rel(src)}: member {m}" if part.kind != "folder" else _rel(src / m)
         if m not in raw:
             raise ValueError(f"{where}: not found in the archive")
         text, _ = decode_text(raw[m], where)
-        rows.append((part.doc_id(m), text, f"member {m}" if part.kind != "folder" else f"file {m}"))
+        rows.append((doc_id, text, f"member {m}" if part.kind != "folder" else f"file {m}"))
     return pd.DataFrame(rows, columns=["doc_id", "text", "source_locator"])

@@ -37,6 +37,7 @@ import tarfile
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 import pandas as pd
 
@@ -680,6 +681,14 @@ def folder_documents(root: Path, metadata_csv: Path | str | None = None, skip_un
     return files, ignored, unsupported
 
 
+def folder_doc_ids(files: Sequence[str]) -> list[str]:
+    """The ``doc_id`` of each file of a folder (relative POSIX paths): the path without its suffix, or with it
+    where two files differ only by suffix (``law.pdf``, ``law.docx``). One rule for :func:`load_folder` and the
+    partitions of :mod:`analysis.distributed`."""
+    stems = pd.Series([f.rsplit(".", 1)[0] for f in files], dtype=object)
+    return [f if clash else stem for f, stem, clash in zip(files, stems, stems.duplicated(keep=False))]
+
+
 def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
                 skip_unsupported: bool = False) -> pd.DataFrame:
     """Load every document below a folder (recursive, sorted by relative path).
@@ -763,7 +772,7 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
         by_sha[sha] = rel
         md = text_metadata(doc.text)
         first = next((ln.strip(_WS + "#").strip() for ln in doc.text.split("\n") if ln.strip(_WS)), None)
-        rows.append(dict(doc_id=rel.rsplit(".", 1)[0], title=doc.title or md["title"] or first,
+        rows.append(dict(doc_id=None, title=doc.title or md["title"] or first,
                          kind="user text", source_file=_rel(p), source_locator="whole file",
                          encoding=doc.encoding, text=doc.text, file=rel, format=doc.reader,
                          reader_notes="; ".join(doc.notes) or None,
@@ -774,10 +783,8 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
     if duplicates:
         warn_caller(f"{folder}: identical texts kept once: "
                     + "; ".join(f"{d} = {k}" for d, k in duplicates.items()))
-    stems = pd.Series([r["doc_id"] for r in rows])
-    for r, clash in zip(rows, stems.duplicated(keep=False)):
-        if clash:  # law.pdf and law.docx: keep the suffix in both ids
-            r["doc_id"] = r["file"]
+    for r, doc_id in zip(rows, folder_doc_ids([r["file"] for r in rows])):
+        r["doc_id"] = doc_id
     md_cols = [c for c in rows[0] if c not in CORPUS_COLUMNS and c not in ("file", "format", "reader_notes")]
     df = _finish(rows, ["file", "format", "reader_notes"] + md_cols)
     for c in ["file", "format", "reader_notes"] + md_cols:
