@@ -55,6 +55,7 @@ def main() -> None:
     n = len(paths)
     cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True,
                          text=True).stdout.strip()
+    load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     f = floor(n)
     R.LOCAL_DURATIONS_JSON.unlink(missing_ok=True)
     warm1, log1 = timed(jobs=1)
@@ -73,7 +74,8 @@ def main() -> None:
         "Script: `tests/benchmarks/bench_reproduce.py` (rewrites this file). `reproduce(build=False)`: every notebook",
         "executed top to bottom in a fresh kernel and written back only if its outputs changed.",
         "",
-        f"Machine: {cpu or platform.processor()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
+        f"Machine: {cpu or platform.processor()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
+        f"Written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; `uptime` at start: {load}",
         "",
         "| run | wall time |",
         "|---|---|",
@@ -86,19 +88,19 @@ def main() -> None:
         "Per notebook (--jobs 1, warm):",
         "",
         "```text",
-        log1.strip(),
+        log1.strip("\n").rstrip(),
         "```",
         "",
         "--jobs 2, longest first (lines in the order the notebooks finished):",
         "",
         "```text",
-        log2.strip(),
+        log2.strip("\n").rstrip(),
         "```",
         "",
         "Per notebook (--jobs 1, cold token cache):",
         "",
         "```text",
-        logc.strip(),
+        logc.strip("\n").rstrip(),
         "```",
         "",
     ]
