@@ -198,6 +198,15 @@ def evaluated():
     return load_table("reuse_gold_evaluation", typed=False)
 
 
+@pytest.fixture(scope="module")
+def corpora_units():
+    """Both corpora and their units, computed once for the tests that need the whole of them."""
+    loc, nat = local_corpus(), national_corpus()
+    lu = reuse.units(load_clauses(loc), dict(zip(loc["doc_id"], loc["text"])))
+    nu = reuse.units(load_clauses(nat), dict(zip(nat["doc_id"], nat["text"])))
+    return loc, nat, lu, nu
+
+
 def test_gold_set_has_both_classes_in_every_high_stratum(gold):
     assert len(gold) >= 200
     counts = gold.groupby(["stratum", "label"]).size().unstack(fill_value=0)
@@ -217,11 +226,10 @@ def test_precision_and_recall_on_the_gold_set(evaluated):
     assert pr.loc["stratum 1", "tp"] + pr.loc["stratum 1", "fn"] == 0
 
 
-def test_a_stricter_threshold_changes_the_evaluation(gold, evaluated):
+def test_a_stricter_threshold_changes_the_evaluation(gold, evaluated, corpora_units):
     pairs = load_table("reuse_pairs", typed=False)
-    nat = national_corpus()
-    nu = reuse.units(load_clauses(nat), dict(zip(nat["doc_id"], nat["text"])))
-    strict = reuse.evaluate_gold(gold, local_corpus(), nat, pairs, target_units=nu, min_similarity=0.95)
+    loc, nat, _, nu = corpora_units
+    strict = reuse.evaluate_gold(gold, loc, nat, pairs, target_units=nu, min_similarity=0.95)
     assert (strict["outcome"] == "tp").sum() < (evaluated["outcome"] == "tp").sum()
     assert (strict["outcome"] == "fp").sum() <= (evaluated["outcome"] == "fp").sum()
 
@@ -253,11 +261,22 @@ def test_synthetic_copies_are_found_until_heavy_editing():
     assert (exact["start_error"] == 0).all() and exact["end_error"].between(0, 2).all()
 
 
-def test_the_committed_gold_set_is_the_seeded_draw(gold):
-    loc, nat = local_corpus(), national_corpus()
-    lu = reuse.units(load_clauses(loc), dict(zip(loc["doc_id"], loc["text"])))
-    nu = reuse.units(load_clauses(nat), dict(zip(nat["doc_id"], nat["text"])))
+def test_the_committed_gold_set_is_the_seeded_draw(gold, corpora_units):
+    _, _, lu, nu = corpora_units
     drawn = reuse.draw_gold(lu, nu, normalizer=reuse.normalize_draw)
     cols = ["pair_id", "stratum", "source_doc", "source_unit", "target_doc", "target_unit"]
     pd.testing.assert_frame_equal(drawn[cols].astype(str), gold[cols].astype(str))
     assert np.allclose(drawn["containment"].astype(float), gold["containment"].astype(float))
+
+
+def test_synthetic_edits_with_a_prepared_target_equal_the_plain_call():
+    """The build prepares national law once and hands it to synthetic_edits; the table must not change."""
+    nat = national_corpus().iloc[::60].reset_index(drop=True)          # 26 national texts
+    car = local_corpus().iloc[:20].reset_index(drop=True)
+    plain = reuse.synthetic_edits(nat, car, ks=(0, 20), n=6)
+    target = reuse.reuse_target(load_clauses(nat), dict(zip(nat["doc_id"], nat["text"])),
+                                dict(zip(nat["doc_id"], nat["title"])))
+    pd.testing.assert_frame_equal(reuse.synthetic_edits(nat, car, ks=(0, 20), n=6, target=target), plain)
+    assert plain["detected"].any()
+    other = reuse.synthetic_edits(nat, car, ks=(0, 20), n=6, seed=reuse.SYNTHETIC_SEED + 1, target=target)
+    assert not other["national_unit"].equals(plain["national_unit"])    # another draw is told apart

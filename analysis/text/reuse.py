@@ -727,9 +727,13 @@ def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame
     nat = national_corpus() if national is None else national
     lc, nc = load_clauses(loc), load_clauses(nat)
     ltext = dict(zip(loc["doc_id"], loc["text"]))
-    pairs = find_reuse(lc, ltext, nc, dict(zip(nat["doc_id"], nat["text"])),
-                       dict(zip(nat["doc_id"], nat["title"])), **params)
-    body = body_chars(units(lc, ltext), loc["doc_id"])
+    # the national side prepared once, for the pairs and the synthetic copies (find_reuse = reuse_target +
+    # reuse_against)
+    target = reuse_target(nc, dict(zip(nat["doc_id"], nat["text"])), dict(zip(nat["doc_id"], nat["title"])),
+                          **params)
+    lu = units(lc, ltext)
+    pairs = reuse_against(lc, ltext, target, source_units=lu)
+    body = body_chars(lu, loc["doc_id"])
     by_doc, _ = restatement_shares(pairs, body)
     for c in ("body_chars", "restated_chars", "formulaic_chars", "boilerplate_chars", "n_pairs"):
         by_doc[c] = by_doc[c].astype("Int64")
@@ -742,7 +746,7 @@ def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame
             "reuse_gold_evaluation": evaluate_gold(
                 load_table("reuse_gold", typed=False), loc, nat, pairs,
                 target_units=units(nc, dict(zip(nat["doc_id"], nat["text"]))), **params),
-            "reuse_synthetic": synthetic_edits(nat, loc, **params)}
+            "reuse_synthetic": synthetic_edits(nat, loc, target=target, **params)}
 
 
 def reuse_by_source(pairs: pd.DataFrame, documents: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
@@ -909,7 +913,8 @@ def _edit(text: str, k: int, rng: np.random.Generator) -> str:
 
 
 def synthetic_edits(national: pd.DataFrame, carriers: pd.DataFrame, *, ks=(0, 2, 5, 10, 20, 40),
-                    n: int = 60, seed: int = SYNTHETIC_SEED, **params) -> pd.DataFrame:
+                    n: int = 60, seed: int = SYNTHETIC_SEED, target: ReuseTarget | None = None,
+                    **params) -> pd.DataFrame:
     """Copy national articles into local texts with ``k`` random edits; can the detector find them?
 
     For each of ``n`` national articles (drawn with ``numpy.random.default_rng(seed)`` among articles of
@@ -928,6 +933,9 @@ def synthetic_edits(national: pd.DataFrame, carriers: pd.DataFrame, *, ks=(0, 2,
         Numbers of edits.
     n : int
         Articles per ``k``.
+    target : ReuseTarget, optional
+        ``national`` already prepared by :func:`reuse_target` with the same ``params`` (the build prepares
+        it once for all its tables); the result is the same as without it.
 
     Returns
     -------
@@ -940,9 +948,13 @@ def synthetic_edits(national: pd.DataFrame, carriers: pd.DataFrame, *, ks=(0, 2,
     from .corpus import load_clauses
 
     rng = np.random.default_rng(seed)
-    nc = load_clauses(national)
-    ntext = dict(zip(national["doc_id"], national["text"]))
-    nu = units(nc, ntext)
+    titles = dict(zip(national["doc_id"], national["title"]))
+    if target is None:
+        target = reuse_target(load_clauses(national), dict(zip(national["doc_id"], national["text"])), titles,
+                              **params)
+    # the prepared target keeps the units of at least k normalised characters, in order: the 60–400 pool is
+    # the same
+    nu = target.units
     ok = nu["norm"].str.len().between(60, 400) & nu["unit"].str.contains("条")
     ok &= nu["text"].map(boilerplate_kind).isna()
     pool = nu[ok].reset_index(drop=True)
@@ -961,8 +973,7 @@ def synthetic_edits(national: pd.DataFrame, carriers: pd.DataFrame, *, ks=(0, 2,
                               end=len(head) + len(edited)))
             t += 1
     syn = pd.DataFrame(docs)
-    titles = dict(zip(national["doc_id"], national["title"]))
-    pairs = find_reuse(load_clauses(syn), dict(zip(syn["doc_id"], syn["text"])), nc, ntext, titles, **params)
+    pairs = reuse_against(load_clauses(syn), dict(zip(syn["doc_id"], syn["text"])), target)
     rows = []
     for tr in truth:
         did = f"synthetic/{tr['trial']:04d}"
