@@ -86,7 +86,7 @@ def test_distributed_reuse_equals_find_reuse(client, sample, distributed):  # no
                            dict(zip(nat["doc_id"], nat["text"])), dict(zip(nat["doc_id"], nat["title"])))
     res = distributed
     assert len(res.partitions) >= 3 and res.partitions["n_docs"].sum() == len(docs)
-    assert set(res.partitions["worker"]) == set(client.scheduler_info()["workers"])   # both workers matched
+    assert set(res.partitions["worker"]) == set(client.nthreads())   # both workers matched
     assert res.partitions["n_pairs"].sum() == len(res.pairs) > 40
     pd.testing.assert_frame_equal(res.pairs, mem)
     # restatement shares of the gathered pairs, as the build computes them

@@ -257,7 +257,7 @@ def cluster(scheduler: str | None = None, *, n_workers: int | None = None, memor
     try:
         if stream is not None:
             link = client.dashboard_link if (scheduler or dashboard) else None
-            n = len(client.scheduler_info().get("workers", {}))
+            n = len(client.nthreads())   # asked of the scheduler (scheduler_info()["workers"] can come back empty)
             print(f"dask: {'scheduler ' + scheduler if scheduler else 'LocalCluster'} with {n} worker(s)"
                   + (f"; dashboard {link}" if link else ""), file=stream, flush=True)
         yield client
