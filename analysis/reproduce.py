@@ -58,15 +58,17 @@ DURATIONS_JSON = Path(__file__).with_name("reproduce_seconds.json")
 LOCAL_DURATIONS_JSON = CACHE_DIR / "reproduce-seconds.json"
 
 
+def _read_seconds(path: Path) -> dict[str, float]:
+    """Seconds per notebook file name from one JSON file; empty when it is missing or unreadable."""
+    try:
+        return {str(k): float(v) for k, v in json.loads(path.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
 def durations() -> dict[str, float]:
     """Expected seconds per notebook file name: the committed hints, updated by this machine's last run."""
-    out: dict[str, float] = {}
-    for f in (DURATIONS_JSON, LOCAL_DURATIONS_JSON):
-        try:
-            out.update({str(k): float(v) for k, v in json.loads(f.read_text(encoding="utf-8")).items()})
-        except (OSError, ValueError, AttributeError):
-            pass
-    return out
+    return {**_read_seconds(DURATIONS_JSON), **_read_seconds(LOCAL_DURATIONS_JSON)}
 
 
 def longest_first(paths: list[Path], seconds: dict[str, float]) -> list[Path]:
@@ -76,11 +78,7 @@ def longest_first(paths: list[Path], seconds: dict[str, float]) -> list[Path]:
 
 
 def _record_durations(outcomes: list["Outcome"]) -> None:
-    seconds = {}
-    try:
-        seconds = json.loads(LOCAL_DURATIONS_JSON.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass
+    seconds = _read_seconds(LOCAL_DURATIONS_JSON)
     seconds.update({o.path.name: round(o.seconds, 1) for o in outcomes if o.ok})
     try:
         LOCAL_DURATIONS_JSON.parent.mkdir(parents=True, exist_ok=True)

@@ -83,7 +83,7 @@ def test_partitions_read_the_same_documents_as_the_in_memory_loaders(sample, tmp
     # the national archive: every one of the 1,512 files, with national_corpus's doc_ids, in its order
     nat = list_partitions("national")
     assert sum(len(p.members) for p in nat) == 1512
-    assert [d for p in nat for d in map(p.doc_id, p.members)] == national_corpus()["doc_id"].tolist()
+    assert [d for p in nat for d in p.doc_ids()] == national_corpus()["doc_id"].tolist()
     # an in-memory corpus is split on the client
     cited = list_partitions("cited", partition_bytes=50_000)
     assert [d for p in cited for d in p.members] == analysis.load_corpus("cited")["doc_id"].tolist()
@@ -229,7 +229,7 @@ def test_distributed_doc_ids_are_load_folders_also_where_files_differ_only_by_su
         for pb in (1, 10_000):   # one file per partition, or all in one: named over the whole folder either way
             parts = list_partitions(folder, partition_bytes=pb)
             assert pd.concat([read_partition(p) for p in parts])["doc_id"].tolist() == mem
-            assert [d for p in parts for d in map(p.doc_id, p.members)] == mem
+            assert [d for p in parts for d in p.doc_ids()] == mem
     # an archive of the clashing folder names its members the same way
     z = tmp_path / "clash.zip"
     with zipfile.ZipFile(z, "w") as zf:

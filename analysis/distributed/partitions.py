@@ -102,9 +102,6 @@ class Partition:
             return self.ids
         return tuple(folder_doc_ids([_strip(m, self.strip) for m in self.members]))
 
-    def doc_id(self, member: str) -> str:
-        return self.doc_ids()[self.members.index(member)]
-
 
 def _strip(member: str, prefix: str) -> str:
     return member[len(prefix):] if prefix and member.startswith(prefix) else member

@@ -745,7 +745,7 @@ def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame
             "reuse_documents": by_doc,
             "reuse_gold_evaluation": evaluate_gold(
                 load_table("reuse_gold", typed=False), loc, nat, pairs,
-                target_units=units(nc, dict(zip(nat["doc_id"], nat["text"]))), **params),
+                target_units=target.units, **params),   # the units reuse_target kept (≥ k characters)
             "reuse_synthetic": synthetic_edits(nat, loc, target=target, **params)}
 
 

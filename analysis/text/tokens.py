@@ -328,18 +328,13 @@ def get_tokenizer(path: Path | str = USERDICT_CSV, pos: bool = False):
 
 def _segment_raw(norm_text: str, pos: bool, path: Path | str = USERDICT_CSV, tok=None
                  ) -> tuple[list[str], list[str] | None]:
-    """Segment one normalised text; ``tok`` is the tokenizer from :func:`get_tokenizer` (looked up
-    when not given — pass it when segmenting many texts)."""
+    """Segment one normalised text with one ``tok.cut`` of the whole text (the reference that
+    :func:`_segment_chunk`'s block memo must equal); ``tok`` is the tokenizer from :func:`get_tokenizer`
+    (looked up when not given — pass it when segmenting many texts)."""
     if tok is None:
         tok = get_tokenizer(path, pos=pos)
-    if pos:
-        words, flags = [], []
-        for p in tok.cut(norm_text, HMM=True):
-            if not p.word.isspace():
-                words.append(p.word)
-                flags.append(p.flag)
-        return words, flags
-    return [w for w in tok.cut(norm_text, HMM=True) if not w.isspace()], None
+    words, flags = _cut_block(tok, norm_text, pos)
+    return list(words), (list(flags) if pos else None)
 
 
 # --------------------------------------------------------------------------------------------
