@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.requirements-installed
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: test reproduce lab book check build bench clean-cache venv
+.PHONY: test test-portable reproduce lab book check build bench clean-cache venv
 
 venv: $(STAMP)
 
@@ -19,6 +19,11 @@ $(STAMP): requirements.txt pyproject.toml
 ## test: unit tests, data validation and every notebook under nbval (strict)
 test: $(STAMP)
 	$(BIN)/python -m pytest --nbval tests notebooks
+
+## test-portable: every notebook again under other numpy SIMD levels, OpenBLAS cores and hash seeds
+## (each switch proven to change the kernels first), compared strictly with the stored outputs
+test-portable: $(STAMP)
+	$(BIN)/python tests/portable.py
 
 ## reproduce: rebuild data/processed, execute every notebook in a fresh kernel, regenerate figures
 reproduce: $(STAMP)
@@ -34,7 +39,7 @@ build: $(STAMP)
 
 ## lab: start JupyterLab at the repository root (README, data/, figures/ reachable) with notebook 00 open
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/00-start-here.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00-start-here.ipynb
 
 ## book: the notebooks as an offline HTML book in build/book/ (stored outputs, nothing executed)
 book: $(STAMP)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .files import atomic_write
-from .paths import FIGURES_DIR
+from .paths import FIGURES_DIR, output_path
 
 #: Environment variable naming a font file (OTF/TTF/TTC) with Simplified-Chinese glyphs.
 FONT_ENV_VAR = "ANALYSIS_CJK_FONT"
@@ -314,7 +314,8 @@ def save_figure(fig, name: str, *, formats: Iterable[str] = ("png", "svg"),
     formats : iterable of str
         Any of ``"png"``, ``"svg"``.
     directory : path, optional
-        Defaults to the repository's ``figures/``.
+        Defaults to the repository's ``figures/`` (under ``$ANALYSIS_OUTPUT_DIR`` when that is set:
+        see :func:`analysis.paths.output_path`).
     dpi : int
         Raster resolution of the PNG.
 
@@ -327,7 +328,7 @@ def save_figure(fig, name: str, *, formats: Iterable[str] = ("png", "svg"),
 
     if "/" in name or "\\" in name or name.endswith((".png", ".svg")):
         raise ValueError(f"save_figure name must be a bare stem like 'fig01-timeline', got {name!r}")
-    out_dir = Path(directory) if directory is not None else FIGURES_DIR
+    out_dir = Path(directory) if directory is not None else output_path(FIGURES_DIR)
     metadata = {
         "png": {"Software": None},
         "svg": {"Date": None, "Creator": None, "Format": None, "Type": None},

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .files import atomic_write_bytes
+from .files import atomic_write_bytes, round_floats
 from .paths import RAW_DIR, ROOT
 
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -267,8 +267,13 @@ def write_csv(frame: pd.DataFrame, path: Path | str) -> Path:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """The exact bytes the project writes for a table: UTF-8 CSV, header, no index, ``\n`` line ends."""
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """The exact bytes the project writes for a table: UTF-8 CSV, header, no index, ``\n`` line ends.
+
+    Floats are written at the declared precision (:data:`analysis.files.FLOAT_SIGNIFICANT_DIGITS`
+    significant digits, see :func:`analysis.files.round_floats`), so that a last-bit difference between two
+    machines' floating-point kernels does not change a byte of the file.
+    """
+    return round_floats(frame).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 # --------------------------------------------------------------------------- checking everything

@@ -435,7 +435,7 @@ _PROV_SETTLE = ("the 非常高/高/中/低 counts of the assessments of 2017, 20
 
 def _level_series(data: ClaimData, level: str) -> pd.Series:
     p = data.provincial[data.provincial["level"].astype("string") == level]
-    return p.set_index("assessment_year")["n_provinces"].astype(int).sort_index()
+    return p.set_index("assessment_year")["n_provinces"].astype(int).sort_index(kind="stable")
 
 
 @_check("prov-01")
@@ -1108,7 +1108,7 @@ def plot_titles_per_year(by_year: pd.DataFrame, *, period: tuple[int, int] = (20
 
     from ..plotting import ENGLISH, TECH_COLORS, title
 
-    counts = by_year.pivot(index="year", columns="technology", values="n_titles").sort_index().astype(float)
+    counts = by_year.pivot(index="year", columns="technology", values="n_titles").sort_index(kind="stable").astype(float)
     years = counts.index.astype(int)
     partial = None
     if last_date is not None:

@@ -297,7 +297,7 @@ def load_iso3_crosswalk() -> pd.DataFrame:
             raise EgovDataError(f"MANUAL_ISO3 {name!r}={code} contradicts {pairs[name]}")
         if name not in pairs:
             rows.append({"country": name, "iso3": code, "crosswalk_source": "manual", "note": note})
-    out = pd.DataFrame(rows).sort_values("country", ignore_index=True)
+    out = pd.DataFrame(rows).sort_values("country", ignore_index=True, kind="stable")
     return out.astype("string")
 
 
@@ -463,7 +463,7 @@ def build_egov_survey(verify_sources: bool = True) -> pd.DataFrame:
             )
         frames.append(df)
     out = pd.concat(frames, ignore_index=True)
-    out = out.sort_values(["year", "iso3"], ignore_index=True)[EGOV_SURVEY_COLUMNS]
+    out = out.sort_values(["year", "iso3"], ignore_index=True, kind="stable")[EGOV_SURVEY_COLUMNS]
     return out
 
 
@@ -484,7 +484,7 @@ def write_egov_survey(path: Path | str = EGOV_SURVEY_CSV, df: pd.DataFrame | Non
     """
     if df is None:
         df = build_egov_survey()
-    df = df[EGOV_SURVEY_COLUMNS].sort_values(["year", "iso3"], ignore_index=True)
+    df = df[EGOV_SURVEY_COLUMNS].sort_values(["year", "iso3"], ignore_index=True, kind="stable")
     from ..tables import write_csv
 
     return write_csv(df, path)

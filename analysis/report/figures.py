@@ -94,7 +94,7 @@ def figure_indicators(indicators: pd.DataFrame, figure: str) -> pd.DataFrame:
     """
     _require(indicators, ["indicator_id", "figure", "value"], "indicators")
     rows = indicators[indicators["figure"].astype("string") == figure]
-    return rows.sort_values("indicator_id").reset_index(drop=True)
+    return rows.sort_values("indicator_id", kind="stable").reset_index(drop=True)
 
 
 def rows_page(indicators: pd.DataFrame, ids) -> list[int]:
@@ -131,8 +131,8 @@ def timeline_data(milestones: pd.DataFrame) -> pd.DataFrame:
     m["date_precision"] = m["date_precision"].astype("string")
     m["_undated"] = m["year_start"].isna()
     m["_stage_order"] = m["stage"].map({s: i for i, s in enumerate(STAGES)})
-    stages = m[m["kind"] == "stage"].sort_values(["_stage_order", "milestone_id"])
-    events = m[m["kind"] == "event"].sort_values(["_undated", "year_start", "milestone_id"])
+    stages = m[m["kind"] == "stage"].sort_values(["_stage_order", "milestone_id"], kind="stable")
+    events = m[m["kind"] == "event"].sort_values(["_undated", "year_start", "milestone_id"], kind="stable")
     out = pd.concat([stages, events]).drop(columns=["_undated", "_stage_order"]).reset_index(drop=True)
     out["techs"] = [event_technologies(t) for t in out["technology"]]
     out["color"] = [STAGE_COLORS[s] if k == "stage" else (TECH_COLORS[t[0]] if t else NEUTRAL)
@@ -176,7 +176,7 @@ def technology_lanes_data(milestones: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out["_lane"] = out["lane"].map(TECH_LANES.index)
     out["_undated"] = out["year_start"].isna()
-    return (out.sort_values(["_lane", "_undated", "year_start", "milestone_id"])
+    return (out.sort_values(["_lane", "_undated", "year_start", "milestone_id"], kind="stable")
             .drop(columns=["_lane", "_undated"]).reset_index(drop=True))
 
 
@@ -503,7 +503,7 @@ def intelligent_coverage_data(indicators: pd.DataFrame) -> pd.DataFrame:
     rows = indicators[(indicators["figure"].astype("string") == "图4")
                       | indicators["indicator_id"].isin(FIG4_CONTEXT_IDS)]
     cols = ["indicator_id", "name_zh", "value", "value_text", "unit", "qualifier", "figure", "page"]
-    return rows.sort_values("indicator_id")[cols].reset_index(drop=True)
+    return rows.sort_values("indicator_id", kind="stable")[cols].reset_index(drop=True)
 
 
 def fig04_intelligent_coverage(indicators: pd.DataFrame, captions: pd.DataFrame | None = None) -> Figure:
@@ -574,7 +574,7 @@ def blockchain_projects_data(indicators: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"year": rows["year"].astype("Int64"), "projects": rows["value"].round().astype("Int64"),
                         "value_text": rows["value_text"], "source_credited": rows["source_credited"],
                         "indicator_id": rows["indicator_id"]})
-    return out.sort_values("year").reset_index(drop=True)
+    return out.sort_values("year", kind="stable").reset_index(drop=True)
 
 
 def fig05_blockchain_projects(indicators: pd.DataFrame, captions: pd.DataFrame | None = None) -> Figure:
@@ -615,7 +615,7 @@ def framework_data(documents: pd.DataFrame, n_names: int = 3) -> pd.DataFrame:
     docs["category"] = docs["category"].astype("string")
     docs["rule_line"] = docs["rule_line"].astype("string")
     sort = ["first_page", "published", "doc_id"] if "published" in docs else ["first_page", "doc_id"]
-    docs = docs.sort_values(sort, na_position="last")
+    docs = docs.sort_values(sort, na_position="last", kind="stable")
     rows = []
     for line, cats in (("共性规则", COMMON_CATEGORIES), ("技术规则", TECH_CATEGORIES)):
         for cat in cats:
@@ -724,7 +724,7 @@ def table1_data(documents: pd.DataFrame) -> pd.DataFrame:
         the report's order.
     """
     _require(documents, ["doc_id", "title", "table1_row", "table1_domain", "date_published"], "documents")
-    rows = documents[documents["table1_row"].notna()].sort_values("table1_row")
+    rows = documents[documents["table1_row"].notna()].sort_values("table1_row", kind="stable")
     bad = rows[rows["date_published"].isna()]
     if len(bad):
         raise ValueError(f"documents: Table 1 rows without date_published: {list(bad['doc_id'])}")

@@ -155,7 +155,7 @@ def find_indicators(indicators: pd.DataFrame, *, topic: str | None = None, kind:
         for col in _TEXT_COLUMNS:
             hit |= indicators[col].astype("string").str.contains(text, case=False, regex=False).fillna(False)
         keep &= hit
-    return indicators.loc[keep].sort_values("indicator_id").reset_index(drop=True)
+    return indicators.loc[keep].sort_values("indicator_id", kind="stable").reset_index(drop=True)
 
 
 def qualifier_glossary(indicators: pd.DataFrame, n_examples: int = 3) -> pd.DataFrame:
@@ -174,13 +174,13 @@ def qualifier_glossary(indicators: pd.DataFrame, n_examples: int = 3) -> pd.Data
         Columns: qualifier (as written), qualifier_en, n_indicators, examples (value_text of the
         first rows, joined by " / "). Sorted by n_indicators descending, then qualifier.
     """
-    q = indicators.loc[indicators["qualifier"].notna()].sort_values("indicator_id")
+    q = indicators.loc[indicators["qualifier"].notna()].sort_values("indicator_id", kind="stable")
     rows = []
     for (word, meaning), g in q.groupby([q["qualifier"].astype(str), q["qualifier_en"].astype(str)], sort=True):
         rows.append({"qualifier": word, "qualifier_en": meaning, "n_indicators": len(g),
                      "examples": " / ".join(g["value_text"].head(n_examples))})
     out = pd.DataFrame(rows, columns=["qualifier", "qualifier_en", "n_indicators", "examples"])
-    out = out.sort_values(["n_indicators", "qualifier"], ascending=[False, True], ignore_index=True)
+    out = out.sort_values(["n_indicators", "qualifier"], ascending=[False, True], ignore_index=True, kind="stable")
     return out.astype({"qualifier": "string", "qualifier_en": "string", "n_indicators": "Int64",
                        "examples": "string"})
 
@@ -219,7 +219,7 @@ def country_components(survey: pd.DataFrame, iso3: str = "CHN",
     wanted = sorted(set(survey["year"].dropna().astype(int))) if years is None else list(years)
     rows = [_country(survey, iso3, y) for y in wanted]
     cols = ["year", "country", "egdi", "rank", "osi", "hci", "tii", "epi", "source_file", "source_row"]
-    out = pd.DataFrame(rows)[cols].sort_values("year").reset_index(drop=True)
+    out = pd.DataFrame(rows)[cols].sort_values("year", kind="stable").reset_index(drop=True)
     return out.astype({c: survey[c].dtype for c in cols})
 
 

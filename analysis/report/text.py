@@ -458,7 +458,7 @@ def parse_report(path: str | os.PathLike = REPORT_TXT) -> ReportParts:
             "page": "Int64", "para_id_before": "string", "line_caption": "Int64",
             "line_source": "Int64"})
     kind_rank = captions["kind"].map({"图": 0, "表": 1})
-    captions = (captions.assign(_rank=kind_rank).sort_values(["_rank", "number"])
+    captions = (captions.assign(_rank=kind_rank).sort_values(["_rank", "number"], kind="stable")
                 .drop(columns="_rank").reset_index(drop=True))
     line_table = pd.DataFrame({
         "lineno": pd.array(range(1, len(lines) + 1), dtype="Int64"),
@@ -550,7 +550,7 @@ def report_tables(path: str | os.PathLike = REPORT_TXT) -> dict[str, pd.DataFram
     """The three report tables keyed by table name, sorted as written (the build step of ``data/processed``)."""
     parts = parse_report(path)
     return {
-        "report_paragraphs": parts.paragraphs.sort_values("order"),
-        "report_footnotes": parts.footnotes.sort_values("number"),
+        "report_paragraphs": parts.paragraphs.sort_values("order", kind="stable"),
+        "report_footnotes": parts.footnotes.sort_values("number", kind="stable"),
         "report_captions": parts.captions,
     }

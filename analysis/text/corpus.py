@@ -176,7 +176,7 @@ def cited_texts() -> pd.DataFrame:
         rows.append(dict(doc_id=m.doc_id, title=m.title, kind=m.kind, source_file=str(m.source_file),
                          source_locator=locator, encoding="utf-8", text=text,
                          notes=m.notes if not pd.isna(m.notes) else None))
-    return _finish(rows, ["notes"]).sort_values("doc_id", ignore_index=True)
+    return _finish(rows, ["notes"]).sort_values("doc_id", ignore_index=True, kind="stable")
 
 
 # --------------------------------------------------------------------------- (b) digest
@@ -280,7 +280,7 @@ def digest_principles() -> pd.DataFrame:
     for c in df.columns:
         if df[c].dtype == object:
             df[c] = df[c].astype("string")
-    return df.sort_values(["principle_set", "item_no"], ignore_index=True)
+    return df.sort_values(["principle_set", "item_no"], ignore_index=True, kind="stable")
 
 
 # --------------------------------------------------------------------------- (c) collection
@@ -549,7 +549,7 @@ def policy_collection(include_dropped: bool = False) -> pd.DataFrame:
     base = _finish(rows)
     meta = df.drop(columns=["text", "n_chars"]).reset_index(drop=True)
     out = pd.concat([base, meta], axis=1)
-    return out.sort_values("doc_id", ignore_index=True)
+    return out.sort_values("doc_id", ignore_index=True, kind="stable")
 
 
 # --------------------------------------------------------------------------- (d) national
@@ -602,7 +602,7 @@ def national_corpus(path: Path | str = NATIONAL_TAR) -> pd.DataFrame:
                          kind="national law corpus", source_file=_rel(p),
                          source_locator=f"member {name}", encoding="utf-8", text=text,
                          category=category, version_date=m.group(1) if m else None))
-    return _finish(rows, ["category", "version_date"]).sort_values("doc_id", ignore_index=True)
+    return _finish(rows, ["category", "version_date"]).sort_values("doc_id", ignore_index=True, kind="stable")
 
 
 # --------------------------------------------------------------------------- (e) folders

@@ -276,7 +276,7 @@ def instrument_crosstab(coded: pd.DataFrame, by: str = "doc_id", *, level: str =
     dedup = coded.drop_duplicates([*id_like, level])
     cols = list(TYPES if level == "instrument_type" else SUBTYPES)
     tab = pd.crosstab(dedup[by], pd.Categorical(dedup[level], categories=cols), dropna=False)
-    tab = tab.reindex(columns=cols, fill_value=0).sort_index()
+    tab = tab.reindex(columns=cols, fill_value=0).sort_index(kind="stable")
     tab.columns = pd.Index(cols, name=level)
     if normalize == "index":
         tab = tab.div(tab.sum(axis=1).replace(0, np.nan), axis=0)

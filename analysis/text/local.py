@@ -243,7 +243,7 @@ def local_corpus(path: Path | str = LOCAL_TAR) -> pd.DataFrame:
                         "last_amended", "db_publish", "db_valid_from"])
     for c in typed:
         df[c] = flags[c].astype("Int64" if c.startswith(("n_", "article")) else "boolean")
-    return df.sort_values("doc_id", ignore_index=True)
+    return df.sort_values("doc_id", ignore_index=True, kind="stable")
 
 
 def digital_regulations() -> pd.DataFrame:
@@ -278,4 +278,4 @@ def local_documents(corpus: pd.DataFrame | None = None) -> pd.DataFrame:
     newest = key.groupby([df["province"], df["title"]]).transform("max")
     df["latest_version"] = (key == newest).astype("boolean")
     df["digital"] = df["doc_id"].isin(set(digital_regulations()["doc_id"])).astype("boolean")
-    return df[LOCAL_DOCUMENT_COLUMNS].sort_values("doc_id", ignore_index=True)
+    return df[LOCAL_DOCUMENT_COLUMNS].sort_values("doc_id", ignore_index=True, kind="stable")

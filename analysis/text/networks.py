@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..files import atomic_write
+from ..files import atomic_write, declared_float
 
 DEFAULT_SEED = 20221130  # analysis.plotting.SEED
 
@@ -107,7 +107,7 @@ def cooccurrence_graph(edges: pd.DataFrame, *, weight: str = "npmi", min_weight:
                       e[["term_b", "n_b"]].set_axis(["term", "n"], axis=1)]).drop_duplicates("term")
     for term, n in sorted(zip(freq["term"], freq["n"])):
         g.add_node(term, n_clauses=int(n))
-    for r in e.sort_values(["term_a", "term_b"]).itertuples(index=False):
+    for r in e.sort_values(["term_a", "term_b"], kind="stable").itertuples(index=False):
         g.add_edge(r.term_a, r.term_b, weight=float(getattr(r, weight)), n_ab=int(r.n_ab),
                    pmi=float(r.pmi), npmi=float(r.npmi))
     return g
@@ -439,10 +439,27 @@ def write_graphml(g: nx.Graph, path: Path | str) -> Path:
 
     Always networkx's ElementTree writer (``write_graphml_xml``), never its lxml writer: ``nx.write_graphml``
     switches to lxml whenever lxml is importable, which changes the file's bytes (whitespace) with the
-    environment, not with the graph.
+    environment, not with the graph. Float attributes of the graph, its nodes and its edges are written at
+    the declared precision (:func:`analysis.files.declared_float`), so the file does not depend on the last
+    bits of a machine's floating-point sums; the graph passed in is not modified.
 
     Returns
     -------
     pathlib.Path of the written file.
     """
-    return atomic_write(path, lambda fh: nx.write_graphml_xml(g, fh, encoding="utf-8"))
+    return atomic_write(path, lambda fh: nx.write_graphml_xml(_declared_floats(g), fh, encoding="utf-8"))
+
+
+def _declared_floats(g: nx.Graph) -> nx.Graph:
+    """A copy of ``g`` with every float attribute rounded by :func:`analysis.files.declared_float`."""
+    def fix(attrs: dict) -> dict:
+        return {k: declared_float(v) if isinstance(v, float) else v for k, v in attrs.items()}
+
+    h = g.__class__()
+    h.graph.update(fix(g.graph))
+    h.add_nodes_from((n, fix(d)) for n, d in g.nodes(data=True))
+    if g.is_multigraph():
+        h.add_edges_from((u, v, k, fix(d)) for u, v, k, d in g.edges(keys=True, data=True))
+    else:
+        h.add_edges_from((u, v, fix(d)) for u, v, d in g.edges(data=True))
+    return h

@@ -304,7 +304,7 @@ def match_index(index: ShingleIndex, source_norms: list[str], *, min_shared: int
     res = pd.DataFrame({"source": s.astype(np.int64), "target": t.astype(np.int64),
                         "shared": n.astype(np.int64)})
     res["containment"] = res["shared"] / np.maximum(np.minimum(n_s[s], n_t[t]), 1)
-    return res.sort_values(["source", "target"], ignore_index=True)
+    return res.sort_values(["source", "target"], ignore_index=True, kind="stable")
 
 
 def candidates(source_norms: list[str], target_norms: list[str], *, k: int = DEFAULTS["k"],
@@ -503,11 +503,11 @@ def reuse_against(source_clauses: pd.DataFrame, source_texts, target: ReuseTarge
     pairs = pd.DataFrame(recs)
     pairs["matched"] = [r.matched for r in pairs["al"]]
     # best version per (source unit, title); then count titles and keep the top ones
-    pairs = pairs.sort_values(["s", "title", "matched", "t"], ascending=[True, True, False, True])
+    pairs = pairs.sort_values(["s", "title", "matched", "t"], ascending=[True, True, False, True], kind="stable")
     pairs = pairs.drop_duplicates(["s", "title"], keep="first")
     n_titles = pairs.groupby("s")["title"].transform("size")
     pairs["n_titles"] = n_titles
-    pairs = pairs.sort_values(["s", "matched", "title"], ascending=[True, False, True])
+    pairs = pairs.sort_values(["s", "matched", "title"], ascending=[True, False, True], kind="stable")
     keep = np.where(pairs["n_titles"] >= p["formulaic_titles"], 1, p["top_titles"])
     pairs = pairs[pairs.groupby("s", sort=False).cumcount() < keep]
     out = []
@@ -546,7 +546,7 @@ def sort_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
     start. The key is unique: a span starts inside its source unit, units do not overlap, and a source unit
     keeps one target unit per title (a title is a function of the target doc), so the order never depends on
     the order rows arrive in."""
-    return pairs.sort_values(["source_doc", "source_start", "target_doc", "target_start"], ignore_index=True)
+    return pairs.sort_values(["source_doc", "source_start", "target_doc", "target_start"], ignore_index=True, kind="stable")
 
 
 def combine_pairs(chunks: list[pd.DataFrame]) -> pd.DataFrame:
@@ -627,8 +627,8 @@ def restatement_shares(pairs: pd.DataFrame, body_chars: pd.Series) -> tuple[pd.D
     bc = dict(zip(by_doc["doc_id"], by_doc["body_chars"]))
     by_src["restated_share"] = (by_src["restated_chars"] / by_src["doc_id"].map(bc).clip(lower=1)).round(4)
     by_src = by_src[["doc_id", "target_title", "restated_chars", "restated_share", "n_units"]]
-    return (by_doc.sort_values("doc_id", ignore_index=True),
-            by_src.sort_values(["doc_id", "target_title"], ignore_index=True))
+    return (by_doc.sort_values("doc_id", ignore_index=True, kind="stable"),
+            by_src.sort_values(["doc_id", "target_title"], ignore_index=True, kind="stable"))
 
 
 # --------------------------------------------------------------------------- gold-set draw

@@ -706,7 +706,7 @@ def _classical_mds(d: np.ndarray, dims: int = 2) -> np.ndarray:
     j = np.eye(n) - np.ones((n, n)) / n
     b = -0.5 * j @ (d ** 2) @ j
     vals, vecs = np.linalg.eigh(b)
-    order = np.argsort(vals)[::-1][:dims]
+    order = np.argsort(vals, kind="stable")[::-1][:dims]
     vals, vecs = np.clip(vals[order], 0, None), vecs[:, order]
     coords = vecs * np.sqrt(vals)
     # fix the arbitrary sign of each axis: the largest-magnitude coordinate is positive
@@ -867,7 +867,7 @@ def plot_topic_terms(relevance: pd.DataFrame, labels: pd.Series | Sequence[str] 
     labs = list(labels) if labels is not None else [f"T{t:02d}" for t in topics_]
     xmax = relevance.loc[relevance["rank"] <= n, "phi"].max() * 100
     for ax, t, lab in zip(axes, topics_, labs):
-        sub = relevance[(relevance["topic"] == t) & (relevance["rank"] <= n)].sort_values("rank")
+        sub = relevance[(relevance["topic"] == t) & (relevance["rank"] <= n)].sort_values("rank", kind="stable")
         ax.barh(range(len(sub)), sub["phi"] * 100, color=color, height=0.7)
         ax.set_yticks(range(len(sub)), sub["term"], fontsize=9)
         ax.invert_yaxis()
