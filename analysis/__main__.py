@@ -74,7 +74,7 @@ def _book(args) -> int:
 
     t0 = time.perf_counter()
     info: dict = {}
-    out = build_book(args.out, cache_dir=None if args.no_cache else BOOK_CACHE_DIR, info=info)
+    out = build_book(args.out, cache_dir=None if args.no_cache else (args.cache_dir or BOOK_CACHE_DIR), info=info)
     pages = len(info["rendered"]) + len(info["cached"])
     print(f"wrote {out}/index.html ({time.perf_counter() - t0:.1f} s; {len(info['rendered'])} of {pages} pages "
           f"rendered, {len(info['cached'])} unchanged; font {info['font']})")
@@ -147,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     book.add_argument("--out", help="output folder (default build/book)")
     book.add_argument("--no-cache", action="store_true",
                       help="render every page again and keep nothing in .cache/book (default: only changed pages)")
+    book.add_argument("--cache-dir", help="where rendered pages are kept between builds (default .cache/book)")
     book.set_defaults(func=_book)
     pipe = sub.add_parser("pipeline", help="clauses, tokens, counts, keyness, TF-IDF and topics of a corpus on Dask")
     pipe.add_argument("corpus", help="national, local, cited, digest, collection, a folder, a .zip or a .tar.* archive")

@@ -57,6 +57,7 @@ import posixpath
 import re
 import shutil
 import struct
+import sys
 import tempfile
 import time
 import unicodedata
@@ -673,6 +674,7 @@ def font_css(chars: set[str]) -> tuple[str, set[str]]:
 def _jupyterlab_css() -> str:
     """JupyterLab's light theme, pygments colours and nbconvert's own rules: the stylesheet every page links once
     (nbconvert's lab template inlines these 270 kB into each page)."""
+    _import_nbconvert()
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -713,6 +715,27 @@ class _Cache:
         tmp.replace(self.folder / f"{name}.json")
 
 
+def _import_nbconvert() -> None:
+    """Import nbformat and nbconvert without jsonschema's optional URI grammars.
+
+    nbformat imports jsonschema, whose format checkers import ``rfc3987_syntax`` when it is installed (it is, as a
+    dependency of jupyter-events); that package builds a dozen Lark parsers on import: 1.4 of the 1.8 s CPU the two
+    imports take. Neither nbformat's schema nor this project checks the ``iri`` formats they serve, so while the
+    book imports them, ``rfc3987_syntax`` counts as absent (jsonschema skips it, as it does where it is not
+    installed). Nothing changes when jsonschema is already imported.
+    """
+    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+        import nbconvert  # noqa: F401
+        import nbformat  # noqa: F401
+        return
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # makes `import rfc3987_syntax` fail
+    try:
+        import nbconvert  # noqa: F401
+        import nbformat  # noqa: F401
+    finally:
+        del sys.modules["rfc3987_syntax"]
+
+
 class _Renderer:
     """nbconvert, imported on first use (a build with every page cached never imports it)."""
 
@@ -736,6 +759,7 @@ def _fragment_exporter():
     pass changes nothing here — and it took a third of the rendering time. Where nbconvert's internals differ from
     the version this was written for (7.x), the ordinary exporter is used.
     """
+    _import_nbconvert()
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
 
@@ -762,6 +786,7 @@ def _fragment_exporter():
 
 
 def _as_notebook(cells_json: dict):
+    _import_nbconvert()
     import nbformat
     from nbformat.v4.rwbase import rejoin_lines
 
@@ -879,7 +904,7 @@ def build_book(out_dir: Path | str | None = None, *, cache_dir: Path | str | Non
     """
     t0 = time.perf_counter()
     info = info if info is not None else {}
-    info.update(rendered=[], cached=[], seconds={})
+    info.update(rendered=[], cached=[], seconds={"render": 0.0, "font": 0.0})
     out = Path(out_dir) if out_dir is not None else BOOK_DIR
     for need in (TEMPLATE_DIR / "offline" / "index.html.j2", TEMPLATE_DIR / "page.html.j2",
                  STATIC_DIR / "book.css", STATIC_DIR / "search.js"):
@@ -897,7 +922,9 @@ def build_book(out_dir: Path | str | None = None, *, cache_dir: Path | str | Non
         key = _sha(common, page.kind, page.slug, src)
         data = cache.get(f"page-{page.slug}", key)
         if data is None:
+            t = time.perf_counter()
             data = _render_page(page, links, titles, render)
+            info["seconds"]["render"] = info["seconds"].get("render", 0.0) + time.perf_counter() - t
             cache.put(f"page-{page.slug}", key, data)
             info["rendered"].append(page.slug)
         else:
@@ -953,7 +980,9 @@ def build_book(out_dir: Path | str | None = None, *, cache_dir: Path | str | Non
     font = cache.get("font", font_key)
     info["font"] = "cached"
     if font is None:
+        t = time.perf_counter()
         css, missing = font_css(chars)
+        info["seconds"]["font"] = time.perf_counter() - t
         font = {"css": css, "missing": "".join(sorted(missing))}
         cache.put("font", font_key, font)
         info["font"] = "built"
