@@ -476,6 +476,16 @@ def _classify_table(table: str, missing_marker: bool) -> str:
         kinds = [grid_kinds.get(c, set()) - {"na"} for c in cols]
         return all(k == {"num"} for k in kinds) and bool(kinds)
 
+    # A table of long text reads as one card per row on a phone, each cell after the first labelled with its
+    # column's heading (book.css: .book-stack, td::before): a Markdown table with any long cell (the glossary), a
+    # pandas frame with two or more columns of long text (notebook 07's claims), a table of figures (the README's).
+    # Other tables keep their columns and scroll sideways.
+    long_cols = {c.start for _, _, tag, _, content, c, in_head in cells
+                 if tag == "td" and not in_head and len(" ".join(_text_of(content).split())) > 40}
+    frame = re.match(r'<table\b[^>]*class="dataframe', table) is not None
+    stack = "<img" in table or (len(long_cols) >= 2 if frame else bool(long_cols))
+    labels = {c.start: " ".join(_text_of(content).split()) for _, _, tag, _, content, c, in_head in cells
+              if in_head and tag == "th"} if stack else {}
     out, last = [], 0
     for start, end, tag, attrs, content, cols, in_head in cells:
         text = " ".join(_text_of(content).split())
@@ -495,12 +505,13 @@ def _classify_table(table: str, missing_marker: bool) -> str:
                 classes += " cut"
                 extra = (' title="shortened by pandas (display.max_colwidth) when the notebook ran; '
                          'the full text is in the table it comes from"')
+        if stack and tag == "td" and cols.start > 0 and labels.get(cols.start):
+            extra += f' data-label="{html.escape(labels[cols.start], quote=True)}"'
         out.append(table[last:start])
         out.append(f"<{tag}{_add_class(attrs, classes)}{extra}>{content}</{tag}>")
         last = end
     out.append(table[last:])
-    stack = " book-stack" if "<img" in table else ""  # a table of figures (the README's) stacks its rows on a phone
-    return f'<div class="book-table{stack}">' + "".join(out) + "</div>"
+    return f'<div class="book-table{" book-stack" if stack else ""}">' + "".join(out) + "</div>"
 
 
 _BARE_FIGURE = re.compile(r'<img\b(?![^>]*\bclass="book-full")[^>]*\bsrc="(figures/[^"]+\.png)"[^>]*>')
