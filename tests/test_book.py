@@ -540,7 +540,8 @@ def test_tables_align_text_left_and_numbers_right_in_chromium(browser, built):
         for page in ("00-start-here", "05-topics", "08-local-legislation"):
             with Tab(browser, (out / f"{page}.html").as_uri(), size) as tab:
                 res = tab.js("""(() => {
-                    const cells = [...document.querySelectorAll('.jp-OutputArea-output td')];
+                    const cells = [...document.querySelectorAll('.jp-OutputArea-output td')].filter(c =>
+                        getComputedStyle(c).display === 'table-cell');  // not a phone's stacked card
                     const isNum = c => /^[-+−]?[\\d,.]+(?:[–-][\\d,.]+)? ?%?$|^\\d{4}-\\d\\d(?:-\\d\\d)?$/.test(c.textContent.trim());
                     const text = cells.filter(c => c.textContent.trim() && !isNum(c));
                     return [text.length, text.filter(c => getComputedStyle(c).textAlign === 'right').length,
@@ -618,6 +619,10 @@ def test_phone_layout_keeps_the_first_screen_for_the_page(browser, built):
             assert opened == [True, "true"], page
             if page == "04-keywords":
                 tab.screenshot(B.SCREENSHOT_DIR / "contents-open-phone.png")
+            if page in ("glossary", "07-claims-check"):  # long-text tables are cards, each cell under its heading
+                cards = tab.js("""[...document.querySelectorAll('.book-stack td[data-label]')].slice(0, 5).map(c =>
+                    [getComputedStyle(c).display, getComputedStyle(c, '::before').content, c.dataset.label])""")
+                assert cards and all(d == "block" and before == f'"{label}"' for d, before, label in cards), cards
 
 
 def test_front_page_thumbnails_and_links_are_usable(browser, built):
