@@ -80,13 +80,13 @@ def measure(tmp: Path) -> dict[str, dict]:
 SPLIT = """
 import json, sys, time
 from analysis.book import _import_nbconvert, build_book
-t = time.perf_counter()
+t = time.process_time()
 _import_nbconvert()
 from nbconvert import HTMLExporter
-imports = time.perf_counter() - t
+imports = time.process_time() - t
 info = {}
 build_book(sys.argv[1], cache_dir=None, info=info)
-s = info["seconds"]
+s = info["cpu"]
 print(json.dumps({"imports": imports, "render": s["render"], "font": s["font"], "total": s["total"]}))
 """
 
@@ -157,7 +157,7 @@ def main() -> None:
         + (f"; before: {base['size'] / 1e6:.0f} MB (the 270 kB JupyterLab stylesheet inlined into every page, no "
            "repository files)." if base else "."),
         "",
-        f"Where the time goes in a cold build (one process, wall seconds): importing nbformat and nbconvert "
+        f"Where the time goes in a cold build (one process, CPU seconds): importing nbformat and nbconvert "
         f"{parts['imports']:.1f} (without jsonschema's optional URI grammars, which took 1.4 s CPU more: see "
         "`analysis.book._import_nbconvert`); then the build "
         f"{parts['total']:.1f}: rendering the cells with nbconvert {parts['render']:.1f}, cutting the fonts "
