@@ -885,7 +885,7 @@ def _book_inputs_key(book: list[Page]) -> str:
     """What every page depends on besides its own source: this module, the templates, the page list, the figures
     and their titles."""
     tmpl = b"".join(p.read_bytes() for p in sorted((TEMPLATE_DIR / "offline").glob("*")))
-    figs = sorted(p.name for p in FIGURES_DIR.glob("*.png"))
+    figs = [(p.name, _png_size(p)) for p in sorted(FIGURES_DIR.glob("*.png"))]  # pages carry their width/height
     fig_titles = FIGURE_TITLES.read_bytes() if FIGURE_TITLES.is_file() else b""
     return _sha(_CACHE_FORMAT, Path(__file__).read_bytes(), tmpl, json.dumps(figs), fig_titles,
                 json.dumps([(p.slug, p.title) for p in book]))
