@@ -469,6 +469,16 @@ class Tab:
         self.b.events = [e for e in self.b.events if e.get("sessionId") != self.session]
 
 
+#: ``styled(cell)``: whether a style sheet inside the page (a pandas Styler's <style> block) sets the cell's
+#: text-align on purpose — notebook 04's KWIC aligns left context right and the keyword centred. Such cells keep the
+#: notebook's alignment; every other cell must follow the book's classes.
+STYLED_JS = """
+    const styledRules = [...document.styleSheets].filter(s => s.ownerNode && s.ownerNode.closest('main'))
+        .flatMap(s => [...s.cssRules]).filter(r => r.style && r.style.textAlign).map(r => r.selectorText);
+    const styled = c => styledRules.some(sel => { try { return c.matches(sel); } catch (e) { return false; } });
+"""
+
+
 def _font_fallbacks(b: Chromium, session: str, cmap: set[int]) -> list[str]:
     """Text nodes with a glyph drawn by a font other than the book's own.
 
@@ -519,14 +529,18 @@ def test_page_in_chromium(browser, built, page, size):
         # table cells: text left, numbers right, whatever JupyterLab's stylesheet says (cells a pandas Styler
         # aligns on purpose, such as KWIC's right / centre / left columns, keep the notebook's alignment; on a
         # phone a Markdown table of long text is a stack of cards, without columns to align)
-        align = tab.js("""(() => {
+        align = tab.js(f"""(() => {{
+            {STYLED_JS}
             const stacked = c => c.closest('.book-stack') && getComputedStyle(c).display === 'block';
-            const a = s => [...document.querySelectorAll(s)].filter(c => !/^T_/.test(c.id) && !stacked(c) &&
-                !(c.closest('table').id || '').startsWith('T_')).map(c => getComputedStyle(c).textAlign);
-            return {text: a('main td.text, main th.text'), num: a('main td.num, main th.num')};
-        })()""")
+            const a = s => [...document.querySelectorAll(s)].filter(c => !styled(c) && !stacked(c))
+                .map(c => getComputedStyle(c).textAlign);
+            return {{text: a('main td.text, main th.text'), num: a('main td.num, main th.num'),
+                     styled: [...document.querySelectorAll('main td')].filter(styled).length}};
+        }})()""")
         assert set(align["text"]) <= {"left", "start"}, sorted(set(align["text"]))
         assert set(align["num"]) <= {"right", "end"}, sorted(set(align["num"]))
+        if page == "04-keywords":  # the KWIC table's own alignment is recognised as the notebook's choice
+            assert align["styled"] > 0
         overflow = tab.js("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, f"the page scrolls sideways by {overflow} px (a wide table or figure escapes its box)"
         assert tab.errors() == [], tab.errors()[:3]
@@ -539,9 +553,9 @@ def test_tables_align_text_left_and_numbers_right_in_chromium(browser, built):
     for size in SIZES:
         for page in ("00-start-here", "05-topics", "08-local-legislation"):
             with Tab(browser, (out / f"{page}.html").as_uri(), size) as tab:
-                res = tab.js("""(() => {
+                res = tab.js("""(() => {""" + STYLED_JS + """
                     const cells = [...document.querySelectorAll('.jp-OutputArea-output td')].filter(c =>
-                        getComputedStyle(c).display === 'table-cell');  // not a phone's stacked card
+                        getComputedStyle(c).display === 'table-cell' && !styled(c));  // not a card, not a Styler's
                     const isNum = c => /^[-+−]?[\\d,.]+(?:[–-][\\d,.]+)? ?%?$|^\\d{4}-\\d\\d(?:-\\d\\d)?$/.test(c.textContent.trim());
                     const text = cells.filter(c => c.textContent.trim() && !isNum(c));
                     return [text.length, text.filter(c => getComputedStyle(c).textAlign === 'right').length,
