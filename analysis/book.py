@@ -482,7 +482,7 @@ def _classify_table(table: str, missing_marker: bool) -> str:
     # Other tables keep their columns and scroll sideways.
     long_cols = {c.start for _, _, tag, _, content, c, in_head in cells
                  if tag == "td" and not in_head and len(" ".join(_text_of(content).split())) > 40}
-    frame = re.match(r'<table\b[^>]*class="dataframe', table) is not None
+    frame = re.match(r'<table\b[^>]*(?:class="dataframe|id="T_)', table) is not None  # pandas: to_html or Styler
     stack = "<img" in table or (len(long_cols) >= 2 if frame else bool(long_cols))
     labels = {c.start: " ".join(_text_of(content).split()) for _, _, tag, _, content, c, in_head in cells
               if in_head and tag == "th"} if stack else {}

@@ -223,6 +223,18 @@ def test_tables_mark_every_cell_and_show_newlines_and_one_missing_value_marker(b
     assert re.search(r'<td class="num">00</td>', start) and re.search(r'<td class="text long"[^>]*>What the package', start)
 
 
+def test_a_styler_table_is_classified_and_only_markdown_or_wide_text_tables_become_cards():
+    styler = ('<table id="T_x"><thead><tr><th class="blank"></th><th class="col_heading">a</th></tr></thead><tbody>'
+              '<tr><th id="T_x_level0_row0" class="row_heading">0</th><td id="T_x_row0_col0" class="data row0 col0">'
+              + "长" * 50 + "</td></tr></tbody></table>")
+    out = B._classify_table(styler, missing_marker=True)
+    assert 'class="data row0 col0 text long"' in out and "book-stack" not in out  # one long column: no cards
+    markdown = "<table><thead><tr><th>term</th><th>meaning</th></tr></thead><tbody><tr><td>K</td><td>" + \
+        "长" * 50 + "</td></tr></tbody></table>"
+    out = B._classify_table(markdown, missing_marker=False)
+    assert 'class="book-table book-stack"' in out and 'data-label="meaning"' in out
+
+
 def test_a_header_follows_its_column_across_row_and_column_spans():
     table = ("<table><thead><tr><th></th><th colspan=\"2\">ab</th><th>c</th></tr></thead><tbody>"
              "<tr><th rowspan=\"2\">x</th><td>1</td><td>2</td><td>t</td></tr>"
