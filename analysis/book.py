@@ -14,9 +14,10 @@ What a reader gets:
   README and notebooks write for GitHub work in the book; the id JupyterLab gives the same heading is kept beside it.
 * **Tables**: every cell is classified when the book is built — a number (right-aligned, tabular figures), a missing
   value (one marker, —, whatever pandas wrote: NaN, <NA>, None, NaT) or text (left-aligned, wrapped, newlines shown);
-  a header cell follows its column. Short text does not wrap, so a narrow Chinese column is not one character per
-  line; a table wider than the screen scrolls sideways inside its own box. A table a pandas Styler aligns on purpose
-  (notebook 04's KWIC: left context right, keyword centred) keeps the notebook's alignment.
+  a header cell, and a number in a column of text, follow their column. Short text does not wrap, so a narrow
+  Chinese column is not one character per line; a table wider than the screen scrolls sideways inside its own box,
+  and on a phone a table of long text becomes one card per row. A table a pandas Styler aligns on purpose (notebook
+  04's KWIC: left context right, keyword centred) keeps the notebook's alignment.
 * **Figures**: every figure a notebook shows is the file it saves in ``figures/`` (150 dpi), never the notebook's
   inline copy; it links to the PNG at full size. The figure a cell shows is told by its ``save_figure`` calls: the
   name may be a literal or an expression over the notebook's imports (``rf.FIGURE_FILES["图1"]``); a cell tag
@@ -493,6 +494,8 @@ def _classify_table(table: str, missing_marker: bool) -> str:
             kind = "num" if text and column_is_numeric(cols) else "text"
         else:
             kind = cell_kind(content)
+            if kind == "num" and tag == "td" and not column_is_numeric(cols):
+                kind = "text"  # a number in a column of text (the glossary's "03, 07") aligns with its column
         classes = kind
         extra = ""
         if kind == "na" and missing_marker:

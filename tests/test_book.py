@@ -243,6 +243,8 @@ def test_a_header_follows_its_column_across_row_and_column_spans():
     assert re.search(r'<th colspan="2" class="num[^"]*">ab</th>', out)
     assert re.search(r'<th class="text[^"]*">c</th>', out)
     assert out.count('<td class="num">') == 4 and out.count('class="text short">') >= 3
+    mixed = B._classify_table("<table><tbody><tr><td>03, 07</td></tr><tr><td>README</td></tr></tbody></table>", True)
+    assert '<td class="text short">03, 07</td>' in mixed  # a number in a column of text aligns with its column
 
 
 # ----------------------------------------------------------------------------- search, links, anchors
