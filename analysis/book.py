@@ -846,7 +846,8 @@ def _gallery(figure_places: dict[str, tuple[Page, str, str]], titles: dict) -> t
     pngs = sorted(p.stem for p in FIGURES_DIR.glob("*.png"))
     order = [n for n in figure_places if n in pngs] + [n for n in pngs if n not in figure_places]
     used: dict[str, int] = {}
-    parts = ['<div class="jp-Cell jp-MarkdownCell book-gallery"><div class="jp-RenderedHTMLCommon jp-RenderedMarkdown">',
+    parts = ['<div class="jp-Cell jp-MarkdownCell book-gallery">',
+             '<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown">',
              '<h1 id="全部图表-all-figures">全部图表 All figures</h1>',
              "<p>Every figure the notebooks save, at full resolution, in reading order (tap or click a figure for the "
              "PNG; the SVG is beside it in the repository's <code>figures/</code>). Each is linked to the section "

@@ -470,7 +470,8 @@ class Tab:
 
     def screenshot(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(base64.b64decode(self.b.send("Page.captureScreenshot", {"format": "png"}, self.session)["data"]))
+        shot = self.b.send("Page.captureScreenshot", {"format": "png"}, self.session)["data"]
+        path.write_bytes(base64.b64decode(shot))
 
     def errors(self) -> list[dict]:
         return [e for e in self.b.events if e.get("sessionId") == self.session and (
