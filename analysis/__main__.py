@@ -70,11 +70,16 @@ def _reproduce(args) -> int:
 def _book(args) -> int:
     import time
 
-    from .book import build_book
+    from .book import BOOK_CACHE_DIR, build_book
 
     t0 = time.perf_counter()
-    out = build_book(args.out)
-    print(f"wrote {out}/index.html ({time.perf_counter() - t0:.1f} s)")
+    info: dict = {}
+    out = build_book(args.out, cache_dir=None if args.no_cache else (args.cache_dir or BOOK_CACHE_DIR), info=info)
+    pages = len(info["rendered"]) + len(info["cached"])
+    print(f"wrote {out}/index.html ({time.perf_counter() - t0:.1f} s; {len(info['rendered'])} of {pages} pages "
+          f"rendered, {len(info['cached'])} unchanged; font {info['font']})")
+    if info["missing_glyphs"]:
+        print(f"warning: no embedded font draws {info['missing_glyphs']!r}")
     return 0
 
 
@@ -140,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     rep.set_defaults(func=_reproduce)
     book = sub.add_parser("book", help="build the offline HTML book of every notebook from its stored outputs")
     book.add_argument("--out", help="output folder (default build/book)")
+    book.add_argument("--no-cache", action="store_true",
+                      help="render every page again and keep nothing in .cache/book (default: only changed pages)")
+    book.add_argument("--cache-dir", help="where rendered pages are kept between builds (default .cache/book)")
     book.set_defaults(func=_book)
     pipe = sub.add_parser("pipeline", help="clauses, tokens, counts, keyness, TF-IDF and topics of a corpus on Dask")
     pipe.add_argument("corpus", help="national, local, cited, digest, collection, a folder, a .zip or a .tar.* archive")

@@ -1,35 +1,163 @@
-// Search over the book's pages, offline: the index is a script (search-index.js, window.BOOK_INDEX), not a fetch,
-// so it works from file:// without a server. Plain substring matching, which suits Chinese (no word breaks).
+// The book's search and phone menu, offline: the index is a script (search-index.js, window.BOOK_INDEX: one entry
+// per heading section with its prose, table text and figure titles), not a fetch, so it works from file:// without
+// a server. Plain substring matching, which suits Chinese (no word breaks). A result opens the section's anchor
+// with the query in the address (page.html?q=…#heading); the page then marks the matches in that section and
+// scrolls to the first one.
 (function () {
   "use strict";
+  var nav = document.getElementById("book-nav");
+  var menu = document.getElementById("book-menu");
   var input = document.getElementById("book-search-input");
   var box = document.getElementById("book-search-results");
-  if (!input || !box || !window.BOOK_INDEX) { return; }
+  var main = document.getElementById("book-main");
+
+  // ---- phone: the contents behind a button
+  if (menu && nav) {
+    menu.addEventListener("click", function () {
+      var open = !nav.classList.contains("open");
+      nav.classList.toggle("open", open);
+      menu.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    nav.addEventListener("click", function (ev) {
+      var a = ev.target.closest ? ev.target.closest("#book-toc a") : null;
+      if (a) { nav.classList.remove("open"); menu.setAttribute("aria-expanded", "false"); }
+    });
+  }
+
   function esc(s) {
     return s.replace(/[&<>"]/g, function (c) { return {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;"}[c]; });
   }
+  function isWordChar(c) { return /[A-Za-z0-9_\u00C0-\u024F]/.test(c || ""); }
+
+  // A snippet around position i of text, cut at word boundaries (Latin) with the match marked.
+  function snippet(text, i, n) {
+    var start = Math.max(0, i - 60), end = Math.min(text.length, i + n + 90);
+    if (start > 0) {
+      while (start < i && isWordChar(text.charAt(start - 1)) && isWordChar(text.charAt(start))) { start++; }
+      while (start < i && text.charAt(start) === " ") { start++; }
+    }
+    if (end < text.length) {
+      while (end > i + n && isWordChar(text.charAt(end - 1)) && isWordChar(text.charAt(end))) { end--; }
+    }
+    return (start > 0 ? "… " : "") + esc(text.slice(start, i)) + "<mark>" + esc(text.slice(i, i + n)) +
+      "</mark>" + esc(text.slice(i + n, end)) + (end < text.length ? " …" : "");
+  }
+
+  function resultUrl(url, q) {
+    var k = url.indexOf("#");
+    var page = k < 0 ? url : url.slice(0, k), hash = k < 0 ? "" : url.slice(k);
+    return page + "?q=" + encodeURIComponent(q) + hash;
+  }
+
   function run() {
-    var q = input.value.trim().toLowerCase();
+    if (!input || !box || !window.BOOK_INDEX) { return; }
+    var raw = input.value.trim(), q = raw.toLowerCase();
     if (q.length === 0) { box.hidden = true; box.innerHTML = ""; return; }
     var hits = [];
-    window.BOOK_INDEX.forEach(function (e) {
+    window.BOOK_INDEX.forEach(function (e, order) {
       var i = e.text.toLowerCase().indexOf(q);
       var inTitle = e.title.toLowerCase().indexOf(q) >= 0;
-      if (i >= 0 || inTitle) {
-        var at = Math.max(i, 0);
-        var snippet = e.text.slice(Math.max(0, at - 40), at + q.length + 60);
-        hits.push({e: e, snippet: snippet, rank: inTitle ? 0 : 1});
+      if (i >= 0 || inTitle) { hits.push({e: e, i: i, rank: inTitle ? 0 : 1, order: order}); }
+    });
+    hits.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
+    var html = "<button type=\"button\" class=\"close\" aria-label=\"Close\">关闭 Close</button>" +
+      "<p>" + hits.length + " 个结果 results for “" + esc(raw) + "”</p><ol>";
+    hits.slice(0, 40).forEach(function (h) {
+      var title = esc(h.e.page) + (h.e.title && h.e.title !== h.e.page ? " › " + esc(h.e.title) : "");
+      html += "<li><a href=\"" + esc(resultUrl(h.e.url, raw)) + "\">" + title + "</a>" +
+        (h.i >= 0 ? "<div class=\"snippet\">" + snippet(h.e.text, h.i, q.length) + "</div>" : "") + "</li>";
+    });
+    if (hits.length > 40) { html += "</ol><p>… " + (hits.length - 40) + " more: refine the search.</p>"; }
+    else { html += "</ol>"; }
+    box.innerHTML = html;
+    box.hidden = false;
+    box.querySelector(".close").addEventListener("click", function () { input.value = ""; run(); input.focus(); });
+  }
+
+  if (input && box) {
+    input.addEventListener("input", run);
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") {
+        var first = box.querySelector("ol a");
+        if (first) { window.location.href = first.getAttribute("href"); }
       }
     });
-    hits.sort(function (a, b) { return a.rank - b.rank; });
-    var html = "<p>" + hits.length + " 个结果 results for “" + esc(input.value.trim()) + "”</p><ol>";
-    hits.slice(0, 30).forEach(function (h) {
-      html += "<li><a href=\"" + h.e.url + "\">" + esc(h.e.page) + " · " + esc(h.e.title) + "</a>" +
-              "<div class=\"snippet\">" + esc(h.snippet) + "</div></li>";
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { input.value = ""; run(); }
     });
-    box.innerHTML = html + "</ol>";
-    box.hidden = false;
   }
-  input.addEventListener("input", run);
-  document.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { input.value = ""; run(); } });
+
+  // ---- landing: mark the query in the section the address points to, and show the first match
+  function landing() {
+    var q = new URLSearchParams(window.location.search).get("q");
+    if (!q || !main) { return; }
+    q = q.trim();
+    if (input) { input.value = q; }
+    var needle = q.toLowerCase();
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var start = id ? document.getElementById(id) : null;
+    if (start && start.classList.contains("book-alt-anchor")) { start = start.parentNode; }
+    var headings = Array.prototype.slice.call(main.querySelectorAll("h1, h2, h3, h4, h5, h6"));
+    var end = null;
+    if (start) {
+      for (var k = 0; k < headings.length; k++) {
+        if (headings[k] !== start && (start.compareDocumentPosition(headings[k]) & Node.DOCUMENT_POSITION_FOLLOWING)) {
+          end = headings[k]; break;
+        }
+      }
+    }
+    function inSection(n) {
+      if (start && !(start.compareDocumentPosition(n) & Node.DOCUMENT_POSITION_FOLLOWING) && !start.contains(n)) {
+        return false;
+      }
+      return !(end && !(end.compareDocumentPosition(n) & Node.DOCUMENT_POSITION_PRECEDING));
+    }
+    // text nodes holding the query, and figures whose title (the image's alt text) holds it, in document order
+    var walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, {
+      acceptNode: function (n) {
+        if (n.nodeType === 1) {
+          if (n.matches(".jp-InputArea-editor, script, style")) { return NodeFilter.FILTER_REJECT; }
+          return n.tagName === "IMG" && inSection(n) && (n.getAttribute("alt") || "").toLowerCase().indexOf(needle) >= 0 ?
+            NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP;
+        }
+        var p = n.parentNode;
+        if (!p || p.closest(".anchor-link, mark") || !inSection(n)) { return NodeFilter.FILTER_REJECT; }
+        return n.nodeValue.toLowerCase().indexOf(needle) >= 0 ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+      }
+    });
+    var nodes = [];
+    while (walker.nextNode()) { nodes.push(walker.currentNode); }
+    var first = null;
+    nodes.forEach(function (node) {
+      if (node.nodeType === 1) {
+        var fig = node.closest("figure") || node;
+        fig.classList.add("book-hit-figure");
+        if (!first) { first = fig; }
+        return;
+      }
+      var text = node.nodeValue, lower = text.toLowerCase(), at = 0, i;
+      var frag = document.createDocumentFragment();
+      while ((i = lower.indexOf(needle, at)) >= 0) {
+        frag.appendChild(document.createTextNode(text.slice(at, i)));
+        var m = document.createElement("mark");
+        m.className = "book-hit";
+        m.textContent = text.slice(i, i + needle.length);
+        frag.appendChild(m);
+        if (!first) { first = m; }
+        at = i + needle.length;
+      }
+      frag.appendChild(document.createTextNode(text.slice(at)));
+      node.parentNode.replaceChild(frag, node);
+    });
+    var target = first || start;
+    if (target) {
+      var go = function () {
+        var tall = target.getBoundingClientRect().height > window.innerHeight * 0.8;
+        target.scrollIntoView({block: first && !tall ? "center" : "start"});
+      };
+      go();
+      window.addEventListener("load", go);
+    }
+  }
+  landing();
 }());
