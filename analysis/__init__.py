@@ -5,7 +5,7 @@ Start every notebook with::
     import analysis
     analysis.setup()
 
-Clause segmentation is :func:`analysis.text.clauses.segment` (and ``structure``); word segmentation
+Clause segmentation is :func:`analysis.corpus.clauses.segment` (and ``structure``); word segmentation
 (jieba, project dictionary, stopwords, token cache) is :mod:`analysis.text.tokens`.
 
 Loaders (``load_report``, ``load_indicators``, ``load_documents``, ``load_egov_survey``, …) read the
@@ -21,10 +21,10 @@ from .plotting import (  # noqa: F401
 
 __version__ = "0.1.0"
 
+from .corpus.corpora import (  # noqa: E402,F401
+    cited_texts, digest_corpus, digest_principles, load_clauses, load_corpus, national_corpus, policy_collection,
+)
 from .report.loaders import (  # noqa: E402,F401
     load_captions, load_documents, load_egov_survey, load_footnotes, load_indicators, load_milestones,
     load_provincial_levels, load_report,
-)
-from .text.corpus import (  # noqa: E402,F401
-    cited_texts, digest_corpus, digest_principles, load_clauses, load_corpus, national_corpus, policy_collection,
 )

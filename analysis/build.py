@@ -43,7 +43,7 @@ def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
     from .report.documents import build_documents
     from .report.egov import build_egov_survey
     from .text.keywords import build_national_term_counts
-    from .report.text import report_tables
+    from .corpus.report_text import report_tables
     from .text.reuse import build_reuse_tables
 
     steps: list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]] = [

@@ -20,7 +20,7 @@ from analysis.report.claims import (
     CONFIRMED, CONTRADICTED, NOT_CHECKABLE, PARTLY, READING_DEPENDENT, VERDICTS, claims_table, combine,
     date_verdict, load_claim_data, run_check, table1_date_basis, table1_date_check, table1_rows, verdict_counts,
 )
-from analysis.text.corpus_stats import technology_mentions, technology_mentions_by_year
+from analysis.corpus.stats import technology_mentions, technology_mentions_by_year
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def test_sorted_by_page_then_id(table):
 
 
 def test_every_quote_is_verbatim(data, table):
-    from analysis.report.text import parse_report
+    from analysis.corpus.report_text import parse_report
 
     text = parse_report().text
     quotes = set(data.indicators["quote"].astype(str))

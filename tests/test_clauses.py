@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.text.clauses import cn_to_int, segment, structure
-from analysis.text.corpus import cited_texts
+from analysis.corpus.clauses import cn_to_int, segment, structure
+from analysis.corpus.corpora import cited_texts
 from analysis.paths import RAW_DIR
 
 LAWS = RAW_DIR / "lawrefbook-laws"
@@ -241,7 +241,7 @@ def test_no_wrap_width_no_join():
 
 
 def test_real_hard_wrapped_collection_text():
-    from analysis.text.corpus import policy_collection
+    from analysis.corpus.corpora import policy_collection
     t = policy_collection().set_index("doc_id")["text"]
     # 智慧健康养老产业发展行动计划 (2021–2025): its opening paragraph is printed on 7 lines
     c = segment(t["central-065"], "central-065")

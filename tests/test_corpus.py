@@ -8,11 +8,12 @@ import warnings
 import pandas as pd
 import pytest
 
-from analysis.text.clauses import structure
-from analysis.text.corpus import (
-    CORPUS_COLUMNS, cited_texts, digest_corpus, digest_principles, load_clauses, load_corpus,
-    national_corpus, policy_collection, policy_collection_raw, recover_title,
+from analysis.corpus.clauses import structure
+from analysis.corpus.corpora import (
+    cited_texts, digest_corpus, digest_principles, load_clauses, load_corpus, national_corpus, policy_collection,
+    policy_collection_raw, recover_title,
 )
+from analysis.corpus.table import CORPUS_COLUMNS
 from analysis.paths import RAW_DIR, ROOT
 
 FIXED_IDS = {
@@ -114,7 +115,7 @@ def test_digest_principles_counts_and_anchors():
     assert ai["item"].tolist() == ["和谐友好", "公平公正", "包容共享", "尊重隐私", "安全可控", "共担责任",
                                    "开放协作", "敏捷治理"]
     assert ai["page"].unique().tolist() == [33]
-    from analysis.report.text import parse_report
+    from analysis.corpus.report_text import parse_report
     paras = parse_report().paragraphs.set_index("para_id")["text"]
     for r in p.itertuples():
         assert paras[r.para_id][r.anchor_start:r.anchor_end] == r.anchor

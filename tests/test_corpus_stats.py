@@ -1,13 +1,13 @@
-"""Tests for analysis.text.corpus_stats: keyword timing rule, corpus summaries, law outlines."""
+"""Tests for analysis.corpus.stats: keyword timing rule, corpus summaries, law outlines."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis.text.clauses import segment, structure
-from analysis.text.corpus_stats import (
-    TECH_KEYWORDS, corpus_summary, document_year, law_outline, technology_mentions,
-    technology_mentions_by_year, technology_timing,
+from analysis.corpus.clauses import segment, structure
+from analysis.corpus.stats import (
+    TECH_KEYWORDS, corpus_summary, document_year, law_outline, technology_mentions, technology_mentions_by_year,
+    technology_timing,
 )
 
 
@@ -35,7 +35,7 @@ def test_keyword_sets_are_the_stated_rule():
 
 def test_claims_uses_the_same_definition():
     from analysis.report import claims
-    from analysis.text import corpus_stats
+    from analysis.corpus import stats as corpus_stats
 
     assert claims.TECH_KEYWORDS is corpus_stats.TECH_KEYWORDS
     assert not hasattr(claims, "keyword_titles") and not hasattr(claims, "_sc_year")
@@ -186,7 +186,7 @@ def test_law_outline_data_security_law():
 
 def test_cited_document_year_uses_published_then_written():
     import analysis
-    from analysis.text.corpus_stats import cited_document_year
+    from analysis.corpus.stats import cited_document_year
 
     docs = cited_document_year(analysis.load_documents()).set_index("doc_id")
     # 国务院关于积极推进“互联网+”行动的指导意见: 成文 2015-07-01, 发布 2015-07-04
@@ -200,7 +200,7 @@ def test_cited_document_year_uses_published_then_written():
 
 
 def test_unterminated_clauses_flags_hard_wrapped_text():
-    from analysis.text.corpus_stats import unterminated_clauses
+    from analysis.corpus.stats import unterminated_clauses
 
     wrapped = "一、总体要求\n推动政务数据共享，提升\n治理能力。\n二、保障措施\n加强组织领导。"
     text_ok = "第一条 为了测试，制定本法。\n第二条 本法适用于：\n（一）甲；"

@@ -14,8 +14,8 @@ from analysis.distributed import pipeline as pl
 from analysis.distributed import reuse as dreuse
 from analysis.tables import csv_bytes, table_path
 from analysis.text import reuse
-from analysis.text.corpus import load_clauses, national_corpus
-from analysis.text.local import local_corpus
+from analysis.corpus.corpora import load_clauses, national_corpus
+from analysis.corpus.local import local_corpus
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ import pytest
 from analysis.report.documents import (CURATED_CSV, PROCESSED_CSV, build_documents, normalise_title,
                                 read_curated_documents, write_documents)
 from analysis.paths import RAW_DIR, REPORT_TXT
-from analysis.report.text import page_of_line, parse_report
+from analysis.corpus.report_text import page_of_line, parse_report
 from analysis.schemas.documents import DOC_NUMBER_RE
 from analysis.tables import DataError
 
@@ -214,7 +214,7 @@ def test_every_issuer_has_a_source_or_is_missing(curated):
         row = curated.set_index("doc_id").loc[doc_id]
         assert pd.isna(row["issuer_zh"]) and "not given by any shipped source" in row["notes"], doc_id
     # a source quoting the report holds the issuer (or its short form) and the document's name
-    from analysis.report.text import parse_report
+    from analysis.corpus.report_text import parse_report
     text = re.sub(r"\s", "", parse_report().text)
     for r in curated[curated["issuer_source"].astype("string").str.startswith("report p.").fillna(False)].itertuples():
         quoted = re.sub(r"\s", "", r.issuer_source.split(": ", 1)[1]).split("(footnote")[0].rstrip("…")

@@ -134,6 +134,6 @@ def test_every_abbreviation_in_the_prose_is_decided():
 
 
 def test_the_where_parser():
-    assert _where_notebooks("03–06, 08; `analysis.text.clauses`") == {"03", "04", "05", "06", "08"}
+    assert _where_notebooks("03–06, 08; `analysis.corpus.clauses`") == {"03", "04", "05", "06", "08"}
     assert _where_notebooks("01 (`ind-egov-china-vs-region`), 08") == {"01", "08"}
     assert _where_notebooks("README (Large corpora); `analysis.distributed`") == set()

@@ -16,7 +16,7 @@ from analysis.text import tokens
 
 
 def _law_clauses(prefix: str, doc_id: str) -> pd.DataFrame:
-    """One clause per non-empty body line of a LawRefBook file (independent of analysis.text.clauses)."""
+    """One clause per non-empty body line of a LawRefBook file (independent of analysis.corpus.clauses)."""
     path = next(p for p in (RAW_DIR / "lawrefbook-laws").rglob("*.md") if p.name.startswith(prefix))
     body = path.read_text(encoding="utf-8").split("<!-- INFO END -->")[-1]
     lines = [l.strip() for l in body.split("\n") if l.strip() and not l.startswith("#")]

@@ -1,4 +1,4 @@
-"""The local-regulation corpus (analysis.text.local): reading the archive, and each inference checked on
+"""The local-regulation corpus (analysis.corpus.local): reading the archive, and each inference checked on
 rows read by hand."""
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import tarfile
 import pandas as pd
 import pytest
 
-from analysis.text import local
-from analysis.text.corpus import CORPUS_COLUMNS, load_clauses, load_corpus
+from analysis.corpus import local
+from analysis.corpus.corpora import load_clauses, load_corpus
+from analysis.corpus.table import CORPUS_COLUMNS
 
 
 @pytest.fixture(scope="module")

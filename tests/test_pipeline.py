@@ -16,7 +16,8 @@ from analysis.distributed import (PipelineError, cluster, list_partitions, match
 from analysis.distributed import pipeline as pl
 from analysis.tables import csv_bytes, table_path
 from analysis.text import keywords, tokens, topics
-from analysis.text.corpus import NATIONAL_TAR, load_folder, national_corpus
+from analysis.corpus.corpora import NATIONAL_TAR, national_corpus
+from analysis.corpus.folders import load_folder
 
 pytestmark = pytest.mark.slow
 

@@ -14,11 +14,11 @@ import docx
 import pandas as pd
 import pytest
 
-from analysis.text.clauses import segment, structure
-from analysis.text.corpus import LONG_CLAUSE, load_clauses, load_corpus
-from analysis.text.metadata import text_metadata
-from analysis.text.readers import (UnreadableFileError, UnsupportedFileError, read_document,
-                                   read_docx, read_html, read_pdf)
+from analysis.corpus.clauses import segment, structure
+from analysis.corpus.corpora import LONG_CLAUSE, load_clauses, load_corpus
+from analysis.corpus.metadata import text_metadata
+from analysis.corpus.readers import (UnreadableFileError, UnsupportedFileError, read_document, read_docx, read_html,
+                                     read_pdf)
 
 HERE = Path(__file__).resolve().parent
 FIX = HERE / "fixtures" / "readers"
@@ -464,7 +464,8 @@ def test_example_folder_loads_every_form():
 
 
 def test_normalize_maps_kangxi_and_compatibility_ideographs_only():
-    from analysis.text.tokens import normalize, standard_ideographs
+    from analysis.corpus.readers import standard_ideographs
+    from analysis.text.tokens import normalize
 
     assert standard_ideographs("第\u2f17\u2f00条 \u2f2f作\u2f08员") == "第十一条 工作人员"
     assert standard_ideographs("\uf900") == "豈"  # CJK compatibility ideograph → unified

@@ -1,4 +1,4 @@
-"""Tests for analysis.report.text: known answers read by hand from the raw report text."""
+"""Tests for analysis.corpus.report_text: known answers read by hand from the raw report text."""
 from __future__ import annotations
 
 import re
@@ -8,9 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis.paths import REPORT_TXT
-from analysis.report.text import (
-    RUNNING_HEADER, find_quote, page_of_line, parse_report, write_report_tables,
-)
+from analysis.corpus.report_text import RUNNING_HEADER, find_quote, page_of_line, parse_report, write_report_tables
 from analysis.schemas.report import SCHEMAS
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from analysis.tables import load_table
 from analysis.text import reuse
-from analysis.text.corpus import load_clauses, national_corpus
-from analysis.text.local import local_corpus
+from analysis.corpus.corpora import load_clauses, national_corpus
+from analysis.corpus.local import local_corpus
 
 NATIONAL = """# 中华人民共和国测试法
 

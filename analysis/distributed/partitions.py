@@ -12,12 +12,12 @@ returns the partition's documents. Sources:
 * the project's small in-memory corpora (``cited``, ``digest``, ``collection``) or any corpus
   DataFrame, split on the client (they are a few MB).
 
-``doc_id`` follows :func:`analysis.text.corpus.load_folder` and :func:`analysis.text.corpus.national_corpus`
-through load_folder's own rule (:func:`analysis.text.corpus.folder_doc_ids`, applied to the whole corpus): the
+``doc_id`` follows :func:`analysis.corpus.folders.load_folder` and :func:`analysis.corpus.corpora.national_corpus`
+through load_folder's own rule (:func:`analysis.corpus.folders.folder_doc_ids`, applied to the whole corpus): the
 member's path without its suffix, or with it where two files differ only by suffix (``a.txt``, ``a.md``), below the
 archive's single top folder if it has one
 (``lawrefbook-national/行政法/数据安全法(2021-06-10).md`` → ``行政法/数据安全法(2021-06-10)``). Texts are decoded
-as :func:`analysis.text.corpus.load_folder` decodes files (UTF-8, UTF-8 with BOM, else GB18030 with a warning).
+as :func:`analysis.corpus.folders.load_folder` decodes files (UTF-8, UTF-8 with BOM, else GB18030 with a warning).
 
 Reading cost: a zip member or a file is read directly. A compressed tar has no index, so reading a
 partition decompresses the stream up to the partition's last member (``tar.xz``: about 0.3 s for the
@@ -35,10 +35,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..corpus.corpora import CORPUS_NAMES, NATIONAL_TAR, load_corpus
+from ..corpus.folders import folder_doc_ids, folder_documents
+from ..corpus.local import local_doc_id
+from ..corpus.readers import decode_text, read_document
+from ..corpus.table import _rel
 from ..paths import RAW_DIR
-from ..text.corpus import CORPUS_NAMES, NATIONAL_TAR, _rel, folder_doc_ids, folder_documents, load_corpus
-from ..text.local import local_doc_id
-from ..text.readers import decode_text, read_document
 
 #: Named corpora stored as archives; a new ``tar.xz`` corpus plugs in with one entry here.
 ARCHIVES: dict[str, Path] = {
@@ -46,7 +48,7 @@ ARCHIVES: dict[str, Path] = {
     "local": RAW_DIR / "lawrefbook-local.tar.xz",
 }
 #: Named archives whose doc_ids follow their own loader rather than the member path: member → doc_id, or
-#: None for a member that is not a text (read by neither path). ``local``: as :func:`analysis.text.local.local_corpus`.
+#: None for a member that is not a text (read by neither path). ``local``: as :func:`analysis.corpus.local.local_corpus`.
 DOC_IDS = {"local": local_doc_id}
 SUFFIXES = (".md", ".txt")
 #: Default partition size in bytes of UTF-8 text (about 0.7 M Chinese characters).

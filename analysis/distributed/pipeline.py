@@ -9,7 +9,7 @@ Shape (Dask's own guidance): every per-partition step is a plain function of a
 over the partitions and aggregates the small results (Counters, sparse matrices, vectors) with a tree
 reduction on the workers. No process ever holds all texts.
 
-1. ``partition_counts`` — read the partition, split clauses (:func:`analysis.text.corpus.load_clauses`),
+1. ``partition_counts`` — read the partition, split clauses (:func:`analysis.corpus.corpora.load_clauses`),
    segment words (:func:`analysis.text.tokens.tokenize_series`, ``stop=None, numbers=False``, token cache in
    ``"partition"`` mode: one file per partition, shared by the workers of one machine through the file
    system; on a cluster without a shared disk each worker keeps its own), count term and clause frequency.
@@ -94,7 +94,7 @@ def partition_tokens(part: Partition, *, cache: bool | str = "partition") -> tup
     tokens : Series of lists, aligned with ``clauses``
     info : dict with ``n_docs``, ``n_chars`` (characters of the documents), ``read_s``, ``clauses_s``, ``tokens_s``
     """
-    from ..text.corpus import load_clauses
+    from ..corpus.corpora import load_clauses
 
     t0 = time.perf_counter()
     docs = read_partition(part)

@@ -44,8 +44,8 @@ from .pipeline import PipelineError, _peak_rss, _run, _worker_name, cluster
 
 def target_corpus(target) -> pd.DataFrame:
     """The target corpus as a table: a DataFrame as is; a project corpus name or a folder through
-    :func:`analysis.text.corpus.load_corpus` (with titles); a zip or tar archive through its partitions."""
-    from ..text.corpus import CORPUS_NAMES, load_corpus
+    :func:`analysis.corpus.corpora.load_corpus` (with titles); a zip or tar archive through its partitions."""
+    from ..corpus.corpora import CORPUS_NAMES, load_corpus
 
     if isinstance(target, pd.DataFrame):
         return target
@@ -59,7 +59,7 @@ def target_corpus(target) -> pd.DataFrame:
 def prepare_target(target, params: dict) -> reuse.ReuseTarget:
     """Run on a worker: the target corpus's clauses, units and shingle index (:func:`analysis.text.reuse.reuse_target`),
     titles from its ``title`` column when it has one (versions of one law share a title)."""
-    from ..text.corpus import load_clauses
+    from ..corpus.corpora import load_clauses
 
     corpus = target_corpus(target)
     texts = dict(zip(corpus["doc_id"], corpus["text"]))
@@ -76,7 +76,7 @@ def partition_reuse(part: Partition, target: reuse.ReuseTarget) -> dict:
     document's units, by ``doc_id``, every document of the partition) and ``info`` (sizes, timings, peak
     memory of the worker process, worker).
     """
-    from ..text.corpus import load_clauses
+    from ..corpus.corpora import load_clauses
 
     t0 = time.perf_counter()
     docs = read_partition(part)

@@ -8,7 +8,7 @@ them all and returns one table sorted by page and claim_id.
 Rules that hold for every check
 -------------------------------
 * ``claim_zh`` is taken from the report by code, never retyped: a sentence cut from a cleaned
-  paragraph of :func:`analysis.report.text.parse_report` (located by a short anchor written in the check),
+  paragraph of :func:`analysis.corpus.report_text.parse_report` (located by a short anchor written in the check),
   the ``quote`` of an indicators row, or a row of Table 1 as printed (``table1_raw``, line breaks
   removed). ``quote_source`` says which.
 * The verdict is computed inside the check by comparing the report's statement with the data:
@@ -32,16 +32,16 @@ Decisions a reader should know
   compared with the date the issuing body made it — 成文日期 of a policy document, the 通过 date of
   a law, regulation or judicial interpretation. The date it was made public (发布 / 公布) is the other
   reading; a date that fits only that one is ``reading-dependent`` and both dates are shown. The
-  same rule dates titles in the timing checks (:func:`analysis.text.corpus_stats.document_year`:
+  same rule dates titles in the timing checks (:func:`analysis.corpus.stats.document_year`:
   year written, else year published).
 * Table 1's column is headed 发布时间, but of the 8 rows the State Council library holds, 6 fit both
   the written and the published month, row 4 fits only the published month and row 7 only the
   written month: the column mixes the two kinds of date (check ``t1-basis``); under either reading
   exactly one row disagrees.
 * The timing checks use the project's one definition of "a State Council title names a technology",
-  :data:`analysis.text.corpus_stats.TECH_KEYWORDS` matched by :func:`analysis.text.corpus_stats.technology_mentions`
+  :data:`analysis.corpus.stats.TECH_KEYWORDS` matched by :func:`analysis.corpus.stats.technology_mentions`
   (NFKC-normalised titles, so the full-width ＋ counts as +; ``互联网+`` only for the Internet line), and
-  its one year rule, :func:`analysis.text.corpus_stats.document_year` (year written, ``iss``, else year
+  its one year rule, :func:`analysis.corpus.stats.document_year` (year written, ``iss``, else year
   published: the library backfilled many older documents with late publication dates). Notebook 03
   uses the same functions, so the two notebooks count the same titles.
 """
@@ -53,8 +53,8 @@ from typing import Callable
 
 import pandas as pd
 
-from ..text.corpus_stats import (TECH_KEYWORDS, document_year, normalize_title, technology_mentions,
-                           technology_mentions_by_year, technology_timing)
+from ..corpus.stats import (TECH_KEYWORDS, document_year, normalize_title, technology_mentions,
+                            technology_mentions_by_year, technology_timing)
 
 __all__ = [
     "CONFIRMED", "PARTLY", "READING_DEPENDENT", "CONTRADICTED", "NOT_CHECKABLE", "VERDICTS", "DATE_RULE",
@@ -119,7 +119,7 @@ class ClaimData:
     state_council : DataFrame
         ``analysis.report.documents.read_state_council_metadata()`` (5,781 documents).
     cited_texts : dict
-        doc_id -> (full text, source file) of the texts the project holds (``analysis.text.corpus.cited_texts``).
+        doc_id -> (full text, source file) of the texts the project holds (``analysis.corpus.corpora.cited_texts``).
     """
 
     paragraphs: pd.DataFrame
@@ -142,9 +142,9 @@ def load_claim_data() -> ClaimData:
     ClaimData
     """
     import analysis
-    from analysis.text.corpus import cited_texts
+    from analysis.corpus.corpora import cited_texts
     from analysis.report.documents import read_state_council_metadata
-    from analysis.report.text import parse_report
+    from analysis.corpus.report_text import parse_report
 
     parts = parse_report()
     texts = cited_texts()
@@ -1090,7 +1090,7 @@ def plot_titles_per_year(by_year: pd.DataFrame, *, period: tuple[int, int] = (20
     Parameters
     ----------
     by_year : pandas.DataFrame
-        From :func:`analysis.text.corpus_stats.technology_mentions_by_year` (``technology``, ``year``,
+        From :func:`analysis.corpus.stats.technology_mentions_by_year` (``technology``, ``year``,
         ``n_titles``); pass its ``years`` to choose the span drawn. Technologies are stacked in the
         order they appear.
     period : (int, int)

@@ -211,7 +211,7 @@ def _fill(frame: pd.DataFrame, i, column: str, value: str, source: str) -> None:
 
 def _spreadsheet_signatures() -> dict[str, tuple[str | None, str | None, str]]:
     """doc_id -> (signature date, spreadsheet Release Time, locator) for cited texts held in the policy spreadsheet."""
-    from ..text.corpus import _signed_date, cited_texts, policy_collection_raw
+    from ..corpus.corpora import _signed_date, cited_texts, policy_collection_raw
 
     texts = cited_texts()
     raw = policy_collection_raw()

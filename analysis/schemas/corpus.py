@@ -1,4 +1,4 @@
-"""Schemas of the curated tables behind the policy-text corpora (analysis.text.corpus)."""
+"""Schemas of the curated tables behind the policy-text corpora (analysis.corpus.corpora)."""
 from __future__ import annotations
 
 import pandera.pandas as pa

@@ -18,7 +18,7 @@ SCHEMAS = {
                             description="Occurrences of the term in the whole national-law corpus. Every term is kept "
                                         "(no frequency cut), so the sum of tf is the corpus size in tokens."),
             "df": pa.Column("Int64", pa.Check.ge(1),
-                            description="Clauses (analysis.text.clauses segmentation) containing the term at least once."),
+                            description="Clauses (analysis.corpus.clauses segmentation) containing the term at least once."),
             "n_clauses": pa.Column("Int64", pa.Check.ge(1),
                                    description="Clauses in the corpus (the same value on every row)."),
             "dictionary_version": pa.Column("string", pa.Check.str_matches(_VERSION),

@@ -1,5 +1,5 @@
 """Schemas of the local-regulation corpus and the local × national text-reuse tables
-(analysis.text.local, analysis.text.reuse)."""
+(analysis.corpus.local, analysis.text.reuse)."""
 from __future__ import annotations
 
 import pandera.pandas as pa
@@ -80,7 +80,7 @@ SCHEMAS = {
             "issuer_evidence": pa.Column("string", pa.Check.isin(["promulgation line", "title", "none"]),
                                          description="Where issuer comes from."),
             "kind": pa.Column("string", pa.Check.isin(_KINDS), nullable=True,
-                              description="Kind of local regulation (analysis.text.local.kind_of); empty when the "
+                              description="Kind of local regulation (analysis.corpus.local.kind_of); empty when the "
                                           "issuer is unknown."),
             "level": pa.Column("string", pa.Check.isin(["province", "city", "autonomous county"]), nullable=True,
                                description="Issuing level (province includes 北京/上海/重庆 and 浦东新区法规)."),
@@ -108,9 +108,9 @@ SCHEMAS = {
         },
         name="local_documents",
         description="The 1,911 local regulations of data/raw/lawrefbook-local.tar.xz (山东, 河南, 浙江, 上海, 北京, "
-                    "重庆, 广东), one row per file with the metadata analysis.text.local infers (issuer, kind, dates, "
+                    "重庆, 广东), one row per file with the metadata analysis.corpus.local infers (issuer, kind, dates, "
                     "completeness flags) and the pack database's dates and expired flag; built by "
-                    "analysis.text.local.local_documents.",
+                    "analysis.corpus.local.local_documents.",
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/processed/local_documents.csv", "primary_key": ["doc_id"]},
     ),

@@ -1,4 +1,4 @@
-"""Schemas of the tables built from the report text by ``analysis.report.text`` (data/processed/report_*.csv)."""
+"""Schemas of the tables built from the report text by ``analysis.corpus.report_text`` (data/processed/report_*.csv)."""
 from __future__ import annotations
 
 import pandera.pandas as pa
@@ -48,7 +48,7 @@ SCHEMAS = {
         ],
         name="report_paragraphs",
         description="One row per paragraph of the CAICT 2022 report (headings included, flagged), "
-                    "cleaned from the PDF-extracted text by analysis.report.text.parse_report.",
+                    "cleaned from the PDF-extracted text by analysis.corpus.report_text.parse_report.",
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/processed/report_paragraphs.csv", "primary_key": ["para_id"]},
     ),

@@ -1,22 +1,23 @@
-"""The text branch of the data path: raw files → corpora → clauses → tokens → counts → analyses.
+"""The methods of the text branch: clause tables → tokens → counts → analyses.
+
+The intake (readers, text metadata, the corpora, clause segmentation, the local-regulation corpus, the report's
+paragraphs) is :mod:`analysis.corpus`; the modules here import from it, never the reverse.
 
 ==================  ==========================================================================
 module              what it holds
 ==================  ==========================================================================
-``readers``         a user's files → text: .txt/.md, .docx, .pdf, saved .html; unsupported files named
-``metadata``        title, 文号, issuing body and dates read from a policy text
-``corpus``          the policy corpora (cited, digest, collection, national) and a user's own folder
-``clauses``         clause segmentation (章/节/条/款/项, 一、/（一）, sentences) with exact offsets
 ``tokens``          word segmentation: normalisation, jieba with the project dictionary, stopwords, cache
 ``keywords``        TF-IDF, TextRank, keyness against a reference corpus, KWIC, word clouds
 ``topics``          LDA/NMF topic models, coherence, stability, intertopic maps
 ``networks``        term co-occurrence networks (NPMI), communities, GraphML export
 ``instruments``     policy-instrument coding (Rothwell–Zegveld dictionary) and its evaluation
-``corpus_stats``    corpus summaries and the timing of technology rules in State Council titles
-``local``           the local-regulation corpus (7 provinces) and what is inferred about each text
 ``reuse``           clause-level text reuse between corpora (local × national): candidates, alignment
 ==================  ==========================================================================
 
-"Segment" means one thing only at this level: :func:`analysis.text.clauses.segment` splits a text into
+``corpus``, ``readers``, ``metadata``, ``clauses``, ``local`` and ``corpus_stats`` are still importable from here
+(``from analysis.text.corpus import load_clauses``): each re-exports the public names of its new module in
+:mod:`analysis.corpus` and holds no code.
+
+"Segment" means one thing only at this level: :func:`analysis.corpus.clauses.segment` splits a text into
 clauses; word segmentation is :mod:`analysis.text.tokens`.
 """

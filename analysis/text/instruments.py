@@ -494,7 +494,7 @@ def heldout_units(collection: pd.DataFrame | None = None, cited: pd.DataFrame | 
     """The held-out population: sentence units of the extended collection not seen when the dictionary was written.
 
     The dictionary was written after reading the 13 cited texts (the in-sample population). The
-    held-out population is every kept document of :func:`analysis.text.corpus.policy_collection`
+    held-out population is every kept document of :func:`analysis.corpus.corpora.policy_collection`
     (central and Shandong texts) except the spreadsheet rows that *are* cited texts (matched on sheet
     row through ``data/curated/cited_texts.csv``), split with :func:`sentence_units`; units whose text
     also occurs as a unit of a cited text are dropped (a handful of shared boilerplate sentences).
@@ -504,7 +504,7 @@ def heldout_units(collection: pd.DataFrame | None = None, cited: pd.DataFrame | 
     DataFrame with ``doc_id``, ``clause_id`` (``u0001``, … position of the unit in its document),
     ``text``, sorted by doc_id and clause_id.
     """
-    from .corpus import cited_texts, policy_collection
+    from ..corpus.corpora import cited_texts, policy_collection
 
     collection = policy_collection() if collection is None else collection
     cited = cited_texts() if cited is None else cited

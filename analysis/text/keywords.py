@@ -39,7 +39,7 @@ import pandas as pd
 from ..files import atomic_write_bytes
 from ..paths import CACHE_DIR
 
-# The package namespace may export a *function* named ``segment`` (analysis.text.clauses.segment); import the
+# The package namespace may export a *function* named ``segment`` (analysis.corpus.clauses.segment); import the
 # tokenisation submodule by its full name so this module never picks up that function instead.
 from . import tokens as wordseg
 
@@ -666,7 +666,7 @@ def reference_frequencies(corpus: str | pd.DataFrame = "national", *, text_col: 
     if isinstance(corpus, pd.DataFrame):
         clauses = corpus
     else:
-        from .corpus import load_clauses
+        from ..corpus.corpora import load_clauses
         clauses = load_clauses(corpus)
     _check_columns(clauses, [text_col], "reference_frequencies")
     toks = wordseg.tokenize_series(clauses[text_col], stop=None, numbers=False, jobs=jobs)

@@ -1,6 +1,6 @@
 """Clause-level text reuse: which provisions of one corpus restate provisions of another.
 
-Given two clause tables (:func:`analysis.text.corpus.load_clauses` output; e.g. local regulations and
+Given two clause tables (:func:`analysis.corpus.corpora.load_clauses` output; e.g. local regulations and
 national law, or two local corpora), :func:`find_reuse` returns the reused pairs of *units* — an
 article (第X条, with all its 款/项) where the text has articles, else a clause — with both doc ids,
 both article paths, the clause paths the aligned span covers (``第2款;第2款/（一）``), the similarity
@@ -166,7 +166,7 @@ def units(clauses: pd.DataFrame, texts: pd.Series | dict) -> pd.DataFrame:
     Parameters
     ----------
     clauses : DataFrame
-        :data:`analysis.text.clauses.CLAUSE_COLUMNS`.
+        :data:`analysis.corpus.clauses.CLAUSE_COLUMNS`.
     texts : Series or dict
         Document text by ``doc_id`` (the strings the clause offsets index).
 
@@ -417,7 +417,7 @@ def find_reuse(source_clauses: pd.DataFrame, source_texts, target_clauses: pd.Da
     Parameters
     ----------
     source_clauses, target_clauses : DataFrame
-        Clause tables (:data:`analysis.text.clauses.CLAUSE_COLUMNS`), e.g. local and national law.
+        Clause tables (:data:`analysis.corpus.clauses.CLAUSE_COLUMNS`), e.g. local and national law.
     source_texts, target_texts : Series or dict
         Document text by ``doc_id``.
     target_titles : Series or dict, optional
@@ -687,7 +687,7 @@ def draw_gold(source_units: pd.DataFrame, target_units: pd.DataFrame, *, seed: i
 # --------------------------------------------------------------------------- build (python -m analysis build)
 def _adoption_by_title(corpus: pd.DataFrame) -> dict[str, str]:
     """Earliest adoption date (promulgation lines, else version date) of each title in a corpus."""
-    from .local import promulgation_dates
+    from ..corpus.local import promulgation_dates
 
     out: dict[str, str] = {}
     for title, text, ver in zip(corpus["title"], corpus["text"], corpus["version_date"]):
@@ -704,15 +704,15 @@ def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame
     Parameters
     ----------
     local, national : DataFrame, optional
-        Corpus tables; default :func:`analysis.text.local.local_corpus` and
-        :func:`analysis.text.corpus.national_corpus`.
+        Corpus tables; default :func:`analysis.corpus.local.local_corpus` and
+        :func:`analysis.corpus.corpora.national_corpus`.
     **params
         Overrides of :data:`DEFAULTS`.
 
     Returns
     -------
     dict
-        ``local_documents`` (:func:`analysis.text.local.local_documents`), ``reuse_pairs``
+        ``local_documents`` (:func:`analysis.corpus.local.local_documents`), ``reuse_pairs``
         (:func:`find_reuse` without ``target_title``, which ``target_doc`` determines, and without
         ``coverage_source`` and ``formulaic`` (``n_target_titles >= formulaic_titles``); kept small for the
         repository), ``reuse_documents`` (:func:`restatement_shares`), ``reuse_gold_evaluation``
@@ -720,8 +720,8 @@ def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame
         (:func:`synthetic_edits`). Shares by national title come from :func:`reuse_by_source` when needed.
     """
     from ..tables import load_table
-    from .corpus import load_clauses, national_corpus
-    from .local import local_corpus, local_documents
+    from ..corpus.corpora import load_clauses, national_corpus
+    from ..corpus.local import local_corpus, local_documents
 
     loc = local_corpus() if local is None else local
     nat = national_corpus() if national is None else national
@@ -759,7 +759,7 @@ def reuse_by_source(pairs: pd.DataFrame, documents: pd.DataFrame, national: pd.D
     documents : DataFrame
         The built ``reuse_documents`` (``doc_id``, ``body_chars``).
     national : DataFrame
-        The national corpus (:func:`analysis.text.corpus.national_corpus`), for titles and adoption dates.
+        The national corpus (:func:`analysis.corpus.corpora.national_corpus`), for titles and adoption dates.
 
     Returns
     -------
@@ -810,7 +810,7 @@ def evaluate_gold(gold: pd.DataFrame, source_corpus: pd.DataFrame, target_corpus
         edited (positive) against independent (negative); ``apart`` / ``counted`` / ``dropped`` for formula
         and boilerplate pairs (reported apart, counted as restatement, or not confirmed).
     """
-    from .corpus import load_clauses
+    from ..corpus.corpora import load_clauses
 
     p = {**DEFAULTS, **params}
     sub = source_corpus[source_corpus["doc_id"].isin(set(gold["source_doc"]))]
@@ -945,7 +945,7 @@ def synthetic_edits(national: pd.DataFrame, carriers: pd.DataFrame, *, ks=(0, 2,
         ``same_article`` (to that very article), ``start_error``/``end_error`` (characters between the
         detected local span and the inserted article's extent; <NA> if not detected), ``similarity``.
     """
-    from .corpus import load_clauses
+    from ..corpus.corpora import load_clauses
 
     rng = np.random.default_rng(seed)
     titles = dict(zip(national["doc_id"], national["title"]))

@@ -49,7 +49,6 @@ import os
 import pickle
 import re
 import sys
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -57,6 +56,7 @@ from typing import Iterable, Sequence
 import pandas as pd
 import pandera.pandas as pa
 
+from ..corpus.readers import IDEOGRAPH_TABLE, standard_ideographs  # noqa: F401  (defined at intake)
 from ..files import atomic_write
 from ..paths import CACHE_DIR, CURATED_DIR, RAW_DIR
 from ..tables import DataError, read_table, schemas
@@ -85,36 +85,6 @@ _TERM_RE = re.compile(r"^[\u4E00-\u9FD5a-zA-Z0-9+#&._]+$")
 _TERM_POS_RE = re.compile(r"^[a-z]{1,4}$")
 
 _log = logging.getLogger(__name__)
-
-
-def _ideograph_table() -> dict[int, str]:
-    """Kangxi radicals (U+2F00–U+2FD5), CJK radicals supplement, CJK compatibility ideographs
-    (U+F900–U+FAFF, U+2F800–U+2FA1F) → the unified ideograph NFKC gives (⼯ U+2F2F → 工)."""
-    table = {}
-    for lo, hi in ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)):
-        for cp in range(lo, hi + 1):
-            n = unicodedata.normalize("NFKC", chr(cp))
-            if n != chr(cp) and len(n) == 1:
-                table[cp] = n
-    return table
-
-
-#: translate() table of :func:`standard_ideographs` (built once from NFKC).
-IDEOGRAPH_TABLE = _ideograph_table()
-_IDEOGRAPH_RE = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
-
-
-def standard_ideographs(text: str) -> str:
-    """Map Kangxi-radical and CJK-compatibility code points to the standard ideographs.
-
-    PDFs often carry ⼯ (U+2F2F KANGXI RADICAL WORK) for 工 or ⼈ for 人, or CJK
-    compatibility ideographs (U+F900…); they look identical but match nothing (``第⼗⼀条`` is not
-    ``第十一条``). Only these code points change — exactly the mapping NFKC applies to them — so
-    punctuation keeps its full-width form. Step 2 of :func:`normalize`; the readers of
-    :mod:`analysis.text.readers` apply it to text extracted from PDFs, Word and web pages.
-    """
-    # a regex scan is ~20x faster than translate() with a dict; almost no text needs the mapping
-    return text.translate(IDEOGRAPH_TABLE) if _IDEOGRAPH_RE.search(text) else text
 
 
 # --------------------------------------------------------------------------------------------

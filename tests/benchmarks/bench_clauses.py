@@ -4,7 +4,7 @@ Run (not part of the test suite)::
 
     cd /work/main && PYTHONPATH=. .venv/bin/python tests/benchmarks/bench_clauses.py
 
-Measures :func:`analysis.text.corpus.load_clauses` on the in-memory corpus table (decompression of
+Measures :func:`analysis.corpus.corpora.load_clauses` on the in-memory corpus table (decompression of
 the .tar.xz is timed separately, once), median of 3 runs per size; the corpus is replicated
 by repeating every document under a new doc_id. Writes tests/benchmarks/clauses.md.
 """
@@ -23,7 +23,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from analysis.text.corpus import load_clauses, national_corpus  # noqa: E402
+from analysis.corpus.corpora import load_clauses, national_corpus  # noqa: E402
 
 from machine import cpu_name  # tests/benchmarks/machine.py (scripts run with this folder on sys.path)
 
@@ -71,7 +71,7 @@ def main() -> None:
         "# Benchmark: clause segmentation of the national-law corpus",
         "",
         "Script: `tests/benchmarks/bench_clauses.py` (run by hand, not by pytest).",
-        "Workload: `analysis.text.corpus.load_clauses` on the LawRefBook national corpus "
+        "Workload: `analysis.corpus.corpora.load_clauses` on the LawRefBook national corpus "
         f"({len(corpus):,} Markdown files, {n_chars:,} characters) read from "
         "`data/raw/lawrefbook-national.tar.xz`, replicated 1x, 2x and 4x; "
         f"median of {RUNS} runs; output = one pandas DataFrame of clauses.",

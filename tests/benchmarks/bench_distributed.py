@@ -83,7 +83,7 @@ def run_one(corpus: Path, workers: int, cache_root: Path) -> dict:
 
 
 def main(scales, workers, local: bool, one_worker_scales=(1,)) -> str:
-    from analysis.text.corpus import NATIONAL_TAR
+    from analysis.corpus.corpora import NATIONAL_TAR
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-dist-"))
     lines = []

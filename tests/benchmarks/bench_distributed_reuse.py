@@ -45,7 +45,7 @@ def in_memory(source: str) -> dict:
 
     from analysis.distributed import list_partitions, read_partition
     from analysis.text import reuse
-    from analysis.text.corpus import load_clauses, load_corpus, national_corpus
+    from analysis.corpus.corpora import load_clauses, load_corpus, national_corpus
 
     t0 = time.perf_counter()
     if source == "local":

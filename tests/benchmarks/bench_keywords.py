@@ -7,7 +7,7 @@ Run:  cd /work/main && PYTHONPATH=. .venv/bin/python tests/benchmarks/bench_keyw
 Corpora (clause tables with doc_id, clause_id, text, corpus):
 * cited   -- the 8 LawRefBook files of laws the report cites (data/raw/lawrefbook-laws/) and the 5 cited
              policy texts of data/raw/xvshiting-policies/policies-data.xlsx (rows No. 56, 147, 67, 86, 82),
-             segmented with analysis.text.clauses.segment (falls back to one clause per non-empty line);
+             segmented with analysis.corpus.clauses.segment (falls back to one clause per non-empty line);
 * national -- every file of data/raw/lawrefbook-national.tar.xz (1,512 Markdown files), same segmentation.
 Corpus size multiples (2x, 4x) repeat the clause table with new clause ids: the texts repeat, so the
 token cache serves the repeats (this measures the pipeline's scaling at a warm cache, not jieba).
@@ -42,7 +42,7 @@ CITED_POLICIES = {56: "digital-government-guideline-2022", 147: "ai-development-
 
 def _clauses(text: str, doc_id: str) -> pd.DataFrame:
     try:
-        from analysis.text import clauses
+        from analysis.corpus import clauses
         df = clauses.segment(text, doc_id)[["doc_id", "clause_id", "text"]]
     except Exception:  # noqa: BLE001 - the clause module is optional for this benchmark
         body = text.split("<!-- INFO END -->")[-1]
@@ -135,7 +135,7 @@ def main(quick: bool = False) -> str:
     national, t_n = _timed(load_national)
     if quick:
         national = national.iloc[:20000].copy()
-    res.append(f"- corpus loading (clause segmentation by analysis.text.clauses): cited {len(cited):,} clauses / "
+    res.append(f"- corpus loading (clause segmentation by analysis.corpus.clauses): cited {len(cited):,} clauses / "
                f"{cited.text.str.len().sum():,} chars in {t_c:.1f} s; national {len(national):,} clauses / "
                f"{national.text.str.len().sum():,} chars in {t_n:.1f} s (not part of the numbers below)")
     segment.get_tokenizer(); segment.get_tokenizer(pos=True)   # jieba dictionary load is not counted

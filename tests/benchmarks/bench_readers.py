@@ -4,9 +4,9 @@ Run (not part of the test suite)::
 
     .venv/bin/python tests/benchmarks/bench_readers.py
 
-Measures :func:`analysis.text.readers.read_document` on the fixtures of tests/fixtures/readers/
+Measures :func:`analysis.corpus.readers.read_document` on the fixtures of tests/fixtures/readers/
 (3 regulations: PDF pages/s, .docx files/s built with python-docx from the same texts, saved web
-pages/s, flattened .txt/s), median of 3 runs; then :func:`analysis.text.corpus.load_folder` on
+pages/s, flattened .txt/s), median of 3 runs; then :func:`analysis.corpus.folders.load_folder` on
 folders of 250, 500 and 1,000 files in equal parts .txt, .md, .docx, .pdf and .html (copies of the
 fixtures; the .txt/.md/.html copies get one distinct line so that no text is a duplicate, the
 .docx/.pdf copies are byte copies kept apart by name, and identical texts are reported and kept
@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 
 import docx  # noqa: E402
 
-from analysis.text.corpus import load_folder  # noqa: E402
-from analysis.text.readers import read_document  # noqa: E402
+from analysis.corpus.folders import load_folder  # noqa: E402
+from analysis.corpus.readers import read_document  # noqa: E402
 
 from machine import cpu_name  # tests/benchmarks/machine.py (scripts run with this folder on sys.path)
 

@@ -37,8 +37,8 @@ def run_size(k: int) -> dict:
     import pandas as pd
 
     from analysis.text import reuse
-    from analysis.text.corpus import load_clauses, national_corpus
-    from analysis.text.local import local_corpus
+    from analysis.corpus.corpora import load_clauses, national_corpus
+    from analysis.corpus.local import local_corpus
 
     nat, loc = national_corpus(), local_corpus()
     if k > 1:
@@ -69,8 +69,8 @@ def run_minhash() -> dict:
     from datasketch import MinHash, MinHashLSH
 
     from analysis.text import reuse
-    from analysis.text.corpus import load_clauses, national_corpus
-    from analysis.text.local import local_corpus
+    from analysis.corpus.corpora import load_clauses, national_corpus
+    from analysis.corpus.local import local_corpus
 
     nat, loc = national_corpus(), local_corpus()
     su = reuse.units(load_clauses(loc), dict(zip(loc["doc_id"], loc["text"])))

@@ -28,7 +28,8 @@ import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
 import analysis
-from analysis.text import corpus, tokens
+from analysis.corpus import corpora as corpus
+from analysis.text import tokens
 from analysis.text import topics as T
 
 SEED = 20221130

@@ -145,7 +145,7 @@ def main(n_files: int, k: int, n_seeds: int) -> str:
 
     from analysis.distributed import cluster
     from analysis.distributed.pipeline import DEFAULT_SEED
-    from analysis.text.corpus import NATIONAL_TAR
+    from analysis.corpus.corpora import NATIONAL_TAR
 
     with tarfile.open(NATIONAL_TAR, "r:xz") as tf:
         files = sorted((m.name, tf.extractfile(m).read()) for m in tf if m.isfile() and m.name.endswith(".md"))
