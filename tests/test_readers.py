@@ -240,10 +240,12 @@ def test_html_main_text_only_and_charset():
         md_title = SOURCES[slug].read_text(encoding="utf-8").split("\n")[0].lstrip("# ").strip()
         assert doc.title == md_title
         assert doc.text.split("\n")[0] == md_title
-        for junk in ("ICP备", "网站标识码", "版权所有", "分享到", "当前位置", "首页", "打印", "主办单位",
+        for junk in ("ICP备", "网站标识码", "版权所有", "分享到", "当前位置", "首页", "打印", "主办单位：",
                      "责任编辑", "_hmt", "width"):
             assert junk not in doc.text, (slug, junk)
     gbk = read_html(FIX / "internet-info-services.html")
+    # an item of 第八条 that holds a site-furniture word stays (issue 19, defect 1)
+    assert "(一)主办单位和网站负责人的基本情况" in gbk.text
     assert gbk.encoding == "gb18030" and "charset gb2312" in gbk.notes
 
 

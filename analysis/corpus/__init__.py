@@ -33,7 +33,7 @@ from .readers import read_document
 from .metadata import text_metadata
 from .clauses import CLAUSE_COLUMNS, segment, structure
 from .report_text import parse_report
-from .folders import load_folder
+from .folders import intake_report, load_folder
 from .local import local_corpus, local_documents
 from .corpora import (CORPUS_NAMES, cited_texts, digest_corpus, digest_principles, load_clauses, load_corpus,
                       national_corpus, policy_collection)
@@ -47,6 +47,7 @@ __all__ = [
     "structure",
     "parse_report",
     "load_folder",
+    "intake_report",
     "local_corpus",
     "local_documents",
     "CORPUS_NAMES",

@@ -8,6 +8,7 @@ partitions of :mod:`analysis.distributed` share.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Sequence
 
@@ -22,6 +23,7 @@ __all__ = [
     "load_folder",
     "folder_documents",
     "folder_doc_ids",
+    "intake_report",
 ]
 
 _IGNORED_NAMES = ("Thumbs.db", "desktop.ini", "Desktop.ini")
@@ -144,6 +146,9 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
         ``user text``; ``encoding`` = ``utf-8``, ``utf-8-sig``, ``utf-16``, ``gb18030``, the
         page's charset, or ``docx``/``pdf``) plus ``file`` (relative path), ``format`` (reader:
         text, docx, pdf, html), ``reader_notes`` (what the reader removed or could not do), the
+        loss check (:func:`analysis.corpus.readers.loss_check`): ``kept_share`` (non-blank characters
+        of ``text`` / those of the file's own text layer) and ``removed_chars`` (characters removed as
+        page or site furniture; the lines, by rule, in :func:`intake_report`), the
         metadata read from the text (``doc_number``, ``issuer``, ``date_adopted``,
         ``date_promulgated``, ``date_effective``, ``date_issued``, ``date_written``, each with
         ``<field>_line``, the line it came from) and the metadata CSV's columns. A text that
@@ -169,7 +174,9 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
         For each file decoded as GB18030.
     UserWarning
         Skipped files, identical texts, Word automatic numbering not expanded, PDF pages without
-        text. Warnings point at the caller's line.
+        text; the loss check: a file keeping less than
+        :data:`~analysis.corpus.readers.KEPT_SHARE_WARN` of its text, or whose removed lines hold a
+        第…条/章/节 marker (the warning names the file and the rule). Warnings point at the caller's line.
     """
     root = Path(folder)
     if not root.is_dir():
@@ -194,6 +201,7 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
                          kind="user text", source_file=_rel(p), source_locator="whole file",
                          encoding=doc.encoding, text=doc.text, file=rel, format=doc.reader,
                          reader_notes="; ".join(doc.notes) or None,
+                         kept_share=doc.kept_share, removed_chars=doc.removed_chars,
                          **{k: v for k, v in md.items() if k != "title"}))
     if errors:
         raise UnreadableFileError(f"{folder}: {len(errors)} file(s) cannot be read:\n"
@@ -203,10 +211,13 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
                     + "; ".join(f"{d} = {k}" for d, k in duplicates.items()))
     for r, doc_id in zip(rows, folder_doc_ids([r["file"] for r in rows])):
         r["doc_id"] = doc_id
-    md_cols = [c for c in rows[0] if c not in CORPUS_COLUMNS and c not in ("file", "format", "reader_notes")]
-    df = _finish(rows, ["file", "format", "reader_notes"] + md_cols)
+    loss = ["kept_share", "removed_chars"]
+    md_cols = [c for c in rows[0] if c not in CORPUS_COLUMNS and c not in ["file", "format", "reader_notes"] + loss]
+    df = _finish(rows, ["file", "format", "reader_notes"] + loss + md_cols)
     for c in ["file", "format", "reader_notes"] + md_cols:
         df[c] = df[c].astype("string")
+    df["kept_share"] = df["kept_share"].astype("Float64")
+    df["removed_chars"] = df["removed_chars"].astype("Int64")
     if metadata_csv is not None:
         df = _merge_metadata(df, metadata_csv, folder)
     dups = df["doc_id"][df["doc_id"].duplicated()]
@@ -244,3 +255,41 @@ def _merge_metadata(df: pd.DataFrame, metadata_csv: Path | str, folder: Path | s
         df[c] = df[f"{c}_meta"].fillna(df[c])
         df = df.drop(columns=f"{c}_meta")
     return df[base_cols + extra_cols]
+
+
+def intake_report(folder: Path | str) -> pd.DataFrame:
+    """What the readers removed from every document below ``folder``, line by line.
+
+    Reads each supported file again (as :func:`load_folder` does; unsupported and unreadable files
+    are left out) and returns one row per removed block or line: ``file``, ``format``, ``rule``
+    (``html:nav-element``, ``html:furniture-attr``, ``html:outside-main``, ``pdf:page-number``,
+    ``pdf:running-head``, ``pdf:running-head-odd``/``-even``, …; see
+    :class:`analysis.corpus.readers.Document`), ``text``, ``chars`` (non-blank characters), and the
+    document's ``kept_share``. A file from which nothing was removed has one row with ``rule`` and
+    ``text`` empty, so every file appears.
+    """
+    import warnings
+
+    root = Path(folder)
+    if not root.is_dir():
+        raise FileNotFoundError(f"{folder}: no such folder")
+    files, _, _ = folder_documents(root, None, True, name=folder)
+    rows = []
+    for p in files:
+        rel = p.relative_to(root).as_posix()
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                doc = read_document(p, rel)
+        except UnreadableFileError:
+            continue
+        share = doc.kept_share
+        for rule, text in doc.removed or [(None, None)]:
+            rows.append(dict(file=rel, format=doc.reader, rule=rule, text=text,
+                             chars=len(re.sub(r"\s", "", text)) if text else 0, kept_share=share))
+    df = pd.DataFrame(rows, columns=["file", "format", "rule", "text", "chars", "kept_share"])
+    for c in ("file", "format", "rule", "text"):
+        df[c] = df[c].astype("string")
+    df["chars"] = df["chars"].astype("Int64")
+    df["kept_share"] = df["kept_share"].astype("Float64")
+    return df

@@ -141,18 +141,23 @@ def text_metadata(text: str) -> dict[str, str | None]:
     if (len(first) <= 80 and not re.search(r"[。；！？!?]", first) and not _doc_number(first)
             and not _DATE.search(first) and not re.match(r"^(第[一二三四五六七八九十百零〇\d]+[条章节编]|[一二三四五六七八九十]+、|[（(])", first)):
         put("title", first, first)
+    posted = None  # a web page's 发布日期 label (the posting date): promulgation only if nothing says 公布
     for ln in head:
         if ln == out["title"]:
             continue
         put("doc_number", _doc_number(ln), ln)
         for m in _DATE.finditer(ln):
             d = parse_date(m)
-            if "通过" in ln[m.end():m.end() + 60]:
+            if re.search(r"发布(?:日期|时间)\s*[：:]?\s*$", ln[:m.start()]):
+                posted = posted or (d, ln)
+            elif "通过" in ln[m.end():m.end() + 60]:
                 put("date_adopted", d, ln)
             elif re.search(r"公布|发布|颁布", ln[m.end():m.end() + 60]) or _ORDER_NO.search(ln):
                 put("date_promulgated", d, ln)
             elif re.match(r"\s*起?\s*(?:施行|实施|生效)", ln[m.end():]):
                 put("date_effective", d, ln)
+    if posted:
+        put("date_promulgated", *posted)
     for ln in lines:
         m = re.search(r"自\s*(" + _DATE.pattern + r")\s*(?:起)?\s*(?:施行|实施|生效|执行)", ln)
         if m:
