@@ -10,7 +10,13 @@ pages/s, flattened .txt/s), median of 3 runs; then :func:`analysis.corpus.folder
 folders of 250, 500 and 1,000 files in equal parts .txt, .md, .docx, .pdf and .html (copies of the
 fixtures; the .txt/.md/.html copies get one distinct line so that no text is a duplicate, the
 .docx/.pdf copies are byte copies kept apart by name, and identical texts are reported and kept
-once — the table counts what was loaded). Writes tests/benchmarks/readers.md.
+once — the table counts what was loaded).
+
+Issue 19: per format, files/s and characters/s on the intake fixtures of tests/fixtures/intake/
+(real regulations of 5–12k characters in saved-page, Word, PDF and text forms); a 300-file mixed
+folder built from them (60 each of .txt, .md, .docx, .pdf, .html); and the loss check on every
+fixture (characters of the source's text layer, kept, removed by rule). Writes
+tests/benchmarks/readers.md.
 """
 from __future__ import annotations
 
@@ -35,6 +41,16 @@ from analysis.corpus.readers import read_document  # noqa: E402
 from machine import cpu_name  # tests/benchmarks/machine.py (scripts run with this folder on sys.path)
 
 FIX = ROOT / "tests" / "fixtures" / "readers"
+INTAKE = ROOT / "tests" / "fixtures" / "intake"
+#: intake fixtures by form (5–12k characters each; refused files left out)
+REALISTIC = {
+    ".html": ["govcn-furniture.html", "congress-furniture.html", "wechat.html", "cms-table.html",
+              "govcn-infotable.html"],
+    ".docx": ["numbering-per-chapter.docx", "numbering-multilevel.docx", "order-page-president.docx",
+              "word-markup.docx"],
+    ".pdf": ["gazette.pdf", "wrapped-items.pdf", "order-page-state-council.pdf", "radicals.pdf"],
+    ".txt": ["flat-part-headings.txt", "flat-one-line.txt", "order-page-ministry.txt", "big5.txt"],
+}
 OUT = Path(__file__).with_name("readers.md")
 SLUGS = ("data-security-law", "online-gov-services", "internet-info-services")
 LAWS = ROOT / "data" / "raw" / "lawrefbook-laws"
@@ -122,6 +138,57 @@ def main() -> None:
             med, lo, hi = _time(run)
             df = holder["df"]
             folder_rows.append((size, n_files, len(df), int(df["n_chars"].sum()), med, lo, hi))
+        # issue 19: realistic sizes, per format
+        real_rows = []
+        for form, names in REALISTIC.items():
+            files = [INTAKE / n for n in names]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                med, lo, hi = _time(lambda: [read_document(f) for f in files])
+                n_chars = sum(len(read_document(f).text) for f in files)
+            real_rows.append((form, len(files), n_chars, med, lo, hi))
+        # a 300-file mixed folder of the intake fixtures
+        d = tmp / "folder-300"
+        d.mkdir()
+        for i in range(60):
+            t = REALISTIC[".txt"][i % 3]
+            (d / f"t{i:03d}.txt").write_bytes((INTAKE / t).read_bytes() + f"\n（副本 {i}）\n".encode("utf-8")
+                                              if t != "big5.txt" else (INTAKE / t).read_bytes())
+            (d / f"m{i:03d}.md").write_text((INTAKE / "order-note.txt").read_text(encoding="utf-8")
+                                            + f"\n（副本 {i}）\n", encoding="utf-8")
+            h = REALISTIC[".html"][i % 5]
+            (d / f"h{i:03d}.html").write_bytes(
+                (INTAKE / h).read_bytes().replace(b"</body>", f"<p>{i}</p></body>".encode()))
+            shutil.copy(INTAKE / REALISTIC[".docx"][i % 4], d / f"d{i:03d}.docx")
+            shutil.copy(INTAKE / REALISTIC[".pdf"][i % 4], d / f"p{i:03d}.pdf")
+        holder = {}
+
+        def run300():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                holder["df"] = load_folder(d)
+
+        med, lo, hi = _time(run300)
+        df = holder["df"]
+        mixed = (sum(1 for _ in d.iterdir()), len(df), int(df["n_chars"].sum()), med, lo, hi)
+        # the loss check on every fixture
+        loss_rows = []
+        for f in sorted(INTAKE.iterdir()) + sorted(FIX.iterdir()):
+            if f.suffix not in (".html", ".htm", ".pdf", ".docx", ".txt", ".md"):
+                continue
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    doc = read_document(f, f.name)
+                except ValueError:
+                    continue  # refused by name (tested in tests/test_intake_fixtures.py)
+            rules = {}
+            for r, t in doc.removed:
+                rules[r] = rules.get(r, 0) + len("".join(t.split()))
+            warned = sum(1 for w in caught if f.name in str(w.message)
+                         and ("kept" in str(w.message) or "第…条" in str(w.message)))
+            loss_rows.append((f"{f.parent.name}/{f.name}", doc.reader, doc.source_chars, doc.kept_chars,
+                              doc.kept_share, rules, warned))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     load_after = os.getloadavg()
@@ -170,7 +237,47 @@ def main() -> None:
         "read, found identical by sha256, reported and kept once, so the loaded count is smaller than "
         "the file count; every file is still read.",
         "",
+        "## Realistic sizes (issue 19): the intake fixtures, 5–12k characters each",
+        "",
+        "Real regulations in the forms of tests/fixtures/intake/ (gov.cn, congress, WeChat and CMS-table "
+        "pages; Word files with automatic numbering and revision markup; gazette and official-print PDFs; "
+        "flattened, Big5 and order-page texts).",
+        "",
+        "| form | files | characters out | median s | min s | max s | files/s | characters/s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    for form, n, chars, med, lo, hi in real_rows:
+        lines.append(f"| {form} | {n} | {chars:,} | {med:.3f} | {lo:.3f} | {hi:.3f} | {n / med:.1f} | "
+                     f"{chars / med:,.0f} |")
+    n_files, n_loaded, chars, med, lo, hi = mixed
+    lines += [
+        "",
+        "### A 300-file mixed folder (60 each of .txt, .md, .docx, .pdf, .html, from the intake fixtures)",
+        "",
+        "| files | loaded (after duplicates) | characters | median s | min s | max s | files/s | characters/s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {n_files} | {n_loaded} | {chars:,} | {med:.2f} | {lo:.2f} | {hi:.2f} | {n_files / med:.0f} | "
+        f"{chars / med:,.0f} |",
+        "",
+        "load_folder runs the loss check on every file (source text layer counted, removed lines kept by "
+        "rule); the .docx/.pdf copies are byte copies, read and kept once.",
+        "",
+        "## Share of characters kept, every fixture (the loss check)",
+        "",
+        "`source` = non-blank characters of the file's own text layer (all visible text of a page's body; a "
+        "PDF's text layer; the w:t text of a Word body not inside w:del; the decoded text); `kept` = "
+        "non-blank characters of the text read; removed characters by rule. A share above 1 is text the "
+        "reader adds (Word's automatic numbers rendered; a page title from <title>). Warned = loss-check "
+        "warnings (share below the format's threshold, or a removed line with a 第…条/章/节 marker).",
+        "",
+        "| fixture | reader | source | kept | kept share | removed by rule | warned |",
+        "|---|---|---:|---:|---:|---|---:|",
+    ]
+    for name, reader, src, kept, share, rules, warned in loss_rows:
+        by = ", ".join(f"{r} {c:,}" for r, c in sorted(rules.items())) or "—"
+        lines.append(f"| {name} | {reader} | {src if src is not None else '?':,} | {kept:,} | "
+                     f"{share if share is None else format(share, '.3f')} | {by} | {warned} |")
+    lines.append("")
     OUT.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
 
