@@ -4,12 +4,15 @@ signatures and Big5. (The fixture-level checks are in ``tests/test_intake_fixtur
 from __future__ import annotations
 
 import warnings
+from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from analysis.corpus.clauses import segment, unwrap
 from analysis.corpus.corpora import load_clauses, load_corpus
 from analysis.corpus.readers import UnreadableFileError, UnsupportedFileError, decode_text, file_signature
+from analysis.distributed import pipeline as pl
 
 W = 28  # characters a printed line
 
@@ -112,6 +115,63 @@ def test_converted_doc_beside_its_docx_is_left_aside_once(tmp_path):
     said = [str(w.message) for w in rec if "converted" in str(w.message)]
     assert df["file"].tolist() == ["x.docx"] and len(said) == 1 and "x.doc → x.docx" in said[0]
     assert "x.doc" in df.attrs["ignored_files"]
+
+
+# --------------------------------------------------------------------------- defect 11: the pipeline's messages
+def test_scheduler_lost_is_one_sentence_with_the_command_to_resume():
+    class FuturesCancelledError(Exception):   # stand-in for distributed.client.FuturesCancelledError
+        keys = ["a", "b", "c"]
+
+    try:
+        try:
+            raise FuturesCancelledError("13 Future(s) were cancelled")
+        except FuturesCancelledError as inner:
+            raise RuntimeError("wrapped") from inner
+    except RuntimeError as err:
+        assert pl.scheduler_lost(err)
+        args = SimpleNamespace(scheduler="tcp://10.0.0.5:8786", out="results/x")
+        msg = pl.scheduler_lost_message(err, args, argv=["pipeline", "my docs", "--out", "results/x",
+                                                          "--scheduler", "tcp://10.0.0.5:8786"])
+    assert msg.startswith("pipeline: the Dask scheduler at tcp://10.0.0.5:8786 was lost mid-run")
+    assert "3 task(s) cancelled" in msg and "no result was written to results/x" in msg
+    assert "python -m analysis pipeline 'my docs' --out results/x --scheduler tcp://10.0.0.5:8786" in msg
+    assert "\n" in msg and "Traceback" not in msg
+    assert not pl.scheduler_lost(ValueError("a user's bad file"))
+
+
+class _StoryClient:
+    """A client stub whose scheduler story has partition 1 lost with its worker, then rerun."""
+
+    def story(self, *keys, on_error="raise"):
+        ev = []
+        for k in keys:
+            ev += [("scheduler", k, "released", "waiting", {}, "s0", 0.0),
+                   ("scheduler", k, "waiting", "processing", {}, "s1", 0.1)]
+            if k == "k1":
+                ev += [("scheduler", k, "processing", "released", {}, "handle-worker-cleanup-1.0", 0.2),
+                       ("scheduler", k, "released", "waiting", {}, "s2", 0.3),
+                       ("scheduler", k, "waiting", "processing", {}, "s3", 0.4)]
+            ev.append(("scheduler", k, "processing", "memory", {}, "task-finished-1", 0.5))
+            ev.append(("tcp://127.0.0.1:1", k, "ready", "executing", "s4", 0.6))   # a worker's own story: ignored
+        return ev
+
+
+def test_a_lost_worker_is_said_and_every_attempt_recorded():
+    futs = [SimpleNamespace(key=f"k{i}") for i in range(3)]
+    parts = [SimpleNamespace(number=i) for i in range(3)]
+    tried = pl._attempts(_StoryClient(), futs, parts, "pass 1/2")
+    assert tried[["partition", "attempt", "status"]].values.tolist() == [
+        [0, 1, "done"], [1, 1, "worker lost"], [1, 2, "done"], [2, 1, "done"]]
+    msg = pl.lost_worker_message(tried)
+    assert msg.startswith("pipeline: a worker was lost mid-run (1 task(s) lost with it) and its partitions were rerun")
+    assert "pass 1/2: partition(s) 1" in msg and "partitions.csv" in msg
+    stats = pd.DataFrame({"partition": [0, 1, 2], "n_docs": [3, 4, 5]})
+    out = pl._with_attempts(stats, [tried])
+    assert out[["partition", "attempt", "status"]].values.tolist() == [
+        [0, 1, "done"], [1, 1, "worker lost (pass 1/2)"], [1, 2, "done"], [2, 1, "done"]]
+    assert out["n_docs"].sum() == 12
+    assert pl.lost_worker_message(tried[tried["status"] == "done"]) is None
+    assert pl._ended("waiting", "task-erred-1.0") == "error, retried"
 
 
 # --------------------------------------------------------------------------- defect 12: what a file is

@@ -453,7 +453,6 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=D11 + " (Python traceback on x.doc, advising skip_unsupported=True)")
 def test_cli_names_every_bad_file_without_traceback(tmp_path):
     d = _bad_folder(tmp_path)
     r = _cli(str(d), "--out", str(tmp_path / "out"), cwd=tmp_path)
@@ -464,7 +463,6 @@ def test_cli_names_every_bad_file_without_traceback(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=D11 + " (no --skip-unsupported/--skip-unreadable; identical texts kept)")
 def test_cli_skips_bad_files_and_drops_identical_texts(tmp_path):
     d = _bad_folder(tmp_path)
     shutil.copy(d / "order-note.txt", d / "order-note-copy.txt")
