@@ -198,3 +198,36 @@ def test_big5_and_gb18030_told_apart():
     with pytest.warns(UnicodeWarning, match=r"g\.txt: not UTF-8; decoded as GB18030"):
         text, enc = decode_text(simplified.encode("gb18030"), "g.txt")
     assert (text, enc) == (simplified, "gb18030")
+
+
+def _dies_once(part, marker):
+    """A partition task whose worker process dies the first time it runs partition 1."""
+    import os
+    import time
+    from pathlib import Path
+
+    time.sleep(0.3)
+    if part.number == 1 and not Path(marker).exists():
+        Path(marker).write_text("1")
+        os._exit(1)
+    return part.number
+
+
+@pytest.mark.slow
+def test_a_killed_worker_is_rerun_said_and_recorded(tmp_path, capsys):
+    """A real LocalCluster of 2 worker processes; the worker running partition 1 dies (about 10 s)."""
+    import cloudpickle
+    from distributed import Client, LocalCluster
+
+    cloudpickle.register_pickle_by_value(__import__(__name__))
+    parts = [SimpleNamespace(number=i, name=f"p#{i}") for i in range(4)]
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as lc, \
+            Client(lc) as client:
+        tried: list = []
+        futs = pl._run(client, _dies_once, parts, retries=0, progress=False, label="pass 1/2: counts",
+                       attempts=tried, marker=str(tmp_path / "died"))
+        assert client.gather(futs) == [0, 1, 2, 3]
+    t = tried[0]
+    assert t.loc[t["partition"] == 1, "status"].tolist() == ["worker lost", "done"]
+    assert (t.groupby("partition")["status"].last() == "done").all()
+    assert "a worker was lost mid-run" in capsys.readouterr().err

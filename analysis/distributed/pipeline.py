@@ -100,7 +100,8 @@ def scheduler_lost_message(err: BaseException, args=None, argv: Sequence[str] | 
                if where else "then")
     return (f"pipeline: the Dask scheduler{' at ' + where if where else ''} was lost mid-run "
             f"({type(err).__name__}{cancelled}): no result was written{' to ' + out if out else ''}. To resume, "
-            f"{restart} run the same command again — the run starts over from the first pass:\n"
+            f"{restart} run the same command again — it starts over from the first pass, and partitions already "
+            f"tokenised come from the token cache:\n"
             f"  python -m analysis {' '.join(shlex.quote(a) for a in argv)}")
 
 
