@@ -632,8 +632,8 @@ def _clause_warnings(corpus: pd.DataFrame, clauses: list[tuple]) -> None:
         for r in rows:
             held = len(_LABEL_MARK.findall(str(r[8]))) if r[4] != "sentence" else 0
             if r[11] > LONG_CLAUSE or held >= RUN_TOGETHER:
-                long.append(f"{r[1]} ({r[11]:,} characters" + (f", {held} article labels inside)" if held >= RUN_TOGETHER
-                                                                else ")"))
+                inside = f", {held} article labels inside" if held >= RUN_TOGETHER else ""
+                long.append(f"{r[1]} ({r[11]:,} characters{inside})")
     if fell_back:
         warn_caller("clauses are sentences, although the text contains 第…条 markers, for: "
                     + "; ".join(f"{d} ({len(m)} markers, first {m[0]})" for d, m in fell_back.items())

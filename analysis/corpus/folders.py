@@ -56,7 +56,8 @@ def _read_metadata_csv(path: Path | str) -> pd.DataFrame:
 def unsupported_message(folder, unsupported: Sequence[Path]) -> str:
     """The lines naming each file in an unsupported format with the command that converts it."""
     return (f"{folder}: {len(unsupported)} file(s) in a format that is not read (readable: "
-            f"{' '.join(SUPPORTED_SUFFIXES)}):\n" + "\n".join(f"  {_rel(p)}: {conversion_hint(p)}" for p in unsupported))
+            f"{' '.join(SUPPORTED_SUFFIXES)}):\n"
+            + "\n".join(f"  {_rel(p)}: {conversion_hint(p)}" for p in unsupported))
 
 
 def bad_files_message(folder, unsupported: Sequence[Path], unreadable: Sequence[str], *,

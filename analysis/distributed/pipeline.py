@@ -441,7 +441,8 @@ def check_folder(client, folder: Path, *, partition_bytes: int = PARTITION_BYTES
         else:
             by_sha[sha] = m
     if duplicates:
-        warn_caller(f"{_rel(folder)}: identical texts kept once: " + "; ".join(f"{d} = {k}" for d, k in duplicates.items()))
+        warn_caller(f"{_rel(folder)}: identical texts kept once: "
+                    + "; ".join(f"{d} = {k}" for d, k in duplicates.items()))
     return [m for m, sha, _ in checked if sha is None] + list(duplicates)
 
 
