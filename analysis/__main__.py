@@ -83,6 +83,21 @@ def _book(args) -> int:
     return 0
 
 
+def _no_tracebacks(*loggers: str) -> None:
+    """Dask's own log lines keep their message but lose their tracebacks (and empty ERROR lines go): when the
+    scheduler is lost, the client logs the asyncio tracebacks of its reconnection before this command says, in
+    one sentence, what happened and how to resume."""
+    import logging
+
+    class NoTraceback(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+            return bool(str(record.getMessage()).strip())
+
+    for name in loggers:
+        logging.getLogger(name).addFilter(NoTraceback())
+
+
 def _pipeline(args) -> int:
     from .distributed import PipelineError, run_pipeline, write_outputs
 
@@ -94,6 +109,7 @@ def _pipeline(args) -> int:
 
     # a warning about the user's files is a line of the report, not a pointer into the package's source
     warnings.formatwarning = lambda message, category, *a, **k: f"pipeline: {category.__name__}: {message}\n"
+    _no_tracebacks("distributed.client", "distributed.core", "distributed.worker", "distributed.nanny")
     try:
         res = run_pipeline(args.corpus, scheduler=args.scheduler, n_workers=args.workers,
                            partition_bytes=int(args.partition_mb * 1e6), against=args.against,
