@@ -83,20 +83,51 @@ def _book(args) -> int:
     return 0
 
 
+def _no_tracebacks(*loggers: str) -> None:
+    """Dask's own log lines keep their message but lose their tracebacks (and empty ERROR lines go): when the
+    scheduler is lost, the client logs the asyncio tracebacks of its reconnection before this command says, in
+    one sentence, what happened and how to resume."""
+    import logging
+
+    class NoTraceback(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+            return bool(str(record.getMessage()).strip())
+
+    for name in loggers:
+        logging.getLogger(name).addFilter(NoTraceback())
+
+
 def _pipeline(args) -> int:
     from .distributed import PipelineError, run_pipeline, write_outputs
 
     if args.reuse:
         return _pipeline_reuse(args)
+    import warnings
+
+    from .distributed.pipeline import scheduler_lost, scheduler_lost_message
+
+    # a warning about the user's files is a line of the report, not a pointer into the package's source
+    warnings.formatwarning = lambda message, category, *a, **k: f"pipeline: {category.__name__}: {message}\n"
+    _no_tracebacks("distributed.client", "distributed.core", "distributed.worker", "distributed.nanny")
     try:
         res = run_pipeline(args.corpus, scheduler=args.scheduler, n_workers=args.workers,
                            partition_bytes=int(args.partition_mb * 1e6), against=args.against,
                            topics=args.topics, topic_model=args.model, passes=args.passes, mix=args.mix,
                            group=args.group,
-                           top_n=args.top_n, progress=not args.quiet, retries=args.retries)
+                           top_n=args.top_n, progress=not args.quiet, retries=args.retries,
+                           skip_unsupported=args.skip_unsupported, skip_unreadable=args.skip_unreadable, cli=True)
     except PipelineError as err:
         print(err, file=sys.stderr)
         return 1
+    except (ValueError, FileNotFoundError) as err:   # a user's bad files or corpus argument: the message, no traceback
+        print(f"pipeline: {err}", file=sys.stderr)
+        return 2
+    except Exception as err:
+        if not scheduler_lost(err):
+            raise
+        print(scheduler_lost_message(err, args), file=sys.stderr)
+        return 3
     for path in write_outputs(res, args.out):
         print(f"wrote {path}")
     n_chars = int(res.partitions["n_chars"].sum())
@@ -166,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     pipe.add_argument("--reuse", metavar="TARGET",
                       help="instead of counts: the provisions of CORPUS restating TARGET (e.g. national) — "
                            "text reuse, written as reuse_pairs.csv, reuse_documents.csv, reuse_partitions.csv")
+    pipe.add_argument("--skip-unsupported", action="store_true",
+                      help="leave out (and name) files in formats that are not read (.doc, images, …)")
+    pipe.add_argument("--skip-unreadable", action="store_true",
+                      help="leave out (and name) files that cannot be read (empty, undecodable, corrupt, scanned)")
     pipe.add_argument("--retries", type=int, default=2, help="retries of a failed partition before it is named")
     pipe.add_argument("--quiet", action="store_true", help="no progress bar")
     pipe.set_defaults(func=_pipeline)

@@ -343,6 +343,23 @@ def _wrap_widths(text: str, lines: list) -> list[int]:
 _JOINABLE = (None, "part", "section", "item", "subitem", "subsubitem", "条")
 
 
+def _opens_paren(s: str) -> bool:
+    """True when ``s`` starts with an opening parenthesis that it does not close."""
+    return s[:1] in "（(" and s.count("（") + s.count("(") > s.count("）") + s.count(")")
+
+
+def _indents_paragraphs(text: str, lines: list) -> bool:
+    """True when the text indents its paragraphs (a PDF's ``\u3000\u3000第一条``): at least 5 article or item
+    lines, and at least 80 % of them start after blank space on their line, as do at most half of the
+    unnumbered lines that follow a line left open (continuations of wrapped lines are not indented)."""
+    n_num = n_ind = 0
+    for a, _, c in lines:
+        if c[0] in ("条", "section"):
+            n_num += 1
+            n_ind += a > text.rfind("\n", 0, a) + 1
+    return n_num >= 5 and n_ind >= 0.8 * n_num
+
+
 def _join_wrapped(text: str, lines: list) -> list:
     """Merge hard-wrapped continuation lines into the line they continue.
 
@@ -363,6 +380,21 @@ def _join_wrapped(text: str, lines: list) -> list:
         return lines
     ranges = [(W - _WRAP_SLACK - 0.5, W + _WRAP_ABOVE + 0.5) for W in Ws]
     wide, hi = max(Ws) + _WRAP_ABOVE + 0.5, 2 * max(Ws) + 2
+    indents = _indents_paragraphs(text, lines)
+
+    def indented(a: int) -> bool:
+        return a > text.rfind("\n", 0, a) + 1
+
+    def runs_on(j: int, closed: bool) -> bool:
+        """In a text that indents its paragraphs: line j continues the line before it (not indented,
+        unnumbered, right below; after a line ending a sentence only a sentence fragment — a signature or a
+        date below an order's last sentence is not one)."""
+        if not indents or j >= len(lines):
+            return False
+        a2, b2, c2 = lines[j]
+        if c2[0] is not None or indented(a2) or not adjacent(lines[j - 1][1], a2):
+            return False
+        return not closed or any(ch in _SENT_END or ch in "，,、：:" for ch in text[a2:b2])
 
     def kind_of(a: int, b: int) -> int:
         """0 = not a full line, 1 = one printed line, 2 = over-wide (merged lines)."""
@@ -378,7 +410,16 @@ def _join_wrapped(text: str, lines: list) -> list:
     i, n = 0, len(lines)
     while i < n:
         a, b, c = lines[i]
-        if c[0] not in _JOINABLE or (c[0] not in (None, "条") and _is_heading_only(text[c[3]:b])):
+        if c[0] is None and i + 1 < n and _opens_paren(text[a:b]):
+            # a parenthesised note set narrower and wrapped (（2020年6月20日…常 / 务委员会…通过）)
+            a2, b2, c2 = lines[i + 1]
+            if (c2[0] is None and adjacent(b, a2) and not _opens_paren(text[a:b2].replace("\n", ""))
+                    and b2 - a2 <= b - a + 2):
+                out.append((a, b2, c))
+                i += 2
+                continue
+        if c[0] not in _JOINABLE or (c[0] not in (None, "条") and _is_heading_only(text[c[3]:b])
+                                     and not (kind_of(a, b) == 1 and runs_on(i + 1, False))):
             out.append(lines[i])
             i += 1
             continue
@@ -386,9 +427,17 @@ def _join_wrapped(text: str, lines: list) -> list:
         j = i + 1
         while j < n:
             k = kind_of(last_a, last_b)
-            if not k or not _is_open(text, last_a, last_b):
+            if not k:
+                break
+            if not _is_open(text, last_a, last_b):
+                if k == 1 and runs_on(j, True):   # a printed line that happens to end at 。/；/：
+                    last_a, last_b = lines[j][0], lines[j][1]
+                    j += 1
+                    continue
                 break
             a2, b2, c2 = lines[j]
+            if indents and indented(a2):
+                break   # an indented line starts a paragraph
             if not adjacent(last_b, a2):
                 break
             step = 1
@@ -413,6 +462,7 @@ _INLINE_ART_RE = re.compile(rf"第(?P<n>{_NUMCD})条(?:之(?P<sub>{_NUMC}))?")
 _INLINE_DIV_RE = re.compile(rf"第(?P<n>{_NUMCD})(?P<k>分编|编|章|节)")
 _INLINE_BEFORE = set(_SENT_END + "：:”’」』）)】〕")  # what may precede an inline article label
 _INLINE_REF = re.compile(r"(?:本|该|此|上述|前述)[\u4e00-\u9fff]{0,3}$|[》”」]$|依照$|根据$|按照$|违反$|适用$")
+_INLINE_PART_RE = re.compile(r"(?P<n>[一二三四五六七八九十]{1,3})、")   # a part heading (一、… of interpretations)
 _INLINE_HEAD_MAX = 30      # longest inline division title (第四章 数据安全保护义务 …)
 _INLINE_MIN_ARTICLES = 2   # inline articles needed before a text is read as a flattened law
 
@@ -437,9 +487,15 @@ def _inline_markers(text: str, lines: list) -> list[int]:
       cross-reference in label position (``…处理。第三十条 …`` inside article 12) is rejected
       by its number.
 
+    A label numbered previous + 1 in a position not recognised (after a heading the rules do not
+    know) does not stop the recovery: when the next label, previous + 2, is accepted, the skipped
+    one is taken as the article between.
+
     Table rows (lines starting with ``|`` or holding a tab) are not searched. A ``第X章`` (编,
-    分编, 节) label in the same position is a division label when an accepted
-    article follows within 30 characters with no sentence punctuation between (the title).
+    分编, 节) label in the same position, or a part heading ``二、`` after the end of a sentence
+    (the parts ``一、举证责任分配和举证期限`` … of a judicial interpretation), is a division label
+    when an accepted article follows within 30 characters with no sentence punctuation between
+    (the title).
     Returns the label offsets in order, or ``[]`` when fewer than two articles are found
     (then the text is not a flattened law and the sentence fallback stands).
     """
@@ -454,10 +510,13 @@ def _inline_markers(text: str, lines: list) -> list[int]:
     cuts: list[int] = []
     n_art = 0
     last: int | None = None
+    missed: int | None = None   # offset of a rejected label numbered last + 1
     for a, b, _ in lines:
         if text[a] == "|" or "\t" in text[a:b]:
             continue  # a table row (Markdown pipes, tab-separated cells): labels there are data
         cands = [(m.start(), 0, m) for m in _INLINE_DIV_RE.finditer(text, a, b)]
+        cands += [(m.start(), 0, m) for m in _INLINE_PART_RE.finditer(text, a, b)
+                  if m.start() == a or text[m.start() - 1] in _SENT_END or text[m.start() - 1] in _WS]
         cands += [(m.start(), 1, m) for m in _INLINE_ART_RE.finditer(text, a, b)]
         cands.sort(key=lambda t: (t[0], t[1]))
         pending: int | None = None  # end of the last division label with an acceptable context
@@ -465,7 +524,7 @@ def _inline_markers(text: str, lines: list) -> list[int]:
         for p, is_art, m in cands:
             after = text[m.end():m.end() + 1] if m.end() < b else ""
             if not is_art:
-                if after in _ART_NOT_LABEL and after:
+                if after in _ART_NOT_LABEL and after and m.re is not _INLINE_PART_RE:
                     continue
                 chained = (pending is not None and p - pending <= _INLINE_HEAD_MAX
                            and not any(ch in _SENT_END or ch in "，," for ch in text[pending:p]))
@@ -481,10 +540,18 @@ def _inline_markers(text: str, lines: list) -> list[int]:
                 continue
             by_title = (pending is not None and p - pending <= _INLINE_HEAD_MAX
                         and not any(ch in _SENT_END or ch in "，," for ch in text[pending:p]))
-            if not (context_ok(a, p, first=last is None and n == 1) or by_title):
+            ok = context_ok(a, p, first=last is None and n == 1) or by_title
+            if last is not None and n == last + 1 and not m.group("sub") and not ok:
+                missed = p   # the next number in a position not recognised (after an unknown heading)
                 continue
-            if last is not None and not (n == last + 1 or (m.group("sub") and n == last)):
+            if not ok:
                 continue
+            if last is not None and n == last + 2 and missed is not None and not m.group("sub"):
+                cuts.append(missed)   # recovery goes on: the skipped label is the article between
+                n_art += 1
+            elif last is not None and not (n == last + 1 or (m.group("sub") and n == last)):
+                continue
+            missed = None
             if by_title:
                 cuts.extend(pending_at)
             cuts.append(p)

@@ -24,9 +24,13 @@ __all__ = [
     "folder_documents",
     "folder_doc_ids",
     "intake_report",
+    "check_bad_files",
+    "bad_files_message",
 ]
 
 _IGNORED_NAMES = ("Thumbs.db", "desktop.ini", "Desktop.ini")
+#: old Word formats that ``soffice --convert-to docx`` turns into a .docx beside them
+_CONVERTED = (".doc", ".wps", ".rtf", ".odt", ".docm", ".dot", ".dotx", ".wpt")
 
 
 def _ignored(rel: str) -> bool:
@@ -51,14 +55,43 @@ def _read_metadata_csv(path: Path | str) -> pd.DataFrame:
                        na_values=[""])
 
 
+def unsupported_message(folder, unsupported: Sequence[Path]) -> str:
+    """The lines naming each file in an unsupported format with the command that converts it."""
+    return (f"{folder}: {len(unsupported)} file(s) in a format that is not read (readable: "
+            f"{' '.join(SUPPORTED_SUFFIXES)}):\n"
+            + "\n".join(f"  {_rel(p)}: {conversion_hint(p)}" for p in unsupported))
+
+
+def bad_files_message(folder, unsupported: Sequence[Path], unreadable: Sequence[str], *,
+                      skip_unsupported: bool = False, skip_unreadable: bool = False, cli: bool = False) -> str:
+    """One report of every file that stops a load: the unsupported ones (with their conversion) and the
+    unreadable ones (``unreadable``: the readers' messages — empty, undecodable, corrupt, scanned — each naming
+    its file and what to do), and the option that loads the rest (``cli``: the command line's spelling)."""
+    unsupported = [] if skip_unsupported else list(unsupported)
+    unreadable = [] if skip_unreadable else list(unreadable)
+    out, opts = [], []
+    if unsupported:
+        out.append(unsupported_message(folder, unsupported))
+        opts.append("--skip-unsupported" if cli else "skip_unsupported=True")
+    if unreadable:
+        out.append(f"{folder}: {len(unreadable)} file(s) cannot be read:\n" + "\n".join(f"  {e}" for e in unreadable))
+        opts.append("--skip-unreadable" if cli else "skip_unreadable=True")
+    what = "Convert them" if not unreadable else "Convert or fix them" if unsupported else "Fix them"
+    out.append(f"{what}, or pass {' and '.join(opts)} to load the rest.")
+    return "\n".join(out)
+
+
 def folder_documents(root: Path, metadata_csv: Path | str | None = None, skip_unsupported: bool = False,
-                     name: Path | str | None = None) -> tuple[list[Path], list[str], list[Path]]:
+                     name: Path | str | None = None, defer: bool = False) -> tuple[list[Path], list[str], list[Path]]:
     """The documents of a folder, as :func:`load_folder` reads them (also used by :mod:`analysis.distributed`).
 
     Returns
     -------
     (files, ignored, unsupported) : readable files (sorted by relative path), relative paths set aside
-    (dot files, Word lock files, a saved page's resources, the metadata CSV), files in formats not read.
+    (dot files, Word lock files, a saved page's resources, the metadata CSV, an old Word file ``x.doc`` beside
+    its in-place conversion ``x.docx``, said in a warning), files in formats not read. With ``defer`` nothing is
+    raised or warned about unsupported files or an empty folder: the caller reports them with the unreadable
+    ones (:func:`bad_files_message`).
 
     Raises
     ------
@@ -70,10 +103,11 @@ def folder_documents(root: Path, metadata_csv: Path | str | None = None, skip_un
     """
     folder = name if name is not None else root
     meta_path = Path(metadata_csv).resolve() if metadata_csv is not None else None
-    files, ignored, unsupported = [], [], []
+    files, ignored, unsupported, converted = [], [], [], []
     every = sorted((p for p in root.rglob("*") if p.is_file()),
                    key=lambda p: p.relative_to(root).as_posix())
     # "Web page, complete" saves page.html and its images/scripts in page_files/ (page.files/)
+    present = set(every)
     resources = {p.parent / f"{p.stem}{tail}" for p in every if p.suffix.lower() in (".html", ".htm")
                  for tail in ("_files", ".files", "_文件")}
     for p in every:
@@ -83,22 +117,41 @@ def folder_documents(root: Path, metadata_csv: Path | str | None = None, skip_un
             ignored.append(rel)
         elif p.suffix.lower() in SUPPORTED_SUFFIXES:
             files.append(p)
+        elif p.suffix.lower() in _CONVERTED and p.with_suffix(".docx") in present:
+            converted.append(p)   # soffice --convert-to docx x.doc, in place: x.docx is read instead
         else:
             unsupported.append(p)
-    if unsupported and not skip_unsupported:
-        lines = "\n".join(f"  {_rel(p)}: {conversion_hint(p)}" for p in unsupported)
-        raise UnsupportedFileError(
-            f"{folder}: {len(unsupported)} file(s) in a format that is not read (readable: "
-            f"{' '.join(SUPPORTED_SUFFIXES)}):\n{lines}\nConvert them, or pass "
-            f"skip_unsupported=True to load the rest.")
-    if unsupported:
+    if converted:
+        ignored.extend(p.relative_to(root).as_posix() for p in converted)
+        warn_caller(f"{folder}: {len(converted)} Word file(s) converted in place; the converted .docx is read, "
+                    "the original left aside: " + "; ".join(f"{_rel(p)} → {p.with_suffix('.docx').name}"
+                                                           for p in converted))
+    if unsupported and not skip_unsupported and not defer:
+        raise UnsupportedFileError(unsupported_message(folder, unsupported))
+    if unsupported and not defer:
         warn_caller(f"{folder}: skipped {len(unsupported)} file(s) in formats that are not read: "
                     + "; ".join(f"{_rel(p)} ({conversion_hint(p)})" for p in unsupported))
-    if not files:
+    if not files and not defer:
         held = [p.relative_to(root).as_posix() for p in unsupported] + ignored
         raise FileNotFoundError(f"{folder}: no readable documents ({' '.join(SUPPORTED_SUFFIXES)}); "
                                 f"it holds: {', '.join(held[:20]) if held else 'nothing'}")
     return files, ignored, unsupported
+
+
+def check_bad_files(folder, unsupported: Sequence[Path], unreadable: Sequence[str], *, skip_unsupported: bool,
+                    skip_unreadable: bool, cli: bool = False) -> None:
+    """Raise one error naming every file that stops the load (:func:`bad_files_message`); warn, naming them,
+    about the files skipped. ``unreadable``: the readers' messages (each names its file)."""
+    stop = (unsupported and not skip_unsupported) or (unreadable and not skip_unreadable)
+    if stop:
+        msg = bad_files_message(folder, unsupported, unreadable, skip_unsupported=skip_unsupported,
+                                skip_unreadable=skip_unreadable, cli=cli)
+        raise (UnsupportedFileError if unsupported and not skip_unsupported else UnreadableFileError)(msg)
+    if unsupported:
+        warn_caller(f"{folder}: skipped {len(unsupported)} file(s) in formats that are not read: "
+                    + "; ".join(f"{_rel(p)} ({conversion_hint(p)})" for p in unsupported))
+    if unreadable:
+        warn_caller(f"{folder}: skipped {len(unreadable)} file(s) that cannot be read: " + "; ".join(unreadable))
 
 
 def folder_doc_ids(files: Sequence[str]) -> list[str]:
@@ -110,7 +163,7 @@ def folder_doc_ids(files: Sequence[str]) -> list[str]:
 
 
 def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
-                skip_unsupported: bool = False) -> pd.DataFrame:
+                skip_unsupported: bool = False, skip_unreadable: bool = False) -> pd.DataFrame:
     """Load every document below a folder (recursive, sorted by relative path).
 
     Files are read by :func:`analysis.corpus.readers.read_document`: ``.txt``/``.md`` (UTF-8, UTF-8
@@ -136,6 +189,13 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
         Skip files in formats no reader handles (``.doc``, ``.wps``, ``.ofd``, images, …)
         instead of raising; every skipped file is named in a warning and in
         ``df.attrs["skipped_files"]``.
+    skip_unreadable : bool, default False
+        Skip files that cannot be read (empty, undecodable, corrupt, encrypted, scanned without a text
+        layer) instead of raising; each is named, with what to do, in a warning and in
+        ``df.attrs["unreadable_files"]``.
+
+    Every file that stops the load is named in one error, unsupported and unreadable together, with
+    what to do for each (not one kind per run).
 
     Returns
     -------
@@ -161,10 +221,11 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
         If ``folder`` does not exist or holds no readable document (the message lists what it
         holds).
     analysis.corpus.readers.UnsupportedFileError
-        Naming every file in an unsupported format and the command that converts it (unless
-        ``skip_unsupported``).
+        When a file is in an unsupported format (unless ``skip_unsupported``): the message names it
+        with the command that converts it, and every unreadable file as well (unless ``skip_unreadable``).
     analysis.corpus.readers.UnreadableFileError
-        Naming every empty, undecodable, corrupt or image-only (scanned, OCR needed) file.
+        Naming every empty, undecodable, corrupt or image-only (scanned, OCR needed) file, when no
+        unsupported file is reported (unless ``skip_unreadable``).
     ValueError
         A metadata row naming no loaded document, or duplicate ``doc_id`` values.
 
@@ -181,14 +242,15 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
     root = Path(folder)
     if not root.is_dir():
         raise FileNotFoundError(f"{folder}: no such folder")
-    files, ignored, unsupported = folder_documents(root, metadata_csv, skip_unsupported, name=folder)
-    rows, errors, by_sha, duplicates = [], [], {}, {}
+    files, ignored, unsupported = folder_documents(root, metadata_csv, skip_unsupported, name=folder, defer=True)
+    rows, errors, unreadable, by_sha, duplicates = [], [], [], {}, {}
     for p in files:
         rel = p.relative_to(root).as_posix()
         try:
             doc = read_document(p, _rel(p))
         except UnreadableFileError as err:
             errors.append(str(err))
+            unreadable.append(rel)
             continue
         sha = _sha(doc.text)
         if sha in by_sha:
@@ -203,9 +265,12 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
                          reader_notes="; ".join(doc.notes) or None,
                          kept_share=doc.kept_share, removed_chars=doc.removed_chars,
                          **{k: v for k, v in md.items() if k != "title"}))
-    if errors:
-        raise UnreadableFileError(f"{folder}: {len(errors)} file(s) cannot be read:\n"
-                                  + "\n".join(f"  {e}" for e in errors))
+    check_bad_files(folder, unsupported, errors, skip_unsupported=skip_unsupported,
+                    skip_unreadable=skip_unreadable)
+    if not rows:
+        held = [p.relative_to(root).as_posix() for p in unsupported] + unreadable + ignored
+        raise FileNotFoundError(f"{folder}: no readable documents ({' '.join(SUPPORTED_SUFFIXES)}); "
+                                f"it holds: {', '.join(held[:20]) if held else 'nothing'}")
     if duplicates:
         warn_caller(f"{folder}: identical texts kept once: "
                     + "; ".join(f"{d} = {k}" for d, k in duplicates.items()))
@@ -225,6 +290,7 @@ def load_folder(folder: Path | str, metadata_csv: Path | str | None = None,
         raise ValueError(f"{folder}: duplicate doc_id {sorted(dups)[:5]}")
     df = df.reset_index(drop=True)
     df.attrs["skipped_files"] = [p.relative_to(root).as_posix() for p in unsupported]
+    df.attrs["unreadable_files"] = unreadable
     df.attrs["ignored_files"] = ignored
     df.attrs["duplicates"] = duplicates
     return df

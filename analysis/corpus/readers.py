@@ -334,22 +334,103 @@ def decode_text(raw: bytes, name: str) -> tuple[str, str]:
         try:
             text, enc = raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError as utf8_err:
-            try:
-                text, enc = raw.decode("gb18030"), "gb18030"
-            except UnicodeDecodeError as err:
-                raise UnreadableFileError(
-                    f"{name}: cannot be decoded: not UTF-8 (byte {utf8_err.start}) and not GB18030 "
-                    f"(byte {err.start}); save it as UTF-8 text") from err
-            warn_caller(f"{name}: not UTF-8; decoded as GB18030", UnicodeWarning)
+            text, enc = _decode_legacy(raw, name, utf8_err)
     if not text.strip(" \t\r\n\u3000\ufeff"):
         raise UnreadableFileError(f"{name}: file is empty")
     return text, enc
 
 
+_PUA = re.compile("[\ue000-\uf8ff]")
+
+
+def _decode_legacy(raw: bytes, name: str, utf8_err: UnicodeDecodeError) -> tuple[str, str]:
+    """Bytes that are not UTF-8: GB18030 (simplified, mainland) or Big5 (traditional, Taiwan/Hong Kong).
+
+    Big5 bytes nearly always decode as GB18030 too — as mojibake with private-use code points — so the
+    choice is charset-normalizer's (limited to the two), checked by the private-use code points each
+    decoding leaves; GB18030 when the evidence is even. Warns naming the encoding.
+    """
+    cands = {}
+    for enc in ("gb18030", "big5"):
+        try:
+            cands[enc] = raw.decode(enc)
+        except UnicodeDecodeError as err:
+            cands.setdefault("_err_" + enc, err.start)
+    if "gb18030" not in cands and "big5" not in cands:
+        raise UnreadableFileError(
+            f"{name}: cannot be decoded: not UTF-8 (byte {utf8_err.start}), not GB18030 "
+            f"(byte {cands['_err_gb18030']}) and not Big5; save it as UTF-8 text")
+    enc = "gb18030" if "gb18030" in cands else "big5"
+    if "gb18030" in cands and "big5" in cands:
+        import charset_normalizer
+
+        best = charset_normalizer.from_bytes(raw, cp_isolation=["gb18030", "big5"]).best()
+        guess = best.encoding if best is not None else "gb18030"
+        pua = {e: len(_PUA.findall(cands[e])) for e in ("gb18030", "big5")}
+        if guess == "big5" and pua["big5"] <= pua["gb18030"]:
+            enc = "big5"
+        elif pua["gb18030"] > pua["big5"] == 0:
+            enc = "big5"   # private-use code points only in the GB18030 reading: Big5 mojibake
+    if enc == "big5":
+        warn_caller(f"{name}: not UTF-8; detected as Big5 (traditional characters) by charset-normalizer and "
+                    f"decoded as Big5 — check it reads correctly, or save it as UTF-8 text", UnicodeWarning)
+    else:
+        warn_caller(f"{name}: not UTF-8; decoded as GB18030", UnicodeWarning)
+    return cands[enc], enc
+
+
+#: what a file's first bytes say it is (a file named .txt that is not text)
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"%PDF-", "a PDF"),
+    (b"PK\x03\x04", "a zip archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office file (Word .doc, .xls or .wps)"),
+)
+
+
+def file_signature(raw: bytes) -> str | None:
+    """What the first bytes of a file say it is (PNG, JPEG, GIF, TIFF, PDF, .docx/zip, old Office .doc), or None."""
+    for sig, what in _SIGNATURES:
+        if raw.startswith(sig):
+            if what == "a zip archive":
+                import io
+                import zipfile
+                try:
+                    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+                        if "word/document.xml" in zf.namelist():
+                            return "a Word .docx file"
+                except zipfile.BadZipFile:
+                    pass
+            return what
+    return None
+
+
 def read_text(path: Path, name: str | None = None) -> Document:
     """A ``.txt``/``.md`` file, decoded by :func:`decode_text`; text kept as it is otherwise."""
     name = name or str(path)
-    text, enc = decode_text(Path(path).read_bytes(), name)
+    raw = Path(path).read_bytes()
+    what = file_signature(raw)
+    if what is not None:
+        fname = Path(path).name if " " not in Path(path).name else f'"{Path(path).name}"'
+        if what in ("a Word .docx file", "a PDF"):   # read as what it is, said once
+            reader, suf = (read_docx, ".docx") if what == "a Word .docx file" else (read_pdf, ".pdf")
+            doc = reader(path, name)
+            msg = f"{name}: {what} named {Path(path).suffix}, read as {suf}; rename it to {Path(path).stem}{suf}"
+            warn_caller(msg)
+            doc.notes.append(msg)
+            return doc
+        if "image" in what:
+            hint = _OCR.format(file=fname)
+        elif what.startswith("an old Office"):
+            hint = "rename it to .doc and convert it: " + _SOFFICE.format(file=f"{Path(path).stem}.doc")
+        else:
+            hint = "extract it into the folder"
+        raise UnreadableFileError(f"{name}: not text but {what} (its first bytes), named {Path(path).suffix} — {hint}")
+    text, enc = decode_text(raw, name)
     return Document(text=standard_ideographs(text), encoding=enc, reader="text")
 
 
@@ -737,8 +818,8 @@ def read_pdf(path: Path, name: str | None = None) -> Document:
     empty = [i + 1 for i, t in enumerate(raw_pages) if len(re.sub(r"\s", "", t)) < 5]
     if len(empty) == len(raw_pages):
         raise UnreadableFileError(
-            f"{name}: no text layer on any of its {len(raw_pages)} page(s) — a scanned image. OCR is "
-            f"needed: {_OCR.format(file=fname)}")
+            f"{name}: no text layer on any of its {len(raw_pages)} page(s) — OCR is needed: "
+            f"{_OCR.format(file=fname)}")
     notes = []
     if empty:
         msg = (f"{name}: page(s) {', '.join(map(str, empty))} of {len(raw_pages)} have no text layer "

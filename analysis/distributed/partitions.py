@@ -32,6 +32,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import pandas as pd
 
@@ -134,7 +135,8 @@ def _common_top(names: list[str]) -> str:
 
 
 def list_partitions(corpus: str | os.PathLike | pd.DataFrame, *,
-                    partition_bytes: int = PARTITION_BYTES) -> list[Partition]:
+                    partition_bytes: int = PARTITION_BYTES, skip_unsupported: bool = False,
+                    exclude: Sequence[str] = ()) -> list[Partition]:
     """Split a corpus into partitions of about ``partition_bytes`` bytes of text each.
 
     Parameters
@@ -145,6 +147,12 @@ def list_partitions(corpus: str | os.PathLike | pd.DataFrame, *,
         ``.txt``/``.md`` files, or a corpus DataFrame with ``doc_id`` and ``text``.
     partition_bytes : int
         Target uncompressed bytes per partition; a document is never split.
+    skip_unsupported : bool
+        For a folder: leave out files in formats no reader handles (named in a warning) instead of
+        raising :class:`analysis.corpus.readers.UnsupportedFileError`.
+    exclude : sequence of str
+        For a folder: files (relative POSIX paths) left out — the unreadable files and identical texts
+        :func:`check_folder` found.
 
     Returns
     -------
@@ -174,8 +182,10 @@ def list_partitions(corpus: str | os.PathLike | pd.DataFrame, *,
         raise FileNotFoundError(f"{corpus}: no such corpus name, archive or folder")
     if path.is_dir():
         # the same documents load_folder reads (.docx, .pdf, .html too); unsupported files are an error
-        files, _, _ = folder_documents(path)
-        sizes = [(p.relative_to(path).as_posix(), p.stat().st_size) for p in files]
+        files, _, _ = folder_documents(path, skip_unsupported=skip_unsupported)
+        drop = set(exclude)
+        sizes = [(p.relative_to(path).as_posix(), p.stat().st_size) for p in files
+                 if p.relative_to(path).as_posix() not in drop]
         kind, strip = "folder", ""
     elif zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
@@ -219,6 +229,26 @@ def _frame_partitions(df: pd.DataFrame, label: str, partition_bytes: int) -> lis
         part_docs = tuple(docs[start:start + len(chunk)])
         start += len(chunk)
         out.append(Partition(label, "frame", i, tuple(d for d, _ in chunk), "", sum(s for _, s in chunk), part_docs))
+    return out
+
+
+def check_partition(part: Partition) -> list[tuple[str, str | None, str | None]]:
+    """Read every file of a folder partition as :func:`read_partition` would: ``(file, sha256 of the text,
+    None)`` for a readable file, ``(file, None, the reader's message)`` for an empty, undecodable, corrupt or
+    scanned one — the first pass of a folder run (:func:`analysis.distributed.pipeline.check_folder`), so
+    that every bad file is named at once and identical texts are dropped as :func:`load_folder` drops them."""
+    from ..corpus.readers import UnreadableFileError, UnsupportedFileError
+    from ..corpus.table import _sha
+
+    src = Path(part.source)
+    out = []
+    for m in part.members:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")   # the loader's warnings are the client's to give
+                out.append((m, _sha(read_document(src / m, _rel(src / m)).text), None))
+        except (UnreadableFileError, UnsupportedFileError) as err:
+            out.append((m, None, str(err)))
     return out
 
 

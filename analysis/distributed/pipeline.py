@@ -52,7 +52,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..text import tokens as wordseg
-from .partitions import PARTITION_BYTES, Partition, list_partitions, read_partition
+from .partitions import PARTITION_BYTES, Partition, check_partition, list_partitions, read_partition
 
 DEFAULT_SEED = 20221130
 
@@ -64,6 +64,100 @@ class PipelineError(RuntimeError):
         self.failures = failures
         lines = [f"  {name}: {type(err).__name__}: {err}" for name, err in failures]
         super().__init__(f"{len(failures)} partition(s) failed after retries:\n" + "\n".join(lines))
+
+
+_LOST = ("FuturesCancelledError", "FutureCancelledError", "CancelledError", "CommClosedError")
+
+
+def scheduler_lost(err: BaseException) -> bool:
+    """True when ``err`` (or an exception it was raised from) is how the client learns that the Dask scheduler is
+    gone: its futures cancelled (``FuturesCancelledError``, ``CancelledError``) or its connection closed."""
+    return _lost_cause(err) is not None
+
+
+def _lost_cause(err: BaseException | None) -> BaseException | None:
+    seen = set()
+    while err is not None and id(err) not in seen:
+        seen.add(id(err))
+        if type(err).__name__ in _LOST:
+            return err
+        err = err.__cause__ or err.__context__
+    return None
+
+
+def scheduler_lost_message(err: BaseException, args=None, argv: Sequence[str] | None = None) -> str:
+    """The sentence the command line prints instead of the traceback when the scheduler died mid-run: what was
+    lost, that nothing was written, and the command that resumes (the same command, run again)."""
+    import shlex
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    err = _lost_cause(err) or err
+    where = getattr(args, "scheduler", None)
+    out = getattr(args, "out", None)
+    n = len(getattr(err, "keys", None) or ()) if hasattr(err, "keys") else 0
+    cancelled = f"; {n} task(s) cancelled" if n else ""
+    restart = (f"start the scheduler at {where} and its workers again (dask scheduler / dask worker {where}), then"
+               if where else "then")
+    return (f"pipeline: the Dask scheduler{' at ' + where if where else ''} was lost mid-run "
+            f"({type(err).__name__}{cancelled}): no result was written{' to ' + out if out else ''}. To resume, "
+            f"{restart} run the same command again — it starts over from the first pass, and partitions already "
+            f"tokenised come from the token cache:\n"
+            f"  python -m analysis {' '.join(shlex.quote(a) for a in argv)}")
+
+
+def lost_worker_message(attempts: pd.DataFrame) -> str | None:
+    """What stderr says when workers died mid-run: the partitions whose task was lost with its worker and rerun
+    (``attempts``: rows ``pass``, ``partition``, ``attempt``, ``status`` of :func:`_attempts`); None when no task
+    was lost."""
+    if attempts is None or not len(attempts):
+        return None
+    lost = attempts[attempts["status"] == "worker lost"]
+    if not len(lost):
+        return None
+    by_pass = "; ".join(f"{p}: partition(s) {', '.join(map(str, sorted(set(g['partition'].astype(int)))))}"
+                        for p, g in lost.groupby("pass", sort=False))
+    return (f"pipeline: a worker was lost mid-run ({len(lost)} task(s) lost with it) and its partitions were rerun "
+            f"on the other workers — {by_pass}. The results are complete; every attempt is recorded in "
+            f"partitions.csv (columns attempt, status).")
+
+
+def _attempts(client, futures: list, parts: Sequence[Partition], label: str) -> pd.DataFrame:
+    """Every attempt at each partition task, from the scheduler's transition log (``Client.story``): one row per
+    ``processing`` transition, ended ``done`` (memory), ``error`` (erred) or ``worker lost`` (the task left
+    ``processing`` for another state: its worker died and the scheduler rescheduled it)."""
+    cols = ["pass", "partition", "attempt", "status"]
+    try:
+        story = client.story(*[f.key for f in futures], on_error="ignore")
+    except Exception:   # a scheduler without story(): attempts unknown
+        return pd.DataFrame(columns=cols)
+    by_key: dict = {}
+    for ev in story:
+        if ev[0] == "scheduler" and len(ev) >= 6:
+            by_key.setdefault(ev[1], []).append((ev[2], ev[3], str(ev[5])))
+    rows = []
+    for part, fut in zip(parts, futures):
+        attempt = 0
+        for start, finish, stimulus in by_key.get(fut.key, []):
+            if finish == "processing" and start != "processing":
+                attempt += 1
+                rows.append([label, part.number, attempt, "running"])
+            elif start == "processing" and finish != "processing" and rows and rows[-1][1] == part.number:
+                rows[-1][3] = _ended(finish, stimulus)
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _ended(finish: str, stimulus: str) -> str:
+    """How a task left ``processing``: ``done``, ``error`` (raised; ``retried`` when it is run again), ``cancelled``
+    (released by the client) or ``worker lost`` (rescheduled because its worker left)."""
+    if finish == "memory":
+        return "done"
+    if finish == "erred":
+        return "error"
+    if stimulus.startswith("task-erred"):
+        return "error, retried"
+    if stimulus.startswith(("client-releases", "client-cancel", "cancel")):
+        return "cancelled"
+    return "worker lost"
 
 
 # ============================================================================ per-partition functions
@@ -267,8 +361,11 @@ def cluster(scheduler: str | None = None, *, n_workers: int | None = None, memor
             local.close()
 
 
-def _run(client, fn, parts: Sequence[Partition], *, retries: int, progress: bool, label: str, **kw) -> list:
-    """Map ``fn`` over the partitions; wait; name every partition that failed after its retries."""
+def _run(client, fn, parts: Sequence[Partition], *, retries: int, progress: bool, label: str,
+         attempts: list | None = None, **kw) -> list:
+    """Map ``fn`` over the partitions; wait; name every partition that failed after its retries. With
+    ``attempts`` (a list), append the attempts of every task (:func:`_attempts`) and say on stderr when a worker
+    was lost and its partitions rerun."""
     from distributed import progress as dask_progress, wait
 
     futures = client.map(fn, list(parts), retries=retries, pure=False, **kw)
@@ -277,6 +374,12 @@ def _run(client, fn, parts: Sequence[Partition], *, retries: int, progress: bool
         dask_progress(futures, notebook=False)
         print(file=sys.stderr, flush=True)
     wait(futures)
+    if attempts is not None:
+        tried = _attempts(client, futures, parts, label.split(":")[0] or "pass")
+        attempts.append(tried)
+        msg = lost_worker_message(tried)
+        if msg:
+            print(msg, file=sys.stderr, flush=True)
     failures = []
     for part, fut in zip(parts, futures):
         if fut.status == "error":
@@ -286,6 +389,82 @@ def _run(client, fn, parts: Sequence[Partition], *, retries: int, progress: bool
             f.release()
         raise PipelineError(failures)
     return futures
+
+
+def _folder_of(corpus) -> Path | None:
+    """The folder a corpus argument names (not a corpus name, an archive or a table), else None."""
+    from ..corpus.corpora import CORPUS_NAMES
+
+    if isinstance(corpus, pd.DataFrame):
+        return None
+    if str(corpus) in CORPUS_NAMES and not Path(str(corpus)).exists():
+        return None
+    return Path(corpus) if Path(corpus).is_dir() else None
+
+
+def check_folder(client, folder: Path, *, partition_bytes: int = PARTITION_BYTES, skip_unsupported: bool = False,
+                 skip_unreadable: bool = False, retries: int = 2, cli: bool = False) -> list[str]:
+    """Read every file of a folder once on the workers; name every bad file at once, as the loader does.
+
+    Unsupported files (``.doc``, images, …) and unreadable ones (empty, undecodable, corrupt, scanned) stop the
+    run with one :class:`analysis.corpus.readers.UnsupportedFileError` / ``UnreadableFileError`` naming them all
+    (:func:`analysis.corpus.folders.bad_files_message`), unless skipped (then named in a warning). A text
+    identical to an earlier file's (same sha256 of the text read, files in path order) is dropped and named, as
+    :func:`analysis.corpus.folders.load_folder` drops it.
+
+    Returns
+    -------
+    list of str
+        The files (relative paths) the run leaves out: skipped unreadable files and identical texts.
+    """
+    import warnings
+
+    from ..corpus.folders import check_bad_files, folder_documents
+    from ..corpus.readers import warn_caller
+    from ..corpus.table import _rel
+
+    _, _, unsupported = folder_documents(folder, defer=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        parts = list_partitions(folder, partition_bytes=partition_bytes, skip_unsupported=True)
+    futs = client.map(check_partition, parts, retries=retries, pure=False)
+    checked = [r for rs in client.gather(futs) for r in rs]
+    errors = [err for _, _, err in checked if err is not None]
+    check_bad_files(_rel(folder), unsupported, errors, skip_unsupported=skip_unsupported,
+                    skip_unreadable=skip_unreadable, cli=cli)
+    by_sha, duplicates = {}, {}
+    for m, sha, err in checked:
+        if sha is None:
+            continue
+        if sha in by_sha:
+            duplicates[m] = by_sha[sha]
+        else:
+            by_sha[sha] = m
+    if duplicates:
+        warn_caller(f"{_rel(folder)}: identical texts kept once: "
+                    + "; ".join(f"{d} = {k}" for d, k in duplicates.items()))
+    return [m for m, sha, _ in checked if sha is None] + list(duplicates)
+
+
+def _with_attempts(stats: pd.DataFrame, tried: list[pd.DataFrame]) -> pd.DataFrame:
+    """The partitions table with every attempt: ``attempt`` (which attempt of pass 1 produced the row) and
+    ``status`` (``done``) on each partition's row, and one row (``status`` ``worker lost (pass …)``, no sizes or
+    timings) per task lost with its worker in any pass."""
+    stats = stats.copy()
+    stats["attempt"], stats["status"] = 1, "done"
+    tried = [t for t in tried if len(t)]
+    if not tried:
+        return stats
+    allt = pd.concat(tried, ignore_index=True)
+    done = allt[(allt["status"] == "done") & (allt["pass"] == allt["pass"].iloc[0])]
+    stats["attempt"] = stats["partition"].map(dict(zip(done["partition"], done["attempt"]))).fillna(1).astype(int)
+    lost = allt[allt["status"] == "worker lost"]
+    if len(lost):
+        extra = pd.DataFrame({"partition": lost["partition"].to_numpy(), "attempt": lost["attempt"].to_numpy(),
+                              "status": [f"worker lost ({p})" for p in lost["pass"]]})
+        stats = pd.concat([stats, extra], ignore_index=True).sort_values(["partition", "attempt"], kind="stable")
+        stats = stats.reset_index(drop=True)
+    return stats
 
 
 def _tree(client, futures: list, merge, fan_in: int = 4):
@@ -561,7 +740,8 @@ def run_pipeline(corpus, *, client=None, scheduler: str | None = None, n_workers
                  topics: int | None = None, topic_model: str = "lda", passes: int = 1, seed: int = DEFAULT_SEED,
                  mix: int = 4, topic_options: dict | None = None,
                  keep_dtm: bool = False, matrices: bool = True, retries: int = 2, progress: bool = True,
-                 dashboard: bool = True, cache: bool | str = "partition") -> PipelineResult:
+                 dashboard: bool = True, cache: bool | str = "partition", skip_unsupported: bool = False,
+                 skip_unreadable: bool = False, check_files: bool = True, cli: bool = False) -> PipelineResult:
     """Run the corpus pipeline over partitions on a Dask cluster.
 
     Parameters
@@ -615,6 +795,15 @@ def run_pipeline(corpus, *, client=None, scheduler: str | None = None, n_workers
         Dask's progress bar on stderr, and the dashboard address.
     cache : True, False or "partition"
         Token cache mode (:func:`analysis.text.tokens.tokenize_series`).
+    skip_unsupported, skip_unreadable : bool
+        For a folder: leave out (and name in a warning) files in unsupported formats / files that cannot be read,
+        as :func:`analysis.corpus.folders.load_folder` does; otherwise one error names every such file
+        (:func:`check_folder`).
+    check_files : bool
+        For a folder: read every file once before the passes (:func:`check_folder`) to name every bad file at
+        once and drop identical texts, as the loader does. ``False`` leaves a bad file to fail its partition.
+    cli : bool
+        Messages name the command line's options (``--skip-unsupported``) instead of the keywords.
 
     Returns
     -------
@@ -626,13 +815,30 @@ def run_pipeline(corpus, *, client=None, scheduler: str | None = None, n_workers
             return run_pipeline(corpus, client=c, partition_bytes=partition_bytes, against=against, stop=stop,
                                 min_df=min_df, top_n=top_n, group=group, topics=topics, topic_model=topic_model,
                                 passes=passes, seed=seed, mix=mix, topic_options=topic_options, keep_dtm=keep_dtm,
-                                matrices=matrices, retries=retries, progress=progress, cache=cache)
+                                matrices=matrices, retries=retries, progress=progress, cache=cache,
+                                skip_unsupported=skip_unsupported, skip_unreadable=skip_unreadable,
+                                check_files=check_files, cli=cli)
     from ..text import keywords
 
     t0 = time.perf_counter()
-    parts = list_partitions(corpus, partition_bytes=partition_bytes)
+    folder = _folder_of(corpus)
+    exclude: list[str] = []
+    if folder is not None and check_files:
+        exclude = check_folder(client, folder, partition_bytes=partition_bytes, skip_unsupported=skip_unsupported,
+                               skip_unreadable=skip_unreadable, retries=retries, cli=cli)
+    if folder is not None:
+        import warnings
+
+        with warnings.catch_warnings():
+            if check_files:   # the skipped files were named by check_folder
+                warnings.simplefilter("ignore")
+            parts = list_partitions(corpus, partition_bytes=partition_bytes, exclude=exclude,
+                                    skip_unsupported=skip_unsupported)
+    else:
+        parts = list_partitions(corpus, partition_bytes=partition_bytes)
+    tried: list[pd.DataFrame] = []
     futs = _run(client, partition_counts, parts, retries=retries, progress=progress,
-                label=f"pass 1/2: clauses, tokens, counts ({len(parts)} partitions)", cache=cache)
+                label=f"pass 1/2: clauses, tokens, counts ({len(parts)} partitions)", cache=cache, attempts=tried)
     total: Counts = _tree(client, futs, _merge).result()
     del futs
     timing = {"counts": time.perf_counter() - t0}
@@ -650,7 +856,7 @@ def run_pipeline(corpus, *, client=None, scheduler: str | None = None, n_workers
     dtm = clause_id = model = None
     if matrices:
         futs = _run(client, partition_matrices, parts, retries=retries, progress=progress,
-                    label="pass 2/2: clause × term matrix, TF-IDF", vocabs=vocabs, cache=cache)
+                    label="pass 2/2: clause × term matrix, TF-IDF", vocabs=vocabs, cache=cache, attempts=tried)
         sums_f = _tree(client, [client.submit(lambda d: d["tfidf"], f, pure=False) for f in futs], _merge_tfidf)
         tfidf = _tfidf_table(sums_f.result(), vocabs, top_n)
         if keep_dtm:
@@ -665,6 +871,7 @@ def run_pipeline(corpus, *, client=None, scheduler: str | None = None, n_workers
                                    topic_options)
             timing["topics"] = time.perf_counter() - t_top
         del futs
+    stats = _with_attempts(stats, tried)
     return PipelineResult(counts, tfidf, key, dtm, vocabs.dtm_vocab, clause_id, model, stats,
                           time.perf_counter() - t0, timing)
 
