@@ -79,7 +79,6 @@ FAILS_TODAY: dict[tuple[str, str], str] = {
     ("doc_number", "word-markup.docx"): "issue 19 defects 4 and 6: number in a w:sdt; then 日中华人民共和国国务院令…",
     ("issuer", "word-markup.docx"): "issue 19 defects 4 and 6: number in a w:sdt; then 日中华人民共和国国务院",
     ("title", "gazette.pdf"): D10 + " (the odd-page running head; after it, a title set over two lines)",
-    ("paths", "gazette.pdf"): D5 + "; " + D8,
     ("doc_number", "govcn-furniture.html"): D6 + " (日中华人民共和国国务院令第713号)",
     ("issuer", "govcn-furniture.html"): D6 + " (日中华人民共和国国务院)",
     ("doc_number", "cms-table.html"): D2 + "; " + D6,
