@@ -79,20 +79,7 @@ FAILS_TODAY: dict[tuple[str, str], str] = {
     ("articles", "cms-table.html"): D2 + " (one <tr><td><p> per paragraph: 196 characters)",
     ("labels", "cms-table.html"): D2,
     ("paths", "cms-table.html"): D2,
-    ("labels", "numbering-per-chapter.docx"): D3 + " (one w:num per chapter of one w:abstractNum)",
-    ("paths", "numbering-per-chapter.docx"): D3,
-    ("labels", "numbering-multilevel.docx"): D3 + " (multilevel 第%1章/第%2条, lvlRestart=0)",
-    ("paths", "numbering-multilevel.docx"): D3,
-    ("articles", "word-markup.docx"): D4,
-    ("labels", "word-markup.docx"): D4 + " (the inserted article 7 and the block-customXml article 12)",
-    ("paths", "word-markup.docx"): D4,
-    ("keep", "word-markup.docx"): D4,
-    ("title", "word-markup.docx"): D4 + " (title in w:fldSimple; the note with its dates dropped becomes the title)",
-    ("date_adopted", "word-markup.docx"): D4 + " (date in a chsdate w:smartTag)",
-    ("date_promulgated", "word-markup.docx"): D4 + " (date in a chsdate w:smartTag)",
-    ("date_effective", "word-markup.docx"): D4 + " (date in a chsdate w:smartTag)",
     ("doc_number", "word-markup.docx"): "issue 19 defects 4 and 6: number in a w:sdt; then 日中华人民共和国国务院令…",
-    ("issuer", "word-markup.docx"): "issue 19 defects 4 and 6: number in a w:sdt; then 日中华人民共和国国务院",
     ("articles", "gazette.pdf"): D5,
     ("junk", "gazette.pdf"): D5 + "; the odd-page head is kept as the first line",
     ("title", "gazette.pdf"): D10 + " (the odd-page running head; after it, a title set over two lines)",
@@ -123,11 +110,6 @@ FAILS_TODAY: dict[tuple[str, str], str] = {
     ("doc_number", "order-page-ministry.txt"): D6 + " (部令 / 第43号 on separate lines)",
     ("issuer", "order-page-ministry.txt"): D6,
     ("date_promulgated", "order-page-ministry.txt"): D6,
-    ("articles", "radicals.pdf"): D7,
-    ("junk", "radicals.pdf"): D7,
-    ("keep", "radicals.pdf"): D7,
-    ("title", "radicals.pdf"): D7 + " (人⺠法院在线诉讼规则)",
-    ("counts", "radicals.pdf"): D7 + " (人民法院 0 times, 人⺠法院 in its place)",
     ("labels", "flat-part-headings.txt"): D9 + " (9 of 80 articles; 第九条 becomes an 8,414-character clause)",
     ("paths", "flat-part-headings.txt"): D9,
     ("title", "flat-one-line.txt"): D10 + " (title = the whole one-line text)",
@@ -327,8 +309,7 @@ def test_furniture_rule_still_removes_the_site_lines(name, loaded):
 _MARKUP = TRUTH["word-markup.docx"]["markup"]
 
 
-@pytest.mark.parametrize("element", [pytest.param(k, id=k, marks=pytest.mark.xfail(strict=True, reason=D4))
-                                     for k in _MARKUP])
+@pytest.mark.parametrize("element", list(_MARKUP))
 def test_word_markup_text_kept(element, loaded):
     row, _, _ = loaded("word-markup.docx")
     assert _squeeze(_MARKUP[element]) in _squeeze(str(row["text"])), f"text inside {element} lost"
@@ -339,7 +320,6 @@ def test_word_deleted_text_stays_hidden(loaded):
     assert TRUTH["word-markup.docx"]["junk"][0] not in str(row["text"])
 
 
-@pytest.mark.xfail(strict=True, reason=FAILS_TODAY[("counts", "radicals.pdf")])
 def test_radicals_mapped(loaded):
     row, _, _ = loaded("radicals.pdf")
     text = str(row["text"])
