@@ -1,5 +1,6 @@
-"""Issue 19, defects 3, 4 and 7 in detail: Word numbering as Word counts it, every run container of a
-.docx read, and the radical blocks mapped by Unicode's own equivalence data (every code point)."""
+"""Issue 19, defects 3, 4, 6, 7 and 10 in detail: Word numbering as Word counts it, every run container of a
+.docx read, the radical blocks mapped by Unicode's own equivalence data (every code point), order pages and
+order notes, and titles from the document's title lines (each value with its evidence line)."""
 from __future__ import annotations
 
 import unicodedata
@@ -10,6 +11,7 @@ import pytest
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
+from analysis.corpus.metadata import text_metadata
 from analysis.corpus.readers import (EQUIVALENT_UNIFIED_IDEOGRAPH_FILE, IDEOGRAPH_TABLE, RADICALS_WITHOUT_EQUIVALENT,
                                      equivalent_unified_ideographs, read_docx, standard_ideographs)
 from analysis.text.tokens import normalize
@@ -150,3 +152,77 @@ def test_every_run_container_read_deleted_and_moved_away_hidden(tmp_path):
     lines = read_docx(tmp_path / "m.docx").text.split("\n")
     assert lines == ["甲链接", "乙插入", "移来", "2018年10月1日", "控件", "自定义", "域结果", "复杂域", "块级自定义",
                      "块级控件", "表内插入"]
+
+
+# --------------------------------------------------------------------------- metadata (defects 6, 10)
+_ARTICLES = "第一章　总　　则\n　　第一条　为了……，制定本条例。\n　　第二条　本条例自2015年3月1日起施行。"
+
+
+@pytest.mark.parametrize("note,number,issuer", [
+    ("（2014年11月24日中华人民共和国国务院令第656号公布）", "中华人民共和国国务院令第656号", "国务院"),
+    ("（2014年11月24日 中华人民共和国国务院令第656号公布）", "中华人民共和国国务院令第656号", "国务院"),
+    ("（2021年7月22日国家市场监督管理总局令第43号公布）", "国家市场监督管理总局令第43号", "国家市场监督管理总局"),
+    ("（二〇一四年十一月二十四日国务院令第656号公布）", "国务院令第656号", "国务院"),
+])
+def test_order_note_without_a_space(note, number, issuer):
+    md = text_metadata(f"不动产登记暂行条例\n{note}\n{_ARTICLES}")
+    assert md["doc_number"] == number and md["issuer"] == issuer
+    assert md["doc_number_line"] == note and md["date_promulgated_line"] == note
+    assert md["title"] == "不动产登记暂行条例"
+
+
+@pytest.mark.parametrize("head,number,issuer,date,signer", [
+    ("中华人民共和国国务院令\n第620号", "中华人民共和国国务院令第620号", "国务院", "2012-06-04", "总理　温家宝"),
+    ("中华人民共和国主席令\n第一一九号", "中华人民共和国主席令第一一九号", "中华人民共和国主席", "2012-06-04",
+     "中华人民共和国主席　习近平"),
+    ("国家市场监督管理总局令\n（第43号）", "国家市场监督管理总局令第43号", "国家市场监督管理总局", "2012-06-04", "局长　张工"),
+])
+def test_order_page_first(head, number, issuer, date, signer):
+    date_line = "二〇一二年六月四日" if "国务院" in head else "2012年6月4日"
+    text = (f"{head}\n　　《对外劳务合作管理条例》已经2012年5月16日国务院第203次常务会议通过，现予公布，"
+            f"自2012年8月1日起施行。\n{signer}\n{date_line}\n\n对外劳务合作管理条例\n{_ARTICLES}")
+    md = text_metadata(text)
+    assert md["title"] == "对外劳务合作管理条例" and md["title_line"] == "对外劳务合作管理条例"
+    assert md["doc_number"] == number and md["doc_number_line"] == head.replace("\n", " ")
+    assert md["issuer"] == issuer and md["date_promulgated"] == date and md["date_promulgated_line"] == date_line
+    assert md["date_adopted"] == "2012-05-16" and md["date_effective"] == "2012-08-01"
+
+
+def test_order_page_title_from_the_order_text_when_no_title_line_follows():
+    md = text_metadata("国家市场监督管理总局令\n第43号\n《家用汽车产品修理更换退货责任规定》现予公布，自2022年1月1日起施行。"
+                       "\n局长　张工\n2021年7月22日\n第一条　为了……")
+    assert md["title"] == "家用汽车产品修理更换退货责任规定"
+    assert md["title_line"].startswith("《家用汽车产品修理更换退货责任规定》现予公布")
+
+
+def test_title_of_a_flattened_text():
+    flat = ("商用密码管理条例（1999年10月7日中华人民共和国国务院令第273号发布　2023年4月27日中华人民共和国国务院令"
+            "第760号修订）第一章 总 则第一条 为了规范商用密码应用和管理，制定本条例。" * 3)
+    md = text_metadata(flat)
+    assert md["title"] == "商用密码管理条例" and md["title_line"] == flat
+    md = text_metadata("数据安全管理办法第一条 为了规范数据处理活动，制定本办法。第二条 本办法自公布之日起施行。" * 4)
+    assert md["title"] == "数据安全管理办法"
+    assert text_metadata("为了规范数据处理活动，" * 20)["title"] is None  # no title line: none
+    # a revision year in brackets is part of the title, not a note
+    assert text_metadata("中华人民共和国职业病防治法（2018年修正）\n" + _ARTICLES)["title"] == "中华人民共和国职业病防治法（2018年修正）"
+
+
+def test_title_row_of_a_metadata_table():
+    text = ("索 引 号：\t000014349/2013-00153\t主题分类：\t城乡建设\n发文机关：\t国务院\t成文日期：\t2013年10月02日\n"
+            "标\u3000\u3000题：\t城镇排水与污水处理条例\n" + _ARTICLES)
+    md = text_metadata(text)
+    assert md["title"] == "城镇排水与污水处理条例" and md["title_line"].startswith("标")
+
+
+def test_two_line_title_joined_running_head_skipped():
+    text = ("山东省人民代表大会常务委员会公报\n山东省实施《中华人民共和国\n村民委员会组织法》办法\n"
+            "（2000年12月22日山东省第九届人民代表大会常务委员会第十八次会议通过）\n" + _ARTICLES)
+    md = text_metadata(text)
+    assert md["title"] == "山东省实施《中华人民共和国村民委员会组织法》办法"
+    assert md["title_line"] == "山东省实施《中华人民共和国\n村民委员会组织法》办法"
+    assert md["date_adopted"] == "2000-12-22"
+    md = text_metadata("关于加强数字政府建设的\n指导意见\n" + _ARTICLES)
+    assert md["title"] == "关于加强数字政府建设的指导意见"
+    # one-line titles stay one line
+    md = text_metadata("国务院关于加强数字政府建设的指导意见\n各省、自治区、直辖市人民政府：\n" + _ARTICLES)
+    assert md["title"] == "国务院关于加强数字政府建设的指导意见"
