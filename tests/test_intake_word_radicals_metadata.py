@@ -90,6 +90,11 @@ def test_numbering_runs_per_abstract_definition(tmp_path):
     assert read_docx(p).text.split("\n") == ["第一条 甲。", "第二条 乙。", "第三条 丙。", "第四条 丁。"]
 
 
+def test_an_empty_numbered_paragraph_takes_its_number(tmp_path):
+    p = _numbered(tmp_path / "e.docx", _lvl(0, "第%1条"), {91: ""}, [("甲。", 91, 0), ("", 91, 0), ("丙。", 91, 0)])
+    assert read_docx(p).text.split("\n") == ["第一条 甲。", "第三条 丙。"]
+
+
 def test_start_override_is_a_list_of_its_own(tmp_path):
     over = '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>'
     p = _numbered(tmp_path / "b.docx", _lvl(0, "%1、"), {91: "", 92: over},

@@ -576,12 +576,8 @@ def _docx_paragraph_text(p_el) -> str:
                 out.append("\n")
             elif tag == _W + "noBreakHyphen":
                 out.append("-")
-            elif tag == _W + "sym":
-                c = ch.get(_W + "char")
-                try:
-                    out.append(chr(int(c, 16)) if c else "")
-                except ValueError:
-                    pass
+            elif tag == _W + "sym":  # a symbol-font glyph (private-use code point): not text, as in python-docx
+                continue
             else:
                 visit(ch)
 
@@ -623,8 +619,8 @@ def read_docx(path: Path, name: str | None = None) -> Document:
 
     def paragraph(el) -> None:
         t = _docx_paragraph_text(el)
+        pre = numbering.prefix(el)  # an empty numbered paragraph still takes its number, as in Word
         if t.strip():
-            pre = numbering.prefix(el)
             lines.append((pre or "") + t)
 
     def cell_text(tc) -> str:
