@@ -64,47 +64,8 @@ D12 = "issue 19 defect 12: hints for converted .doc, renamed files, Big5 and sca
 
 FAILS_TODAY: dict[tuple[str, str], str] = {
     # (check, fixture): reason
-    ("labels", "numbering-per-chapter.docx"): D3 + " (one w:num per chapter of one w:abstractNum)",
-    ("paths", "numbering-per-chapter.docx"): D3,
-    ("labels", "numbering-multilevel.docx"): D3 + " (multilevel 第%1章/第%2条, lvlRestart=0)",
-    ("paths", "numbering-multilevel.docx"): D3,
-    ("articles", "word-markup.docx"): D4,
-    ("labels", "word-markup.docx"): D4 + " (the inserted article 7 and the block-customXml article 12)",
-    ("paths", "word-markup.docx"): D4,
-    ("keep", "word-markup.docx"): D4,
-    ("title", "word-markup.docx"): D4 + " (title in w:fldSimple; the note with its dates dropped becomes the title)",
-    ("date_adopted", "word-markup.docx"): D4 + " (date in a chsdate w:smartTag)",
-    ("date_promulgated", "word-markup.docx"): D4 + " (date in a chsdate w:smartTag)",
-    ("date_effective", "word-markup.docx"): D4 + " (date in a chsdate w:smartTag)",
-    ("doc_number", "word-markup.docx"): "issue 19 defects 4 and 6: number in a w:sdt; then 日中华人民共和国国务院令…",
-    ("issuer", "word-markup.docx"): "issue 19 defects 4 and 6: number in a w:sdt; then 日中华人民共和国国务院",
-    ("title", "gazette.pdf"): D10 + " (the odd-page running head; after it, a title set over two lines)",
-    ("doc_number", "govcn-furniture.html"): D6 + " (日中华人民共和国国务院令第713号)",
-    ("issuer", "govcn-furniture.html"): D6 + " (日中华人民共和国国务院)",
     ("doc_number", "cms-table.html"): D2 + "; " + D6,
     ("issuer", "cms-table.html"): D2 + "; " + D6,
-    ("doc_number", "order-note.txt"): D6 + " (日中华人民共和国国务院令第656号)",
-    ("issuer", "order-note.txt"): D6 + " (日中华人民共和国国务院)",
-    ("issuer", "govcn-infotable.html"): D6 + " (日中华人民共和国国务院)",
-    ("doc_number", "x.docx"): D6 + " (日中华人民共和国国务院令第663号)",
-    ("issuer", "x.docx"): D6 + " (日中华人民共和国国务院)",
-    ("title", "order-page-state-council.pdf"): D6 + " (title = 中华人民共和国国务院令)",
-    ("doc_number", "order-page-state-council.pdf"): D6,
-    ("date_promulgated", "order-page-state-council.pdf"): D6,
-    ("title", "order-page-president.docx"): D6 + " (title = 中华人民共和国主席令)",
-    ("doc_number", "order-page-president.docx"): D6 + " (主席令 / 第一一九号 on separate lines)",
-    ("date_promulgated", "order-page-president.docx"): D6,
-    ("title", "order-page-ministry.txt"): D6 + " (title = 国家市场监督管理总局令)",
-    ("doc_number", "order-page-ministry.txt"): D6 + " (部令 / 第43号 on separate lines)",
-    ("issuer", "order-page-ministry.txt"): D6,
-    ("date_promulgated", "order-page-ministry.txt"): D6,
-    ("articles", "radicals.pdf"): D7,
-    ("junk", "radicals.pdf"): D7,
-    ("keep", "radicals.pdf"): D7,
-    ("title", "radicals.pdf"): D7 + " (人⺠法院在线诉讼规则)",
-    ("counts", "radicals.pdf"): D7 + " (人民法院 0 times, 人⺠法院 in its place)",
-    ("title", "flat-one-line.txt"): D10 + " (title = the whole one-line text)",
-    ("title", "govcn-infotable.html"): D10 + " (title = the table's 索 引 号 row)",
     ("labels", "big5.txt"): D12,
     ("paths", "big5.txt"): D12,
 }
@@ -296,8 +257,7 @@ def test_furniture_rule_still_removes_the_site_lines(name, loaded):
 _MARKUP = TRUTH["word-markup.docx"]["markup"]
 
 
-@pytest.mark.parametrize("element", [pytest.param(k, id=k, marks=pytest.mark.xfail(strict=True, reason=D4))
-                                     for k in _MARKUP])
+@pytest.mark.parametrize("element", list(_MARKUP))
 def test_word_markup_text_kept(element, loaded):
     row, _, _ = loaded("word-markup.docx")
     assert _squeeze(_MARKUP[element]) in _squeeze(str(row["text"])), f"text inside {element} lost"
@@ -308,7 +268,6 @@ def test_word_deleted_text_stays_hidden(loaded):
     assert TRUTH["word-markup.docx"]["junk"][0] not in str(row["text"])
 
 
-@pytest.mark.xfail(strict=True, reason=FAILS_TODAY[("counts", "radicals.pdf")])
 def test_radicals_mapped(loaded):
     row, _, _ = loaded("radicals.pdf")
     text = str(row["text"])

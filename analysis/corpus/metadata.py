@@ -77,8 +77,123 @@ def _doc_number(line: str) -> str | None:
                 return f"{prefix}〔{m.group(2)}〕{m.group(3)}号"
     m = _ORDER_NO.search(line)
     if m:
-        return f"{m.group(1)}第{m.group(2)}号"
+        return f"{_order_body(line, m)}第{m.group(2)}号"
     return None
+
+
+def _order_body(line: str, m: re.Match) -> str:
+    """The issuing body of an order number match, ``…令`` (``国务院令``, ``中华人民共和国主席令``,
+    ``国家市场监督管理总局令``), without what the CJK run before it caught: the 日 of a date printed
+    without a space (``2014年11月24日中华人民共和国国务院令第656号`` → ``中华人民共和国国务院令``) or a verb
+    (``根据国务院令…``)."""
+    body, start = m.group(1), m.start(1)
+    for d in _DATE.finditer(line):
+        if d.start() < start < d.end():  # the body starts inside a date: its last character, 日
+            body = line[d.end():m.end(1)].strip(_WS)
+    if "中华人民共和国" in body:
+        return body[body.index("中华人民共和国"):]
+    return re.split(r"公布|发布|颁布|根据|依据|按照", body)[-1] or body
+
+
+#: words a document's title ends with (条例, 办法, 规定, 通知 …): a first line not ending so, followed by a
+#: line that does, is one title printed over two lines
+_TITLE_END = ("法", "条例", "办法", "规定", "规则", "细则", "决定", "决议", "通知", "意见", "方案", "规划", "纲要",
+              "计划", "公告", "通告", "批复", "函", "解释", "答复", "要点", "指南", "规范", "措施", "标准", "目录",
+              "清单", "章程", "报告", "白皮书", "导则", "战略")
+_NUMBERED = re.compile(r"^(第[一二三四五六七八九十百零〇\d]+[条章节编]|[一二三四五六七八九十]+、|[（(])")
+#: a gazette's running head: ``山东省人民代表大会常务委员会公报``, ``2012年第5期``, ``国务院公报 2021年第3号``
+_RUNNING_HEAD = re.compile(r"^(?:\S{0,24}(?:(?:政府|委员会|国务院|法院|检察院)公报|政报)"
+                           r"(?:\s*(?:19|20)\d\d\s*年\s*第\s*\d+\s*[期号])?|"
+                           r"(?:19|20)\d\d\s*年\s*第\s*\d+\s*[期号])$")
+#: a gov.cn metadata table's title row (``标　　题：城镇排水与污水处理条例``), its cells separated by tabs
+_TITLE_ROW = re.compile(r"(?:^|\t)\s*(?:标\s*题|名\s*称|文\s*件\s*名\s*称)\s*[:：]?\s*(?:\t\s*)?([^\t]+)")
+_INDEX_ROW = re.compile(r"索\s*引\s*号")
+#: an order page's head: ``中华人民共和国国务院令``, ``中华人民共和国主席令``, ``国家市场监督管理总局令``
+_ORDER_HEAD = re.compile(r"^((?:中华人民共和国)?[\u4e00-\u9fff]{1,16}令)$")
+_ORDER_SEQ = re.compile(rf"^[（(]?\s*第\s*([0-9]{{1,4}}|[{_CN}百]{{1,6}})\s*号\s*[）)]?$")
+#: where a flattened text's first line stops being its title: its first chapter or article, or the
+#: bracketed note that follows the title (``（1999年10月7日…发布）``)
+_FLAT_TITLE_END = re.compile(rf"第[一1]\s*[章条编]|[（(]\s*(?:(?:19|20)\d\d|[{_CN}]{{4}})\s*年\s*"
+                             rf"(?:\d{{1,2}}|[{_CN}]{{1,3}})\s*月")
+
+
+def _reads_as_title(line: str) -> bool:
+    """At most 80 characters, no sentence punctuation, not a document number, date or numbered line."""
+    return (0 < len(line) <= 80 and not re.search(r"[。；！？!?]", line) and not _doc_number(line)
+            and not _DATE.search(line) and not _NUMBERED.match(line))
+
+
+def _title(lines: list[str]) -> tuple[str | None, str | None]:
+    """(title, evidence) from the document's first lines (see :func:`text_metadata`)."""
+    for ln in lines[:_HEAD_LINES]:  # a metadata table's 标题 row
+        m = _TITLE_ROW.search(ln)
+        if m and _INDEX_ROW.search("\n".join(lines[:_HEAD_LINES])) and _reads_as_title(m.group(1).strip(_WS)):
+            return m.group(1).strip(_WS), ln
+    i = 0
+    while i < min(3, len(lines) - 1) and _RUNNING_HEAD.match(re.sub(r"\s+", " ", lines[i])):
+        i += 1  # a running head printed above the title
+    first = lines[i]
+    if len(first) > 80 or _FLAT_TITLE_END.search(first):
+        # a flattened text (or a title glued to its note): the words before the note or 第一章/第一条
+        m = _FLAT_TITLE_END.search(first)
+        cut = first[:m.start()].strip(_WS) if m else ""
+        if _reads_as_title(cut) and len(cut) >= 4:
+            return cut, first
+        return None, None
+    if not _reads_as_title(first):
+        return None, None
+    if i + 1 < len(lines):
+        second = lines[i + 1]
+        unbalanced = first.count("《") > first.count("》") or first.count("（") > first.count("）")
+        if (_reads_as_title(second) and len(first) + len(second) <= 80 and not _ORDER_HEAD.match(first)
+                and not second.endswith(("：", ":"))
+                and (unbalanced or (not first.endswith(_TITLE_END) and second.endswith(_TITLE_END)))):
+            return first + second, first + "\n" + second
+    return first, first
+
+
+def _order_page(lines: list[str]) -> dict | None:
+    """An order page printed before the regulation: ``中华人民共和国国务院令`` / ``第656号`` / the order's
+    text (``《…》已经…通过，现予公布，自…起施行。``) / the signer (``总理　李强``) / the date; then the
+    regulation's title. Returns the order's number, issuer, date, the regulation's title and the
+    evidence line of each, or None when the text does not begin so."""
+    head = lines[:3]
+    for k in range(len(head) - 1):
+        m, n = _ORDER_HEAD.match(head[k]), _ORDER_SEQ.match(head[k + 1])
+        if m and n:
+            break
+    else:
+        return None
+    body = m.group(1)
+    out: dict = {"doc_number": f"{body}第{n.group(1)}号", "doc_number_line": f"{head[k]} {head[k + 1]}"}
+    issuer = re.sub(r"^中华人民共和国", "", body[:-1])
+    out["issuer"] = {"主席": "中华人民共和国主席"}.get(issuer, issuer)
+    out["issuer_line"] = head[k]
+    named = None
+    j = k + 2
+    end = None
+    for j in range(k + 2, min(k + 12, len(lines))):
+        ln = lines[j]
+        q = re.search(r"《([^》]{2,60})》", ln)
+        if q and named is None and re.search(r"公布|发布|施行", ln):
+            named = (q.group(1), ln)
+        d = _DATE.fullmatch(re.sub(r"\s+", "", ln))
+        if d and named is not None:
+            out["date_promulgated"], out["date_promulgated_line"] = parse_date(d), ln
+            end = j
+            break
+    if named is None:
+        return None
+    title_line = lines[end + 1] if end is not None and end + 1 < len(lines) else None
+    if title_line is not None and re.sub(r"\s+", "", title_line) == re.sub(r"\s+", "", named[0]):
+        out["title"], out["title_line"] = title_line, title_line
+    elif end is not None and end + 2 < len(lines) and \
+            re.sub(r"\s+", "", lines[end + 1] + lines[end + 2]) == re.sub(r"\s+", "", named[0]):
+        out["title"], out["title_line"] = lines[end + 1] + lines[end + 2], lines[end + 1] + "\n" + lines[end + 2]
+    else:
+        out["title"], out["title_line"] = named
+    out["end"] = end
+    return out
 
 
 def text_metadata(text: str) -> dict[str, str | None]:
@@ -87,9 +202,22 @@ def text_metadata(text: str) -> dict[str, str | None]:
     Rules
     -----
     ``title``
-        The first non-blank line (Markdown ``#`` removed) when it reads as a title: at most 80
+        From the document's title lines: the 标题 row of a gov.cn metadata table (``索 引 号`` …
+        ``标　　题：…``); else, after an order page (below), the regulation's title printed under it;
+        else the first non-blank line (Markdown ``#`` removed; a running head such as
+        ``…公报`` or ``2012年第5期`` above it skipped) when it reads as a title: at most 80
         characters, no sentence punctuation (。；！？), not a document number, date or numbered
-        line; else None.
+        line. A title printed over two lines is joined (the first line leaves a 《 or （ open, or
+        does not end in a title word such as 条例/办法/规定 while the second does). A flattened
+        text's first line (longer than 80 characters, or running on into its note or 第一章/第一条)
+        gives the words before the note or the first chapter or article. Else None.
+    Order pages
+        A text that begins with an order page (``中华人民共和国国务院令`` / ``第656号``, ``中华人民共和国主席令``
+        / ``第一一九号``, ``国家市场监督管理总局令`` / ``第43号`` on their own lines, then the order's text
+        ``《…》…现予公布``, the signer and the date) gives ``doc_number`` (the two lines),
+        ``issuer`` (the body of the order: 国务院, 中华人民共和国主席, 国家市场监督管理总局),
+        ``date_promulgated`` (the order's date line) and ``title`` (the line after the order page,
+        else the name in 《》 of the order's text).
     ``doc_number``
         The first document number (forms in the module docstring) in the first 12 lines that is
         not in brackets or a title (a cited document's number ``（国发〔2015〕50号）`` is not this
@@ -98,7 +226,8 @@ def text_metadata(text: str) -> dict[str, str | None]:
         A date on a head line saying ``通过`` (adopted at a meeting).
     ``date_promulgated``
         A date on a head line saying ``公布``/``发布``/``颁布``, or of a line carrying an order
-        number (``国务院令第716号``).
+        number (``国务院令第716号``; also printed without a space, ``（2014年11月24日中华人民共和国国务院令
+        第656号公布）``: the number is ``中华人民共和国国务院令第656号``, its body 国务院).
     ``date_effective``
         The date of ``自…起施行``/``自…起实施``/``自…起生效`` anywhere in the text (the first).
     ``date_issued``
@@ -137,13 +266,17 @@ def text_metadata(text: str) -> dict[str, str | None]:
             out[field] = value
             out[field + "_line"] = line
 
-    first = lines[0]
-    if (len(first) <= 80 and not re.search(r"[。；！？!?]", first) and not _doc_number(first)
-            and not _DATE.search(first) and not re.match(r"^(第[一二三四五六七八九十百零〇\d]+[条章节编]|[一二三四五六七八九十]+、|[（(])", first)):
-        put("title", first, first)
+    order = _order_page(lines)
+    if order is not None:
+        for f in ("title", "doc_number", "issuer", "date_promulgated"):
+            if order.get(f) is not None:
+                put(f, order[f], order[f + "_line"])
+    else:
+        title, evidence = _title(lines)
+        put("title", title, evidence)
     posted = None  # a web page's 发布日期 label (the posting date): promulgation only if nothing says 公布
     for ln in head:
-        if ln == out["title"]:
+        if ln == out["title"] or (out["title_line"] and ln in out["title_line"].split("\n")):
             continue
         put("doc_number", _doc_number(ln), ln)
         for m in _DATE.finditer(ln):

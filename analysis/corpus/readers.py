@@ -268,30 +268,76 @@ def warn_caller(message: str, category: type[Warning] = UserWarning) -> None:
 
 
 # --------------------------------------------------------------------------- code points
+#: Unicode's Equivalent_Unified_Ideograph data (UCD ``EquivalentUnifiedIdeograph.txt``, Unicode 15.0.0,
+#: © Unicode, Inc., Unicode licence), shipped byte for byte; provenance in ``data/raw/MANIFEST.csv`` and
+#: ``data/raw/SOURCES.md``.
+EQUIVALENT_UNIFIED_IDEOGRAPH_FILE = Path(__file__).resolve().parents[2] / "data" / "raw" / "unicode-ucd" / \
+    "EquivalentUnifiedIdeograph.txt"
+#: code points of the CJK Radicals Supplement and Kangxi Radicals blocks with no equivalent unified
+#: ideograph: U+2E80 CJK RADICAL REPEAT (listed as such in the UCD file) and the unassigned code points
+#: U+2E9A, U+2EF4–U+2EFF and U+2FD6–U+2FDF; they are left as they are.
+RADICALS_WITHOUT_EQUIVALENT = (0x2E80, 0x2E9A, *range(0x2EF4, 0x2F00), *range(0x2FD6, 0x2FE0))
+
+
+def equivalent_unified_ideographs(path: Path | str = EQUIVALENT_UNIFIED_IDEOGRAPH_FILE) -> dict[int, str]:
+    """{code point: ideograph} of the UCD's ``EquivalentUnifiedIdeograph.txt`` (``2E8C..2E8D ; 5C0F``)."""
+    table: dict[int, str] = {}
+    for ln in Path(path).read_text(encoding="utf-8").splitlines():
+        ln = ln.split("#", 1)[0].strip()
+        if not ln:
+            continue
+        cps, _, target = (x.strip() for x in ln.partition(";"))
+        lo, _, hi = cps.partition("..")
+        for cp in range(int(lo, 16), int(hi or lo, 16) + 1):
+            table[cp] = chr(int(target, 16))
+    return table
+
+
 def _ideograph_table() -> dict[int, str]:
-    """Kangxi radicals (U+2F00–U+2FD5), CJK radicals supplement, CJK compatibility ideographs
-    (U+F900–U+FAFF, U+2F800–U+2FA1F) → the unified ideograph NFKC gives (⼯ U+2F2F → 工)."""
-    table = {}
+    """The code points :func:`standard_ideographs` maps.
+
+    * CJK Radicals Supplement (U+2E80–U+2EFF: ⺠ → 民, ⻔ → 门, ⻓ → 长) and Kangxi Radicals
+      (U+2F00–U+2FDF: ⼯ → 工) → the ideograph of Unicode's Equivalent_Unified_Ideograph property
+      (:data:`EQUIVALENT_UNIFIED_IDEOGRAPH_FILE`). NFKC maps every Kangxi radical (to the same
+      ideograph) but only 2 of the supplement's 115; the UCD's equivalence data maps 114 of them
+      (all but U+2E80 CJK RADICAL REPEAT, :data:`RADICALS_WITHOUT_EQUIVALENT`).
+    * CJK compatibility ideographs (U+F900–U+FAFF, U+2F800–U+2FA1F) → the unified ideograph NFKC
+      gives (their canonical decompositions).
+
+    CJK strokes (U+31C0…) are not mapped: a stroke in a text is not a character of it.
+    """
+    table: dict[int, str] = {}
     for lo, hi in ((0x2E80, 0x2EFF), (0x2F00, 0x2FDF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F)):
         for cp in range(lo, hi + 1):
             n = unicodedata.normalize("NFKC", chr(cp))
             if n != chr(cp) and len(n) == 1:
                 table[cp] = n
+    try:
+        eui = equivalent_unified_ideographs()
+    except OSError:  # installed without the repository's data/raw: NFKC only (Kangxi, 2 of the supplement)
+        warnings.warn(f"{EQUIVALENT_UNIFIED_IDEOGRAPH_FILE} not found: CJK Radicals Supplement code points "
+                      "(⺠ ⻔ ⻓ …) are not mapped to ideographs", RuntimeWarning, stacklevel=2)
+        eui = {}
+    for cp, ideograph in eui.items():
+        if 0x2E80 <= cp <= 0x2FDF:
+            table[cp] = ideograph
     return table
 
 
-#: translate() table of :func:`standard_ideographs` (built once from NFKC).
+#: translate() table of :func:`standard_ideographs` (built once: UCD equivalence data and NFKC).
 IDEOGRAPH_TABLE = _ideograph_table()
 _IDEOGRAPH_RE = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 
 def standard_ideographs(text: str) -> str:
-    """Map Kangxi-radical and CJK-compatibility code points to the standard ideographs.
+    """Map radical and CJK-compatibility code points to the standard ideographs.
 
-    PDFs often carry ⼯ (U+2F2F KANGXI RADICAL WORK) for 工 or ⼈ for 人, or CJK
-    compatibility ideographs (U+F900…); they look identical but match nothing (``第⼗⼀条`` is not
-    ``第十一条``). Only these code points change — exactly the mapping NFKC applies to them — so
-    punctuation keeps its full-width form. Every reader of this module applies it to the text it
+    PDFs often carry ⼯ (U+2F2F KANGXI RADICAL WORK) for 工 or ⼈ for 人, ⺠ (U+2EA0 CJK RADICAL
+    CIVILIAN) for 民, or CJK compatibility ideographs (U+F900…); they look identical but match
+    nothing (``第⼗⼀条`` is not ``第十一条``, ``人⺠法院`` is not ``人民法院``). Only these code points
+    change (:data:`IDEOGRAPH_TABLE`: Unicode's Equivalent_Unified_Ideograph data for the CJK Radicals
+    Supplement and Kangxi Radicals blocks, NFKC for the compatibility ideographs), so punctuation
+    keeps its full-width form. Every reader of this module applies it to the text it
     extracts; it is also step 2 of :func:`analysis.text.tokens.normalize`.
     """
     # a regex scan is ~20x faster than translate() with a dict; almost no text needs the mapping
@@ -516,11 +562,27 @@ class _Numbering:
     """Word's automatic numbering (numbering part + styles), rendered as the text Word shows.
 
     python-docx exposes the numbering definitions (``numbering.xml``) but does not render them; this
-    follows ECMA-376 §17.9: a paragraph's ``w:numPr`` (direct, else from its style chain) names a
-    list instance (``w:num``) and level; the instance points to an abstract definition whose level
-    gives the start value, the number format (``w:numFmt``) and the text (``w:lvlText``, e.g.
-    ``第%1条``, ``%1、``, ``（%1）``, ``%1.%2``); ``w:lvlOverride/w:startOverride`` restarts a list.
-    Counters run per list instance; a level's counter restarts when a higher level advances.
+    follows ISO/IEC 29500-1 §17.9: a paragraph's ``w:numPr`` (direct, else from its style chain) names
+    a list instance (``w:num``) and level; the instance points to an abstract definition
+    (``w:abstractNum``) whose level gives the start value, the number format (``w:numFmt``), the text
+    (``w:lvlText``, e.g. ``第%1条``, ``%1、``, ``（%1）``, ``%1.%2``) and when it restarts
+    (``w:lvlRestart``).
+
+    Counting is as Word renders it:
+
+    * counters run per **abstract definition**: every ``w:num`` instance of one ``w:abstractNum``
+      continues the same sequence (a file with one ``w:num`` per chapter of one definition numbers
+      its articles 第一条 … 第N条 straight through, it does not restart per chapter);
+    * a ``w:num`` with ``w:lvlOverride/w:startOverride`` is a list of its own: its counters start at
+      the override value and are not shared with the other instances;
+    * a level restarts when a higher level is used (the default), when the level named by
+      ``w:lvlRestart`` (1-based) or a higher one is used, and **never** when ``w:lvlRestart`` is 0
+      (§17.9.11: "a value of 0 shall specify that this level shall never restart"); a value naming
+      this level or a deeper one is ignored (the default applies).
+
+    LibreOffice (checked with 7.4) restarts a multilevel ``第%1章``/``第%2条`` list with
+    ``lvlRestart=0`` at every chapter, where Word does not; the rendering here, and the truth of the
+    test fixture ``tests/fixtures/intake/numbering-multilevel.docx``, follow the standard and Word.
     """
 
     def __init__(self, doc):
@@ -530,9 +592,9 @@ class _Numbering:
         self.qn = qn
         self.doc = doc
         self.WD = WD_STYLE_TYPE
-        self.abstract: dict[str, dict[int, tuple[int, str, str, str]]] = {}
+        self.abstract: dict[str, dict[int, tuple[int, str, str, str, int | None]]] = {}
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}
-        self.counters: dict[str, list[int | None]] = {}
+        self.counters: dict[str, list[int | None]] = {}  # per abstractNum, or per w:num with overrides
         self.styles: dict[str | None, tuple[str | None, int | None]] = {}
         self.unresolved = 0
         self.expanded = 0
@@ -548,8 +610,10 @@ class _Numbering:
             levels = {}
             for lvl in an.findall(qn("w:lvl")):
                 ilvl = int(lvl.get(qn("w:ilvl"), "0"))
+                restart = v(lvl, "w:lvlRestart")
                 levels[ilvl] = (int(v(lvl, "w:start") or 1), v(lvl, "w:numFmt") or "decimal",
-                                v(lvl, "w:lvlText") or "", v(lvl, "w:suff") or "tab")
+                                v(lvl, "w:lvlText") or "", v(lvl, "w:suff") or "tab",
+                                int(restart) if restart is not None and restart.lstrip("-").isdigit() else None)
             self.abstract[an.get(qn("w:abstractNumId"))] = levels
         for num in el.findall(qn("w:num")):
             overrides = {}
@@ -611,12 +675,17 @@ class _Numbering:
         if ilvl not in levels:
             self.unresolved += 1
             return None
-        ctr = self.counters.setdefault(num_id, [None] * 9)
+        # one sequence per abstract definition; a w:num with start overrides is a list of its own
+        ctr = self.counters.setdefault(f"num:{num_id}" if overrides else f"abs:{abs_id}", [None] * 9)
         start = overrides.get(ilvl, levels[ilvl][0])
         ctr[ilvl] = start if ctr[ilvl] is None else ctr[ilvl] + 1
         for deeper in range(ilvl + 1, 9):
-            ctr[deeper] = None
-        _, fmt, text, suff = levels[ilvl]
+            r = levels[deeper][4] if deeper in levels else None
+            if r == 0:
+                continue  # lvlRestart=0: never restarts
+            if r is None or r > deeper or ilvl < r:
+                ctr[deeper] = None
+        _, fmt, text, suff, _ = levels[ilvl]
         if fmt == "bullet":
             return ""
         out = text
@@ -635,11 +704,62 @@ class _Numbering:
         return out + ("" if suff == "nothing" else " ")
 
 
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = "{%s}" % _W_NS
+#: run containers whose text Word does not show: deleted text, the source of a move, and parts that
+#: are not the paragraph's text (properties, field instructions, text boxes and drawings, ruby guides)
+_DOCX_HIDDEN = frozenset(_W + t for t in (
+    "del", "moveFrom", "delText", "delInstrText", "instrText", "pPr", "rPr", "sdtPr", "sdtEndPr",
+    "smartTagPr", "customXmlPr", "drawing", "pict", "object", "rt", "footnoteReference",
+    "endnoteReference", "commentReference")) | {
+    "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent",
+    "{urn:schemas-microsoft-com:vml}textbox"}
+
+
+def _docx_paragraph_text(p_el) -> str:
+    """The text Word shows for a ``w:p``, read from the XML.
+
+    Every run container is entered: ``w:hyperlink``, tracked insertions (``w:ins``) and moves
+    (``w:moveTo``), smart tags (``w:smartTag``, e.g. ``chsdate`` dates), content controls
+    (``w:sdt``/``w:sdtContent``), inline custom XML (``w:customXml``), simple fields (``w:fldSimple``,
+    whose cached result is the text) and the results of complex fields. Deleted text (``w:del``,
+    ``w:delText``) and the source of a move (``w:moveFrom``) stay hidden; field instructions, text
+    boxes, drawings and ruby guide text are not the paragraph's text. python-docx's
+    ``Paragraph.text`` reads only direct runs and hyperlinks, so the text in ``w:ins``,
+    ``w:smartTag``, ``w:sdt``, ``w:customXml`` and ``w:fldSimple`` would be lost.
+    """
+    out: list[str] = []
+
+    def visit(el) -> None:
+        for ch in el:
+            tag = ch.tag
+            if not isinstance(tag, str) or tag in _DOCX_HIDDEN:
+                continue
+            if tag == _W + "t":
+                out.append(ch.text or "")
+            elif tag in (_W + "tab", _W + "ptab"):
+                out.append("\t")
+            elif tag in (_W + "br", _W + "cr"):
+                out.append("\n")
+            elif tag == _W + "noBreakHyphen":
+                out.append("-")
+            elif tag == _W + "sym":  # a symbol-font glyph (private-use code point): not text, as in python-docx
+                continue
+            else:
+                visit(ch)
+
+    visit(p_el)
+    return "".join(out)
+
+
 def read_docx(path: Path, name: str | None = None) -> Document:
     """A Word ``.docx``: body paragraphs and tables in document order.
 
     Each paragraph is one line; each table row one line with its cells separated by a tab (a
-    merged cell once). Headers, footers, footnotes, comments and text boxes are left out. Word's
+    merged cell once). Text is read from the XML (:func:`_docx_paragraph_text`): tracked insertions,
+    smart tags, content controls, custom XML (block and inline), simple fields and hyperlinks are
+    read; tracked deletions and moved-away text stay hidden. Headers, footers, footnotes, comments
+    and text boxes are left out. Word's
     automatic numbering (``第一条``, ``一、``, ``（一）``, ``1.`` generated from numbering definitions,
     not typed) is rendered into the text (:class:`_Numbering`); ``notes`` says how many numbers.
 
@@ -653,7 +773,6 @@ def read_docx(path: Path, name: str | None = None) -> Document:
     import docx
     from docx.oxml.ns import qn
     from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     name = name or str(path)
     try:
@@ -666,10 +785,26 @@ def read_docx(path: Path, name: str | None = None) -> Document:
     numbering = _Numbering(d)
 
     def paragraph(el) -> None:
-        t = Paragraph(el, d).text
+        t = _docx_paragraph_text(el)
+        pre = numbering.prefix(el)  # an empty numbered paragraph still takes its number, as in Word
         if t.strip():
-            pre = numbering.prefix(el)
             lines.append((pre or "") + t)
+
+    def cell_text(tc) -> str:
+        parts: list[str] = []
+
+        def cells(parent) -> None:
+            for el in parent.iterchildren():
+                if el.tag == qn("w:p"):
+                    parts.extend(_docx_paragraph_text(el).split("\n"))
+                elif el.tag == qn("w:tbl"):
+                    for tr in el.iter(qn("w:tc")):
+                        cells(tr)
+                elif el.tag in (qn("w:sdt"), qn("w:customXml")):
+                    cells(el.find(qn("w:sdtContent")) if el.tag == qn("w:sdt") else el)
+
+        cells(tc)
+        return " ".join(x.strip() for x in parts if x.strip())
 
     def table(el) -> None:
         for row in Table(el, d).rows:
@@ -678,20 +813,22 @@ def read_docx(path: Path, name: str | None = None) -> Document:
                 if id(c._tc) in seen:
                     continue
                 seen.add(id(c._tc))
-                cells.append(" ".join(x.strip() for x in c.text.split("\n") if x.strip()))
+                cells.append(cell_text(c._tc))
             if any(cells):
                 lines.append("\t".join(cells))
 
     def walk(parent) -> None:
+        if parent is None:
+            return
         for el in parent.iterchildren():
             if el.tag == qn("w:p"):
                 paragraph(el)
             elif el.tag == qn("w:tbl"):
                 table(el)
-            elif el.tag == qn("w:sdt"):  # content control: walk its content
-                content = el.find(qn("w:sdtContent"))
-                if content is not None:
-                    walk(content)
+            elif el.tag == qn("w:sdt"):  # block content control: walk its content
+                walk(el.find(qn("w:sdtContent")))
+            elif el.tag in (qn("w:customXml"), qn("w:ins"), qn("w:moveTo")):  # block custom XML, moves
+                walk(el)
 
     walk(d.element.body)
     text = "\n".join(lines)

@@ -70,8 +70,9 @@ TOKEN_CACHE_DIR = Path(os.environ["ANALYSIS_TOKEN_CACHE"]) if os.environ.get("AN
     else CACHE_DIR / "tokens"
 
 #: Bumped whenever :func:`normalize` or the cached value format changes (part of the cache key).
-# Not bumped for the Kangxi/compatibility-ideograph mapping (step 2): no text of the report or of
-# the shipped corpora contains such code points (checked when it was added), so every cached token
+# Not bumped for the Kangxi/compatibility-ideograph mapping (step 2), nor when the CJK Radicals Supplement
+# was added to it (issue 19): no text of the report or of the shipped corpora contains such code points
+# (checked both times), so every cached token
 # list and data/processed/national_term_counts.csv stay valid.
 NORMALIZE_VERSION = "1"
 STOPWORD_KINDS = ("general", "policy")
@@ -119,9 +120,10 @@ def normalize(text: str) -> str:
        forms (``互联网＋`` → ``互联网+``). CJK punctuation is **not** touched: ``。，、；：？！（）《》``
        keep their full-width forms (NFKC would turn ``，`` into ``,`` and ``（`` into ``(``, which
        changes the text a reader quotes and the clause splitter relies on). No NFKC is applied.
-       Kangxi radicals and CJK compatibility ideographs become the standard ideographs
-       (``第⼗⼀条`` → ``第十一条``; :func:`standard_ideographs`, the NFKC mapping of those code
-       points only).
+       Kangxi radicals, CJK Radicals Supplement and CJK compatibility ideographs become the
+       standard ideographs (``第⼗⼀条`` → ``第十一条``, ``人⺠法院`` → ``人民法院``;
+       :func:`standard_ideographs`: Unicode's Equivalent_Unified_Ideograph data for the radicals,
+       the NFKC mapping for the compatibility ideographs; those code points only).
     3. Quote marks: corner brackets ``「『〝`` → ``“`` and ``」』〞`` → ``”``; straight double quotes
        (``"`` and ``＂``) become ``“`` and ``”`` alternately within the text. Single curly quotes
        ``‘’`` (nested quotations) and the ASCII apostrophe are kept.
