@@ -64,8 +64,6 @@ D12 = "issue 19 defect 12: hints for converted .doc, renamed files, Big5 and sca
 
 FAILS_TODAY: dict[tuple[str, str], str] = {
     # (check, fixture): reason
-    ("doc_number", "cms-table.html"): D2 + "; " + D6,
-    ("issuer", "cms-table.html"): D2 + "; " + D6,
     ("labels", "big5.txt"): D12,
     ("paths", "big5.txt"): D12,
 }

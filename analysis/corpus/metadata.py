@@ -23,6 +23,10 @@ from .clauses import cn_to_int
 __all__ = ["METADATA_FIELDS", "text_metadata", "parse_date"]
 
 #: fields returned by :func:`text_metadata`; each also has a ``<field>_line`` column
+#: issuers of orders whose number names them by an abbreviation: 主席令 (the President), 国令 (gov.cn's short
+#: form of 国务院令, e.g. 发文字号：国令第641号)
+_ORDER_ISSUER = {"主席": "中华人民共和国主席", "国": "国务院"}
+
 METADATA_FIELDS = ("title", "doc_number", "issuer", "date_adopted", "date_promulgated",
                    "date_effective", "date_issued", "date_written")
 
@@ -167,7 +171,7 @@ def _order_page(lines: list[str]) -> dict | None:
     body = m.group(1)
     out: dict = {"doc_number": f"{body}第{n.group(1)}号", "doc_number_line": f"{head[k]} {head[k + 1]}"}
     issuer = re.sub(r"^中华人民共和国", "", body[:-1])
-    out["issuer"] = {"主席": "中华人民共和国主席"}.get(issuer, issuer)
+    out["issuer"] = _ORDER_ISSUER.get(issuer, issuer)
     out["issuer_line"] = head[k]
     named = None
     j = k + 2
@@ -328,5 +332,5 @@ def text_metadata(text: str) -> dict[str, str | None]:
                     break
     if out["issuer"] is None and out["doc_number"] and "令第" in out["doc_number"]:
         body = re.sub(r"^中华人民共和国", "", out["doc_number"].split("令第")[0])
-        put("issuer", {"主席": "中华人民共和国主席"}.get(body, body), out["doc_number_line"])
+        put("issuer", _ORDER_ISSUER.get(body, body), out["doc_number_line"])
     return out
