@@ -8,6 +8,7 @@ module              what it holds
 ``corpus``          the policy corpora (cited, digest, collection, national) and a user's own folder
 ``clauses``         clause segmentation (章/节/条/款/项, 一、/（一）, sentences) with exact offsets
 ``tokens``          word segmentation: normalisation, jieba with the project dictionary, stopwords, cache
+``engine``          the segmentation engine: jieba, with jieba-next's Rust route when installed and proven equal
 ``keywords``        TF-IDF, TextRank, keyness against a reference corpus, KWIC, word clouds
 ``topics``          LDA/NMF topic models, coherence, stability, intertopic maps
 ``networks``        term co-occurrence networks (NPMI), communities, GraphML export
