@@ -14,6 +14,7 @@ validated tables under ``data/``; see ``data/README.md`` for every column.
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from .paths import DATA_DIR, FIGURES_DIR, ROOT  # noqa: F401
 from .plotting import (  # noqa: F401
@@ -31,6 +32,14 @@ _LAZY = {
     **dict.fromkeys(("cited_texts", "digest_corpus", "digest_principles", "load_clauses", "load_corpus",
                      "national_corpus", "policy_collection"), "analysis.text.corpus"),
 }
+if TYPE_CHECKING:   # for type checkers, IDEs and the build manifest's import closure (analysis.build reads imports)
+    from .report.loaders import (  # noqa: F401
+        load_captions, load_documents, load_egov_survey, load_footnotes, load_indicators, load_milestones,
+        load_provincial_levels, load_report,
+    )
+    from .text.corpus import (  # noqa: F401
+        cited_texts, digest_corpus, digest_principles, load_clauses, load_corpus, national_corpus, policy_collection,
+    )
 __all__ = ["DATA_DIR", "FIGURES_DIR", "ROOT", "CATEGORY_COLORS", "ENGLISH", "RULE_LINE_COLORS", "SEED",
            "TECH_COLORS", "caption", "cjk_font_path", "palette", "save_figure", "setup", "title", *_LAZY]
 
