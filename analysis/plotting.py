@@ -140,12 +140,27 @@ def cjk_font_path() -> Path:
 
 
 def register_cjk_font() -> str:
-    """Register the CJK font with matplotlib by file path and return its family name."""
+    """Register the CJK font with matplotlib by file path and return its family name.
+
+    ``fontManager.addfont`` adds this one file to the font list matplotlib loaded from its cache; the cache itself
+    is neither rebuilt nor written. A file already registered is not read again (a second :func:`setup`).
+    """
+    return _register_font(cjk_font_path())[0]
+
+
+def _register_font(path: Path) -> tuple[str, Path]:
     from matplotlib import font_manager
 
-    path = cjk_font_path()
-    font_manager.fontManager.addfont(str(path))
-    return font_manager.FontProperties(fname=str(path)).get_name()
+    fname = str(path)
+    fm = font_manager.fontManager
+    for entry in reversed(fm.ttflist):
+        if entry.fname == fname:
+            return entry.name, path
+    fm.addfont(fname)
+    for entry in reversed(fm.ttflist):      # the entry addfont just read (no second parse of a 10 MB font)
+        if entry.fname == fname:
+            return entry.name, path
+    return font_manager.FontProperties(fname=fname).get_name(), path   # pragma: no cover - an AFM font
 
 
 def use_cjk_font() -> str:
@@ -162,6 +177,49 @@ def use_cjk_font() -> str:
         matplotlib.rcParams["font.sans-serif"] = [family, *fams]
     matplotlib.rcParams["font.family"] = "sans-serif"
     return family
+
+
+#: What ``seaborn.set_theme(style="whitegrid", context="notebook")`` (seaborn 0.13.2) sets in matplotlib's rcParams,
+#: written out so that :func:`setup` needs no seaborn import (2.5 s of every kernel start: seaborn imports
+#: scipy.stats). ``font.family``/``font.sans-serif`` are left out (:func:`theme_rc` sets them) and so is
+#: ``image.cmap`` ("rocket", a colormap only seaborn's import registers; no figure of the project uses a default
+#: colormap — matplotlib's viridis stays the default). tests/test_plotting.py checks this against seaborn.
+SEABORN_WHITEGRID_RC = {
+    "axes.axisbelow": True, "axes.edgecolor": ".8", "axes.grid": True, "axes.labelcolor": ".15",
+    "axes.labelsize": 12.0, "axes.linewidth": 1.25, "axes.titlesize": 12.0, "font.size": 12.0,
+    "grid.color": ".8", "grid.linewidth": 1.0, "legend.fontsize": 11.0, "legend.title_fontsize": 12.0,
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True, "text.color": ".15",
+    "xtick.bottom": False, "xtick.color": ".15", "xtick.labelsize": 11.0, "xtick.major.size": 6.0,
+    "xtick.major.width": 1.25, "xtick.minor.size": 4.0, "xtick.minor.width": 1.0,
+    "ytick.color": ".15", "ytick.labelsize": 11.0, "ytick.left": False, "ytick.major.size": 6.0,
+    "ytick.major.width": 1.25, "ytick.minor.size": 4.0, "ytick.minor.width": 1.0,
+}
+#: seaborn's "deep" palette: the colour cycle ``set_theme`` installs, and (with a dark grey for "k") what its
+#: ``set_color_codes`` makes of the one-letter colours "b", "g", "r", "m", "y", "c".
+SEABORN_DEEP = ((0.2980392156862745, 0.4470588235294118, 0.6901960784313725),
+                (0.8666666666666667, 0.5176470588235295, 0.3215686274509804),
+                (0.3333333333333333, 0.6588235294117647, 0.40784313725490196),
+                (0.7686274509803922, 0.3058823529411765, 0.3215686274509804),
+                (0.5058823529411764, 0.4470588235294118, 0.7019607843137254),
+                (0.5764705882352941, 0.47058823529411764, 0.3764705882352941),
+                (0.8549019607843137, 0.5450980392156862, 0.7647058823529411),
+                (0.5490196078431373, 0.5490196078431373, 0.5490196078431373),
+                (0.8, 0.7254901960784313, 0.4549019607843137),
+                (0.39215686274509803, 0.7098039215686275, 0.803921568627451))
+SEABORN_COLOR_CODES = {"b": SEABORN_DEEP[0], "g": SEABORN_DEEP[2], "r": SEABORN_DEEP[3], "m": SEABORN_DEEP[4],
+                       "y": SEABORN_DEEP[8], "c": SEABORN_DEEP[9], "k": (0.1, 0.1, 0.1)}
+
+
+def apply_seaborn_theme() -> None:
+    """The effect of ``seaborn.set_theme(style="whitegrid", context="notebook")`` on matplotlib, without importing
+    seaborn (see :data:`SEABORN_WHITEGRID_RC`)."""
+    import matplotlib
+    from cycler import cycler
+    from matplotlib import colors
+
+    matplotlib.rcParams.update(SEABORN_WHITEGRID_RC)
+    matplotlib.rcParams["axes.prop_cycle"] = cycler("color", list(SEABORN_DEEP))
+    colors.colorConverter.colors.update(SEABORN_COLOR_CODES)
 
 
 def theme_rc(family: str) -> dict:
@@ -196,7 +254,8 @@ def setup(*, seed: int = SEED, quiet_jieba: bool = True) -> None:
     """Prepare a session (notebook or script) the project's way. Safe to call more than once.
 
     - registers the CJK font by file path (see :func:`cjk_font_path`);
-    - applies the seaborn theme (``whitegrid``) and then the project's rcParams so the font survives;
+    - applies the seaborn theme (``whitegrid``, written out: :func:`apply_seaborn_theme`, no seaborn import)
+      and then the project's rcParams so the font survives;
     - sets ``axes.unicode_minus=False`` so negative numbers need no U+2212 glyph;
     - fixes the seeds of :mod:`random` and NumPy;
     - sets pandas display options for readable, stable tables;
@@ -210,11 +269,10 @@ def setup(*, seed: int = SEED, quiet_jieba: bool = True) -> None:
     import matplotlib
     import numpy as np
     import pandas as pd
-    import seaborn as sns
 
     _inline_backend_in_kernel()
-    family = register_cjk_font()
-    sns.set_theme(style="whitegrid", context="notebook", font=family)
+    family, path = _register_font(cjk_font_path())
+    apply_seaborn_theme()
     matplotlib.rcParams.update(theme_rc(family))
 
     random.seed(seed)
@@ -227,14 +285,20 @@ def setup(*, seed: int = SEED, quiet_jieba: bool = True) -> None:
     pd.set_option("display.precision", 4)
 
     if quiet_jieba:
-        logging.getLogger("jieba").setLevel(logging.WARNING)
-        try:
-            import jieba
+        # without importing jieba (0.2 s): its import sets its logger back to DEBUG, so besides the level a filter
+        # (which the import leaves alone) keeps its loader's messages out of the notebook
+        log = logging.getLogger("jieba")
+        log.setLevel(logging.WARNING)
+        if not any(isinstance(f, _QuietBelowWarning) for f in log.filters):
+            log.addFilter(_QuietBelowWarning())
+    _STATE.update(font_family=family, font_path=str(path))
 
-            jieba.setLogLevel(logging.WARNING)
-        except ImportError:  # pragma: no cover - jieba is a core requirement
-            pass
-    _STATE.update(font_family=family, font_path=str(cjk_font_path()))
+
+class _QuietBelowWarning:
+    """Logging filter dropping records below WARNING (jieba's loader messages)."""
+
+    def filter(self, record) -> bool:
+        return record.levelno >= 30
 
 
 def font_info() -> dict[str, str]:

@@ -40,7 +40,7 @@ def test_chinese_text_and_negative_numbers_render_without_missing_glyphs(caplog)
     assert matplotlib.rcParams["font.sans-serif"][0] == "Noto Sans SC"
 
 
-def test_setup_twice_is_harmless_and_keeps_the_font_after_seaborn_theme():
+def test_setup_twice_is_harmless_and_keeps_the_font_after_the_theme():
     analysis.setup()
     first = plotting.font_info()
     rc1 = {k: matplotlib.rcParams[k] for k in ("font.sans-serif", "axes.unicode_minus", "svg.hashsalt")}
@@ -49,6 +49,62 @@ def test_setup_twice_is_harmless_and_keeps_the_font_after_seaborn_theme():
     rc2 = {k: matplotlib.rcParams[k] for k in rc1}
     assert first == second and rc1 == rc2
     assert first["font_family"] == "Noto Sans SC"
+
+
+THEME_DUMP = textwrap.dedent("""
+    import json, sys, matplotlib
+    from matplotlib import colors
+    from analysis import plotting
+    if sys.argv[1] == "seaborn":             # what setup() did before it stopped importing seaborn
+        import seaborn as sns
+        family = plotting.register_cjk_font()
+        sns.set_theme(style="whitegrid", context="notebook", font=family)
+        matplotlib.rcParams.update(plotting.theme_rc(family))
+    else:
+        plotting.setup()
+    rc = {k: repr(v) for k, v in matplotlib.rcParams.items() if k != "image.cmap"}
+    codes = {c: list(colors.to_rgb(c)) for c in "bgrmyck"}
+    print(json.dumps({"rc": rc, "codes": codes, "seaborn": "seaborn" in sys.modules}))
+""")
+
+
+def test_setup_gives_the_seaborn_theme_without_importing_seaborn():
+    """setup() writes out seaborn's whitegrid theme; every rcParam and colour code must equal what seaborn sets
+    (image.cmap aside: seaborn's "rocket" exists only once seaborn is imported)."""
+    import json
+
+    got = {}
+    for how in ("seaborn", "setup"):
+        out = subprocess.run([sys.executable, "-c", THEME_DUMP, how], capture_output=True, text=True, check=True,
+                             env={**__import__("os").environ, "MPLBACKEND": "Agg"}).stdout
+        got[how] = json.loads(out)
+    assert got["seaborn"]["seaborn"] and not got["setup"]["seaborn"]
+    diff = {k: (got["seaborn"]["rc"][k], got["setup"]["rc"].get(k)) for k in got["seaborn"]["rc"]
+            if got["seaborn"]["rc"][k] != got["setup"]["rc"].get(k)}
+    assert not diff
+    assert got["seaborn"]["codes"] == got["setup"]["codes"]
+
+
+def test_setup_imports_nothing_heavy():
+    """Kernel start (tests/benchmarks/kernel_start.md): import analysis + setup() leaves seaborn, scipy, jieba,
+    pandera, scikit-learn, networkx, dask and distributed unimported; the lazy public names still work."""
+    code = ("import sys, analysis; analysis.setup(); "
+            "heavy = ['seaborn', 'scipy', 'jieba', 'jieba_next', 'pandera', 'sklearn', 'networkx', 'dask', "
+            "'distributed', 'pyarrow']; print(sorted(m for m in heavy if m in sys.modules)); "
+            "print(callable(analysis.load_corpus), callable(analysis.load_indicators), analysis.text.__name__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == ["[]", "True True analysis.text"]
+
+
+def test_jieba_stays_quiet_when_imported_after_setup():
+    """setup() does not import jieba, whose import sets its logger back to DEBUG: its loader must stay silent."""
+    code = ("import analysis; analysis.setup(); import jieba; t = jieba.Tokenizer(); t.initialize(); "
+            "print(t.lcut('数字政府'))")
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert p.stderr == "" and "'政府'" in p.stdout
+    loud = subprocess.run([sys.executable, "-c", code.replace("analysis.setup(); ", "")],
+                          capture_output=True, text=True, check=True)
+    assert "Prefix dict" in loud.stderr          # what setup() keeps out of the notebooks
 
 
 def test_font_env_var_pointing_nowhere_gives_an_actionable_error(monkeypatch, tmp_path):

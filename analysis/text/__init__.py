@@ -7,6 +7,7 @@ paragraphs) is :mod:`analysis.corpus`; the modules here import from it, never th
 module              what it holds
 ==================  ==========================================================================
 ``tokens``          word segmentation: normalisation, jieba with the project dictionary, stopwords, cache
+``engine``          the segmentation engine: jieba, with jieba-next's Rust route when installed and proven equal
 ``keywords``        TF-IDF, TextRank, keyness against a reference corpus, KWIC, word clouds
 ``topics``          LDA/NMF topic models, coherence, stability, intertopic maps
 ``networks``        term co-occurrence networks (NPMI), communities, GraphML export

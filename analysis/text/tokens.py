@@ -15,6 +15,12 @@ Pipeline for one text::
 The jieba tokenizer is a private :class:`jieba.Tokenizer` instance: the user dictionary is never
 added to jieba's global tokenizer, so other code using ``jieba.cut`` is unaffected.
 
+Engine: jieba is the reference. With jieba-next installed (``pip install .[fast]``) the tokenizer is still jieba's,
+with only the DAG route (jieba's two slowest loops) computed by jieba-next's Rust trie, after a start-up self-check
+on a fixed sample with the user dictionary (:mod:`analysis.text.engine`, which also says why that route equals
+jieba's for every text). :func:`engine` / ``ENGINE`` give the one line saying which is in use (also logged at INFO
+level by the ``analysis.text.tokens`` logger); ``ANALYSIS_SEGMENTATION=jieba`` forces plain jieba.
+
 Token cache
 -----------
 Segmentation results (before any filtering) are cached on disk under
@@ -22,7 +28,8 @@ Segmentation results (before any filtering) are cached on disk under
 ``sha256(normalize(text))``; the shard is the first two hex digits of the key; the dictionary
 version (:func:`dictionary_version`) hashes the user-dictionary file, the jieba version, the
 normalisation version and the segmentation mode, so editing ``userdict.csv`` invalidates the cache
-automatically. Each :func:`tokenize_series` call writes, per shard, one new file holding only the
+automatically. It does not name the engine: both give jieba's tokens for every text (:mod:`analysis.text.engine`),
+so a cache filled by either serves both. Each :func:`tokenize_series` call writes, per shard, one new file holding only the
 texts it had to segment; the file name is the hash of its keys, content is a pickled dict sorted by
 key, written to a temporary file and renamed with :func:`os.replace`. Two processes filling the
 cache at once therefore never write the same file with different content and never lose an entry
@@ -39,7 +46,8 @@ jieba segments on its own) seen before is looked up rather than segmented again,
 16–22 % on the national and local corpora (:func:`_segment_chunk`). A cold batch, normalisation and filtering
 included, runs at 0.54–0.58 M characters/s per core on the reference machine, as fast as plain ``jieba.lcut``
 without the dictionary; ``jobs=N`` segments cache misses in N processes with identical tokens. jieba-fast-dat
-was measured (7× faster) but segments 2.8–6.6 % of the shipped clauses differently, so jieba stays.
+was measured (7× faster) but segments 2.8–6.6 % of the shipped clauses differently, so jieba stays; jieba-next's
+Rust route makes plain segmentation about 2.5× faster with jieba's tokens (tests/benchmarks/segmentation.md).
 """
 from __future__ import annotations
 
@@ -54,7 +62,6 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 import pandas as pd
-import pandera.pandas as pa
 
 from ..corpus.readers import IDEOGRAPH_TABLE, standard_ideographs  # noqa: F401  (defined at intake)
 from ..files import atomic_write
@@ -204,6 +211,8 @@ def load_userdict(path: Path | str = USERDICT_CSV) -> pd.DataFrame:
     schema = schemas()["userdict"]
     if path.resolve() != Path(USERDICT_CSV).resolve():
         # a researcher's own dictionary: same columns and term rules, but its sources are free text
+        import pandera.pandas as pa   # here, not at import: 0.4 s of every kernel start otherwise
+
         schema = schema.update_column("source", checks=[pa.Check.str_length(min_value=1)])
     df, found = read_table(path, schema)
     problems: list[tuple[int | None, str | None, str]] = []
@@ -260,18 +269,50 @@ def _quiet_jieba() -> None:
     logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
+#: The engine line of each user dictionary whose tokenizer was built (path → line); see :func:`engine`.
+_ENGINES: dict[str, str] = {}
+
+
+#: The self-check sample of each user dictionary whose tokenizer was built (path → normalised texts).
+_CHECK_TEXTS: dict[str, list[str]] = {}
+
+
+def _self_check_texts(userdict: pd.DataFrame) -> list[str]:
+    """The fixed self-check sample: :data:`analysis.text.engine.SELF_CHECK_TEXTS` and the example sentence of
+    every term of the user dictionary, normalised."""
+    from .engine import SELF_CHECK_TEXTS
+
+    examples = userdict["example"].dropna().astype(str)
+    return [normalize(t) for t in (*SELF_CHECK_TEXTS, *examples)]
+
+
 @lru_cache(maxsize=4)
 def _tokenizers(path: str, digest: str):
     import jieba
 
+    from . import engine as eng
+
     _quiet_jieba()
-    tok = jieba.Tokenizer()
+    fast = eng.rust_prefix_dict_class() is not None
+    tok = eng.RouteTokenizer() if fast else jieba.Tokenizer()
     tok.tmp_dir = str(CACHE_DIR / "jieba")      # jieba's prefix-dict cache, inside the project cache
     Path(tok.tmp_dir).mkdir(parents=True, exist_ok=True)
     tok.initialize()
-    for row in load_userdict(path).itertuples(index=False):
+    userdict = load_userdict(path)
+    for row in userdict.itertuples(index=False):
         freq = None if pd.isna(row.freq) else int(row.freq)
         tok.add_word(row.term, freq, row.pos)
+    why = tok.use_rust_route() if fast else ("jieba-next is not installed" if eng.jieba_next_version() is None
+                                            else f"{eng.ENV_VAR}=jieba")
+    if why is None:
+        texts = _CHECK_TEXTS[path] = _self_check_texts(userdict)
+        bad = eng.self_check(tok, texts)
+        if bad:
+            tok._route = None
+            why = f"self-check: {len(bad)} of {len(texts)} sample texts segmented differently, e.g. {bad[0]!r:.60}"
+    line = eng.describe(tok, why)
+    _ENGINES[path] = line
+    _log.info("word segmentation: %s", line)
     return tok
 
 
@@ -281,11 +322,27 @@ def _pos_tokenizer(path: str, digest: str):
     # about 1–2 s, half of a worker process's start-up for plain segmentation
     import jieba.posseg
 
-    return jieba.posseg.POSTokenizer(_tokenizers(path, digest))
+    from . import engine as eng
+
+    base = _tokenizers(path, digest)
+    if getattr(base, "_route", None) is None:
+        return jieba.posseg.POSTokenizer(base)
+    tok = eng.route_pos_tokenizer_class()(base)
+    texts = _CHECK_TEXTS[path]
+    bad = eng.self_check(tok, texts, pos=True)
+    if bad:     # POS tags from jieba's own route; plain segmentation keeps the (checked) Rust route
+        _ENGINES[path] += f"; POS tags from jieba's route (self-check: {len(bad)} sample texts tagged differently)"
+        _log.info("word segmentation: %s", _ENGINES[path])
+        return jieba.posseg.POSTokenizer(base)
+    return tok
 
 
 def get_tokenizer(path: Path | str = USERDICT_CSV, pos: bool = False):
     """Return the private jieba tokenizer with the user dictionary loaded.
+
+    With jieba-next installed (``pip install .[fast]``) and its route proven equal at start-up, the tokenizer is
+    :class:`analysis.text.engine.RouteTokenizer` (a :class:`jieba.Tokenizer` whose DAG route comes from Rust);
+    otherwise a plain :class:`jieba.Tokenizer`. :func:`engine` says which.
 
     Parameters
     ----------
@@ -296,6 +353,23 @@ def get_tokenizer(path: Path | str = USERDICT_CSV, pos: bool = False):
     path = Path(path).resolve()
     digest = _file_sha256(path)
     return _pos_tokenizer(str(path), digest) if pos else _tokenizers(str(path), digest)
+
+
+def engine(path: Path | str = USERDICT_CSV) -> str:
+    """One line naming the word-segmentation engine in use for a user dictionary (loads the tokenizer if needed):
+    ``"jieba 0.42.1 with jieba-next 1.0.0rc1's Rust route (self-check: tokens identical to jieba)"`` or
+    ``"jieba 0.42.1 (jieba-next is not installed)"``. Also ``analysis.text.tokens.ENGINE`` (project dictionary)
+    and, at INFO level, the ``analysis.text.tokens`` logger when the tokenizer is built."""
+    get_tokenizer(path)
+    return _ENGINES[str(Path(path).resolve())]
+
+
+def __getattr__(name: str):
+    # ENGINE is resolved on first use (PEP 562): naming the engine means loading the dictionary, which an
+    # import of this module must not do
+    if name == "ENGINE":
+        return engine()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _segment_raw(norm_text: str, pos: bool, path: Path | str = USERDICT_CSV, tok=None
