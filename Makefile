@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.requirements-installed
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: test reproduce lab book check build bench clean-cache venv
+.PHONY: test test-lower-bounds reproduce lab book check build bench clean-cache venv
 
 venv: $(STAMP)
 
@@ -19,6 +19,11 @@ $(STAMP): requirements.txt pyproject.toml
 ## test: unit tests, data validation and every notebook under nbval (strict)
 test: $(STAMP)
 	$(BIN)/python -m pytest --nbval tests notebooks
+
+## test-lower-bounds: unit tests in a separate venv (.venv-lower) holding pyproject's floors (.ci/lower_bounds.sh);
+## the venv is reused while the floors are unchanged, `make test-lower-bounds LOWER_FRESH=1` rebuilds it
+test-lower-bounds:
+	LOWER_FRESH=$(LOWER_FRESH) bash .ci/lower_bounds.sh
 
 ## reproduce: rebuild data/processed, execute every notebook in a fresh kernel, regenerate figures
 reproduce: $(STAMP)
