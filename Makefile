@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.requirements-installed
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: test test-portable reproduce lab book check build bench clean-cache venv
+.PHONY: test test-portable test-lower-bounds reproduce lab book check build bench clean-cache venv
 
 venv: $(STAMP)
 
@@ -24,6 +24,11 @@ test: $(STAMP)
 ## (each switch proven to change the kernels first), compared strictly with the stored outputs
 test-portable: $(STAMP)
 	$(BIN)/python tests/portable.py
+
+## test-lower-bounds: unit tests in a separate venv (.venv-lower) holding pyproject's floors (.ci/lower_bounds.sh);
+## the venv is reused while the floors are unchanged, `make test-lower-bounds LOWER_FRESH=1` rebuilds it
+test-lower-bounds:
+	LOWER_FRESH=$(LOWER_FRESH) bash .ci/lower_bounds.sh
 
 ## reproduce: rebuild data/processed, execute every notebook in a fresh kernel, regenerate figures
 reproduce: $(STAMP)

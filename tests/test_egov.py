@@ -337,3 +337,72 @@ def test_egdi_zero_up_to_2012_is_no_score(survey):
     s2 = survey.copy()
     s2.loc[(s2.year == 2016) & (s2.iso3 == "FRA"), "egdi"] = 0.0
     assert egov.egdi_without_score(s2).set_index("year").loc[2016, "n_without_score"] == 0
+
+
+# World mean of the editions with zeros that mean "no score" (issue 18: a world mean counting them as 0
+# passed every test because only 2022, which has none, was checked).
+# Known answer, by hand from data/raw/un-egov/EGOV_DATA_2003.csv (193 data rows):
+#   - data rows 36 (Montenegro) and 180 (South Sudan) have an empty rank: not assessed, 191 assessed rows;
+#   - data rows 1, 10, 17, 18, 49, 54, 55, 83, 107, 112, 117, 118, 123, 137, 150, 152, 159, 169 (Iraq,
+#     Kiribati, Liberia, Libya, Dominica, Equatorial Guinea, Eritrea, Chad, Central African Republic,
+#     Côte d'Ivoire, DPR Korea, DR Congo, Guinea-Bissau, Haiti, Suriname, Uzbekistan, Tajikistan, Tuvalu)
+#     are ranked 174 with E-Government Index 0.00000: no score, 191 - 18 = 173 scored countries;
+#   - the E-Government Index column sums to 69.61589 over the 191 assessed rows (the 18 zeros add nothing),
+# so the mean over scored countries is 69.61589 / 173 = 0.402404; counting the zeros gives
+# 69.61589 / 191 = 0.364481. China (data row 85) has 0.41595, 0.013546 above the world mean.
+EGDI_2003_SUM, EGDI_2003_SCORED, EGDI_2003_ASSESSED = 69.61589, 173, 191
+EGDI_2003_ZERO_ROWS = [1, 10, 17, 18, 49, 54, 55, 83, 107, 112, 117, 118, 123, 137, 150, 152, 159, 169]
+
+
+def test_world_mean_2003_by_hand_leaves_out_countries_without_score(survey):
+    raw = _raw_rows("un-egov/EGOV_DATA_2003.csv")  # the hand count above, re-read from the file
+    assert [i for i, r in enumerate(raw, start=1) if not r["E-Government Rank"].strip()] == [36, 180]
+    zero = [i for i, r in enumerate(raw, start=1) if r["E-Government Rank"].strip()
+            and float(r["E-Government Index"]) == 0]
+    assert zero == EGDI_2003_ZERO_ROWS and all(raw[i - 1]["E-Government Rank"] == "174" for i in zero)
+    assert sum(float(r["E-Government Index"]) for r in raw if r["E-Government Rank"].strip()) == \
+        pytest.approx(EGDI_2003_SUM, abs=1e-9)
+    assert raw[84]["Country Name"].strip() == "China" and raw[84]["E-Government Index"] == "0.41595"
+
+    cw = egov.china_vs_world(survey).set_index("year")
+    c03 = cw.loc[2003]
+    assert (c03["n_assessed"], c03["n_without_score"]) == (EGDI_2003_ASSESSED, EGDI_2003_ASSESSED - EGDI_2003_SCORED)
+    assert c03["world_mean_egdi"] == pytest.approx(EGDI_2003_SUM / EGDI_2003_SCORED, abs=1e-12)
+    assert round(float(c03["world_mean_egdi"]), 4) == 0.4024  # not 0.3645 (zeros counted)
+    assert c03["country_egdi"] == pytest.approx(0.41595, abs=1e-12)
+    assert c03["country_minus_world_mean"] == pytest.approx(0.41595 - EGDI_2003_SUM / EGDI_2003_SCORED, abs=1e-12)
+
+
+def test_world_mean_every_edition_against_raw_rows(survey):
+    # every edition: the mean over ranked rows with a positive EGDI (2003–2012) or over all ranked rows
+    # (2014–2022, where a 0 would be a score), computed from the raw files with the csv module only
+    cw = egov.china_vs_world(survey).set_index("year")
+    for year, rel in egov.SURVEY_FILES.items():
+        raw = _raw_rows(rel)
+        rank, index = ("Rank", "E_Index") if year == 2024 else ("E-Government Rank", "E-Government Index")
+        scores = [float(r[index]) for r in raw if r[rank].strip()]
+        if year <= egov.EGDI_ZERO_LAST_EDITION:
+            scores = [s for s in scores if s > 0]
+        assert cw.loc[year, "world_mean_egdi"] == pytest.approx(sum(scores) / len(scores), abs=1e-12), year
+        assert cw.loc[year, "n_assessed"] - cw.loc[year, "n_without_score"] == len(scores), year
+
+
+def test_china_vs_world_on_a_hand_made_table():
+    # 2010: X has EGDI 0 (no score, left out), Y 0.2, Z 0.6, placeholder W not assessed; 2016: a 0 is a score
+    t = pd.DataFrame({
+        "year": [2010] * 4 + [2016] * 3,
+        "iso3": ["CHN", "XXX", "YYY", "WWW", "CHN", "XXX", "YYY"],
+        "region": ["Asia", "Asia", "Europe", "Asia", "Asia", "Asia", "Europe"],
+        "egdi": pd.array([0.5, 0.0, 0.2, None, 0.5, 0.0, 0.4], dtype="Float64"),
+        "rank": pd.array([2, 3, 1, None, 1, 3, 2], dtype="Int64"),
+        "assessed": pd.array([True, True, True, False, True, True, True], dtype="boolean"),
+    })
+    cw = egov.china_vs_world(t).set_index("year")
+    assert cw.loc[2010, "n_assessed"] == 3 and cw.loc[2010, "n_without_score"] == 1
+    assert cw.loc[2010, "world_mean_egdi"] == pytest.approx((0.5 + 0.2) / 2)   # not (0.5 + 0 + 0.2) / 3
+    assert cw.loc[2010, "world_median_egdi"] == pytest.approx(0.35)
+    assert cw.loc[2010, "country_minus_world_mean"] == pytest.approx(0.15)
+    assert cw.loc[2010, "n_region"] == 2 and cw.loc[2010, "region_mean_egdi"] == pytest.approx(0.5)
+    assert cw.loc[2016, "n_without_score"] == 0
+    assert cw.loc[2016, "world_mean_egdi"] == pytest.approx(0.9 / 3)           # the 2016 zero counts
+    assert cw.loc[2016, "region_mean_egdi"] == pytest.approx(0.25)

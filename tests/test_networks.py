@@ -43,6 +43,36 @@ def test_graph_communities_and_neighbourhoods():
     assert set(nb.neighbour) == {"x2", "x3"}
 
 
+def _cliques(*blocks, bridge=0.01):
+    """Cliques of weight-1 edges, consecutive cliques joined by one edge of weight ``bridge``."""
+    g = nx.Graph()
+    for block in blocks:
+        g.add_edges_from(((u, v) for i, u in enumerate(block) for v in block[i + 1:]), weight=1.0)
+    for left, right in zip(blocks, blocks[1:]):
+        g.add_edge(left[-1], right[0], weight=bridge)
+    return g
+
+
+def test_community_ids_largest_first_ties_by_first_term():
+    # Four cliques of unequal size, listed so that neither insertion order nor the names agree with the
+    # documented order (0 = largest; equal sizes by the community's first term): z (5 terms) -> 0,
+    # m (4) -> 1, then the two 3-cliques a -> 2 and b -> 3 (a1 < b1). A reversed sort, a reversed
+    # tie-break or ordering by name alone each give another numbering.
+    z, m = [f"z{i}" for i in range(1, 6)], [f"m{i}" for i in range(1, 5)]
+    a, b = [f"a{i}" for i in range(1, 4)], [f"b{i}" for i in range(1, 4)]
+    expected = {**dict.fromkeys(z, 0), **dict.fromkeys(m, 1), **dict.fromkeys(a, 2), **dict.fromkeys(b, 3)}
+    for method, kw in [("louvain", {"seed": 1}), ("louvain", {"seed": 7}), ("greedy", {})]:
+        g = _cliques(b, z, a, m)  # bridges b3–z1, z5–a1, a3–m1
+        comm = N.detect_communities(g, method=method, **kw)
+        assert dict(zip(comm["term"], comm["community"])) == expected, method
+        assert {t: g.nodes[t]["community"] for t in g} == expected  # stored on the graph too
+        # rows: community, then strength (descending), then term
+        assert comm["term"].tolist() == ["z1", "z5", "z2", "z3", "z4", "m1", "m2", "m3", "m4",
+                                         "a1", "a3", "a2", "b3", "b1", "b2"], method
+        assert comm.loc[comm.term == "z1", "strength"].item() == pytest.approx(4.01)
+        assert comm.loc[comm.term == "z1", "degree"].item() == 5
+
+
 def test_graphml_roundtrip_with_chinese_labels(tmp_path):
     docs = [["数据", "安全", "保护"]] * 3 + [["数据", "共享"]] * 2
     g = N.cooccurrence_graph(N.cooccurrence_edges(docs, min_count=2), weight="n_ab")

@@ -135,9 +135,19 @@ def test_pdf_page_furniture_removed():
 def test_pdf_kangxi_radicals_mapped():
     from pypdfium2 import PdfDocument
 
-    pdf = PdfDocument(str(FIX / "internet-info-services.pdf"))
-    raw = "".join(pdf[i].get_textpage().get_text_bounded() for i in range(len(pdf)))
-    pdf.close()
+    # every text page and page closed before the document: a child left to the garbage collector after its
+    # document is closed crashes older pypdfium2 (4.0, the floor) at some later collection
+    pdf, parts = PdfDocument(str(FIX / "internet-info-services.pdf")), []
+    try:
+        for i in range(len(pdf)):
+            page = pdf[i]
+            tp = page.get_textpage()
+            parts.append(tp.get_text_bounded())
+            tp.close()
+            page.close()
+    finally:
+        pdf.close()
+    raw = "".join(parts)
     assert "第\u2f17\u2f00条" in raw  # the fixture's text layer carries ⼗⼀ (Kangxi radicals)
     text = read_pdf(FIX / "internet-info-services.pdf").text
     assert not re.search("[\u2f00-\u2fdf]", text)

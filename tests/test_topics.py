@@ -195,6 +195,34 @@ def test_prevalence_cluster_bootstrap_by_hand():
         T.prevalence_by_covariate(dt, ["A", "A", "A", "B", "B"], clusters=["d1", "d1", "d1", "d1", "d3"])
 
 
+def test_cluster_bootstrap_draws_as_many_clusters_as_the_group_has():
+    # Group A: three documents of unequal size. d1: 1 clause (T00 = 1); d2: 2 clauses (T00 = 1, 0);
+    # d3: 4 clauses (T00 = 0). Prevalence 2/7. A replicate draws 3 clusters with replacement and is
+    # (T00 summed over the drawn clauses) / (clauses drawn). The 27 equally likely ordered draws give
+    #   0 {d3,d3,d3} 1/27 | 1/10 {d2,d3,d3} 3/27 | 1/9 {d1,d3,d3} 3/27 | 1/4 {d2,d2,d3} 3/27 |
+    #   2/7 {d1,d2,d3} 6/27 | 1/3 {d1,d1,d3} 3/27 | 1/2 {d2,d2,d2} 1/27 | 3/5 {d1,d2,d2} 3/27 |
+    #   3/4 {d1,d1,d2} 3/27 | 1 {d1,d1,d1} 1/27
+    # so the 10 % quantile is 1/10 (CDF 4/27 = 0.148 > 0.1 > 1/27) and the 90 % quantile 3/4
+    # (CDF 23/27 = 0.852 < 0.9 < 26/27): with ci=0.8 the interval is exactly [1/10, 3/4], each bound
+    # ≥ 0.048 in probability from the next atom (10 standard errors at n_boot = 4000).
+    # Drawing 2 clusters gives [0, 1], 4 clusters [1/13, 2/3], 7 (one per clause) [1/7, 1/2].
+    # Group B (two clusters of 1 clause each, T00 = 0 and 1) uses the same generator afterwards.
+    t00 = [1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+    dt = pd.DataFrame({"T00": t00, "T01": [1 - v for v in t00]})
+    cov = ["A"] * 7 + ["B"] * 2
+    clusters = ["d1", "d2", "d2", "d3", "d3", "d3", "d3", "e1", "e2"]
+    for seed in (0, 1, 2):
+        out = T.prevalence_by_covariate(dt, cov, clusters=clusters, n_boot=4000, ci=0.8, random_state=seed)
+        a = out[(out.covariate == "A") & (out.topic == "T00")].iloc[0]
+        assert (a.n_docs, a.n_clusters) == (7, 3)
+        assert a.prevalence == pytest.approx(2 / 7)
+        assert (a.ci_low, a.ci_high) == (pytest.approx(1 / 10, abs=1e-12), pytest.approx(3 / 4, abs=1e-12)), seed
+        a1 = out[(out.covariate == "A") & (out.topic == "T01")].iloc[0]  # T01 = 1 - T00 on every clause
+        assert (a1.ci_low, a1.ci_high) == (pytest.approx(1 / 4, abs=1e-12), pytest.approx(9 / 10, abs=1e-12))
+        b = out[(out.covariate == "B") & (out.topic == "T00")].iloc[0]
+        assert (b.n_docs, b.n_clusters, b.prevalence) == (2, 2, 0.5)
+
+
 def test_stability_reference_reused():
     dtm, vocab = T.build_dtm(block_corpus(), min_df=1)
     ref = T.fit_topic_model(dtm, vocab, 3, model="lda", random_state=0, max_iter=10)
