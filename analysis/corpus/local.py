@@ -17,10 +17,14 @@ What is inferred, and from what (each rule is tested on rows checked by reading 
   单行条例/自治条例 (issuer is an autonomous county or prefecture), 省级地方性法规 (issuer is the
   province, or for 北京/上海/重庆 the municipality), 设区的市法规 (issuer is another city; its rules need the
   province's 批准); <NA> when the issuer is unknown.
-* ``adopted`` — date of the first promulgation line that says 通过 (or the first dated line);
-  ``last_amended`` — date of the last line that says 修正/修订/修改 (<NA> if none). Dates in a line are
-  read from its start (``2021年11月25日``). The file name's date is ``version_date`` (missing in some
-  names); the database's ``publish``/``valid_from`` are kept as ``db_publish``/``db_valid_from``.
+* ``adopted`` — date of the first promulgation line that says 通过 (or the first dated line), read from
+  the line's start (``2021年11月25日``). ``last_amended`` — the latest date of an amending event among
+  *every* date of the promulgation lines, not only each line's leading one (:func:`date_events`): an event
+  saying 修正/修订/修改 (``…修订根据2017年11月23日…第二次修正`` → 2017-11-23), or a 批准 that brought an
+  amendment into force (``…通过并经2010年11月25日山东省…批准的《…关于修改…的决定》修正`` → 2010-11-25;
+  a ``…批准`` line after a city's ``…修订`` line); <NA> if no event amends (adoption, its 批准, 公布 and
+  施行 do not). The file name's date is ``version_date`` (missing in some names); the database's
+  ``publish``/``valid_from`` are kept as ``db_publish``/``db_valid_from``.
 * ``expired`` — the database's ``expired`` flag.
 * ``toc_repeated`` — a chapter heading (``第一章``) occurs twice: a table of contents precedes the body.
   ``cut_short`` — the text looks incomplete: article numbers skip (``article_gaps`` > 0) or none of the
@@ -45,8 +49,8 @@ from .clauses import cn_to_int
 from .table import _finish, _rel
 from ..paths import RAW_DIR
 
-__all__ = ["LOCAL_TAR", "PROVINCES", "KINDS", "local_doc_id", "local_corpus", "promulgation_dates", "issuer_of",
-           "kind_of", "completeness", "digital_regulations"]
+__all__ = ["LOCAL_TAR", "PROVINCES", "KINDS", "local_doc_id", "local_corpus", "date_events", "promulgation_dates",
+           "issuer_of", "kind_of", "completeness", "digital_regulations"]
 
 LOCAL_TAR = RAW_DIR / "lawrefbook-local.tar.xz"
 PROVINCES = {"山东": "山东省", "河南": "河南省", "浙江": "浙江省", "上海": "上海市", "北京": "北京市",
@@ -54,6 +58,8 @@ PROVINCES = {"山东": "山东省", "河南": "河南省", "浙江": "浙江省"
 KINDS = ["省级地方性法规", "设区的市法规", "经济特区法规", "浦东新区法规", "单行条例", "自治条例"]
 
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_DATE_SPAN = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")   # also broken over lines
+_AMENDS = re.compile("修正|修订|修改")
 _BODY = re.compile(r"([\u4e00-\u9fff]{2,12}?(?:省|市|自治州|自治县))第[一二三四五六七八九十]+届人民代表大会")
 _TITLE_PLACE = re.compile(r"^([\u4e00-\u9fff]{1,10}?(?:自治州|自治县|市))")
 _ARTICLE = re.compile(r"^[ \t\u3000]*第([零〇一二两三四五六七八九十百千\d]+)条(之[一二三四五六七八九十]+)?[ \t\u3000]",
@@ -72,12 +78,51 @@ def _header(text: str) -> list[str]:
     return [ln.strip() for ln in head.split("\n") if ln.strip() and not ln.lstrip().startswith("# ")]
 
 
+def date_events(text: str) -> list[tuple[str, str, bool]]:
+    """The dated events of a LawRefBook file's promulgation lines: ``(ISO date, wording, amends)``, in order.
+
+    The promulgation lines are read as one text: a line without a date continues the line before it (a
+    wrapped line; an undated event, such as the last ``…修订`` of 浙江/宁波市城市绿化条例(2017-12-18), adds no
+    date), and a date broken over two lines (``2014年9月26`` / ``日山东省…批准``) is read whole. Every date
+    opens an event whose wording runs to the next date (whitespace removed). ``amends`` says whether the
+    event is an amendment or the act that brought one into force:
+
+    * an event whose wording says 修正, 修订 or 修改 amends (``…会议修订``, ``根据2017年11月23日…《关于修改…的
+      决定》第二次修正``, ``…批准的《…关于修改…的决定》修正``, ``…批准修订``);
+    * a 批准 (approval) without those words takes the status of the act it approves: the next event when the
+      approval ends in ``批准的`` and the approved act follows it (``2011年11月25日 山东省…批准的2011年11月15日
+      青岛市…《关于修改…》修正``), otherwise the event before it (a separate ``…批准`` line after a city's
+      ``…修订`` line amends; after the city's ``…通过`` it is the approval of the adoption and does not);
+    * every other event (通过, 公布, 施行) does not amend — including a city's ``…通过并经`` of an amending
+      decision, whose date is that of the city's vote, not of the amendment's entry into force.
+    """
+    head = "\n".join(_header(text))
+    found = list(_DATE_SPAN.finditer(head))
+    events = []
+    for i, m in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(head)
+        events.append((_iso(m), re.sub(r"\s+", "", head[m.end():end])))
+    own = [bool(_AMENDS.search(w)) for _, w in events]
+    amends = list(own)
+    for i, (_, w) in enumerate(events):
+        if "批准" in w and not own[i]:
+            if w.endswith("批准的") and i + 1 < len(events):
+                amends[i] = own[i + 1]
+            else:
+                amends[i] = amends[i - 1] if i else False
+    return [(d, w, a) for (d, w), a in zip(events, amends)]
+
+
 def promulgation_dates(text: str) -> tuple[str | None, str | None]:
     """(adopted, last_amended) from a LawRefBook file's promulgation lines, as ISO dates.
 
-    ``adopted`` is the leading date of the first line saying 通过 (else of the first dated line);
-    ``last_amended`` the leading date of the last line saying 修正, 修订 or 修改 (None if there is none).
-    Lines without a leading date are ignored.
+    ``adopted`` is the leading date of the first line saying 通过 (else of the first dated line; lines
+    without a leading date are ignored). ``last_amended`` is the latest date of any amending event of
+    :func:`date_events` — every date in the lines counts, not only a line's leading one, so
+    ``2012年4月19日…修订根据2017年11月23日…第二次修正`` gives 2017-11-23, and a city regulation's
+    amendment is dated by the province's 批准 that brought it into force (``2010年10月27日 济南市…通过并经
+    2010年11月25日山东省…批准的《…关于修改…的决定》修正`` gives 2010-11-25). None if no event amends
+    (only adoption, its approval, promulgation or commencement).
     """
     dated = []
     for ln in _header(text):
@@ -87,8 +132,8 @@ def promulgation_dates(text: str) -> tuple[str | None, str | None]:
     if not dated:
         return None, None
     adopted = next((d for d, ln in dated if "通过" in ln), dated[0][0])
-    amended = [d for d, ln in dated if re.search("修正|修订|修改", ln)]
-    return adopted, (amended[-1] if amended else None)
+    amended = [d for d, _, amends in date_events(text) if amends]
+    return adopted, (max(amended) if amended else None)
 
 
 def issuer_of(text: str, title: str) -> tuple[str | None, str]:

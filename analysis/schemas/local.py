@@ -86,7 +86,9 @@ SCHEMAS = {
                                description="Issuing level (province includes 北京/上海/重庆 and 浦东新区法规)."),
             "version_date": _date("Date in the file name (the version); empty where the name has none."),
             "adopted": _date("First adoption (promulgation line saying 通过); empty without promulgation lines."),
-            "last_amended": _date("Last line saying 修正/修订/修改; empty if never amended or unknown."),
+            "last_amended": _date("Latest amending event among every date of the promulgation lines (修正/修订/"
+                                  "修改, or the 批准 that brought an amendment into force; "
+                                  "analysis.corpus.local.date_events); empty if never amended or unknown."),
             "db_publish": _date("law.publish in the pack's db.sqlite3."),
             "db_valid_from": _date("law.valid_from in the pack's db.sqlite3."),
             "expired": pa.Column("boolean", description="law.expired in the pack's db.sqlite3."),
