@@ -44,7 +44,7 @@ def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
     from .report.egov import build_egov_survey
     from .text.keywords import build_national_term_counts
     from .corpus.report_text import report_tables
-    from .text.reuse import build_reuse_tables
+    from .text.reuse_eval import build_reuse_tables
 
     steps: list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]] = [
         ("report", report_tables),

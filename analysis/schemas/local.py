@@ -309,7 +309,7 @@ SCHEMAS = {
         },
         name="reuse_precision",
         description="Precision and recall of substantive restatement for the corpus, not the sample "
-                    "(analysis.text.reuse.corpus_precision_recall; labels " + _WHO + "), with 95 % "
+                    "(analysis.text.reuse_eval.corpus_precision_recall; labels " + _WHO + "), with 95 % "
                     "stratified-bootstrap intervals (seed 20261207, 2,000 replicates).",
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/processed/reuse_precision.csv", "primary_key": ["measure", "unit"]},

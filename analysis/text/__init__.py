@@ -12,7 +12,9 @@ module              what it holds
 ``topics``          LDA/NMF topic models, coherence, stability, intertopic maps
 ``networks``        term co-occurrence networks (NPMI), communities, GraphML export
 ``instruments``     policy-instrument coding (Rothwell–Zegveld dictionary) and its evaluation
-``reuse``           clause-level text reuse between corpora (local × national): candidates, alignment
+``reuse``           clause-level text reuse between corpora (local × national): candidates, alignment, kinds
+``reuse_eval``      the reuse detector's evaluation: corpus-level precision/recall, κ, drafting edits, build step
+``reuse_labelling`` labelling packets for the reuse gold set (the texts only, for independent labellers)
 ==================  ==========================================================================
 
 ``corpus``, ``readers``, ``metadata``, ``clauses``, ``local`` and ``corpus_stats`` are still importable from here

@@ -33,7 +33,7 @@ Method (Wilkerson, Smith & Stramp 2015; the R package textreuse): candidates fir
 4. **Confirm** a pair when ``matched >= min_matched`` and ``similarity >= min_similarity``. The thresholds
    (:data:`DEFAULTS`) were set a priori, before the gold set was drawn, and not changed after it was read;
    the gold set (:func:`draw_gold`, :func:`draw_output_sample`, :func:`evaluate_gold`,
-   :func:`corpus_precision_recall`) and the synthetic copies (:func:`synthetic_edits`,
+   :func:`analysis.text.reuse_eval.corpus_precision_recall`) and the synthetic copies (:func:`synthetic_edits`,
    :mod:`analysis.text.reuse_eval`) measure them (``data/curated/reuse_labelling_guide.md``). Per source unit
    and target title one version is kept (the one whose articles match most) and **every** article of it the
    unit restates.
@@ -79,7 +79,7 @@ __all__ = ["DEFAULTS", "PAIR_COLUMNS", "GOLD_SEED", "GOLD_STRATA", "SYNTHETIC_SE
            "body_chars", "restatement_shares", "reuse_by_source", "build_reuse_tables", "draw_gold", "evaluate_gold",
            "precision_recall", "synthetic_edits", "normalize_draw", "Alignment", "formula_kind", "classify_pair",
            "FORMULA_KINDS", "KINDS", "LABEL_KINDS", "containment_stratum", "final_labels", "stored_pairs",
-           "draw_output_sample", "gold_pool_sizes", "corpus_precision_recall", "OUTPUT_SEED", "OUTPUT_DRAW"]
+           "draw_output_sample", "gold_pool_sizes", "OUTPUT_SEED", "OUTPUT_DRAW"]
 
 DEFAULTS = dict(k=5, max_df=500, min_shared=6, min_containment=0.3, route_shared=15, min_block=3, gap_cost=0.5,
                 min_matched=15, min_similarity=0.6, formulaic_titles=10, common_titles=10, common_share=0.5,
@@ -778,7 +778,7 @@ def stored_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
     """The pairs as ``data/processed/reuse_pairs.csv`` keeps them: every substantive and stock pair; of the
     formula pairs, one per source unit and formula kind (its largest ``matched``; ``n_target_titles`` says how
     many titles the unit matched), because a liability article matches hundreds of national penalty articles
-    (204,579 pairs in all, 164,339 of them formula, against 41 MB of text). :func:`find_reuse` returns all.
+    (204,239 pairs in all, 164,076 of them formula: about 41 MB as text). :func:`find_reuse` returns all.
     Shares are computed from all pairs before this (``reuse_documents``)."""
     kind = pairs["kind"].astype(str)
     form = pairs[kind == "formula"].sort_values(["source_doc", "source_unit", "formula_kind", "matched",
@@ -908,8 +908,8 @@ def _adoption_by_title(corpus: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame | None = None,
-                       **params) -> dict[str, pd.DataFrame]:
+def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame | None = None, *,
+                       keep: dict | None = None, **params) -> dict[str, pd.DataFrame]:
     """All local × national reuse, built once for ``data/processed`` (``python -m analysis build``).
 
     Parameters
@@ -917,6 +917,10 @@ def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame
     local, national : DataFrame, optional
         Corpus tables; default :func:`analysis.corpus.local.local_corpus` and
         :func:`analysis.corpus.corpora.national_corpus`.
+    keep : dict, optional
+        When given, receives the intermediate results (``local``, ``national``, ``target``, ``source_units``,
+        ``pairs`` — all pairs, before :func:`stored_pairs`) for the evaluation tables that
+        :func:`analysis.text.reuse_eval.build_reuse_tables` adds (the build's step).
     **params
         Overrides of :data:`DEFAULTS`.
 
@@ -925,8 +929,7 @@ def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame
     dict
         ``local_documents`` (:func:`analysis.corpus.local.local_documents`), ``reuse_pairs``
         (:func:`stored_pairs` of :func:`find_reuse`, without ``target_title``, which ``target_doc``
-        determines, and ``coverage_source``), ``reuse_precision`` (:func:`corpus_precision_recall`),
-        ``reuse_drafting`` (:func:`analysis.text.reuse_eval.recall_by_edit` of the synthetic drafting edits), ``reuse_documents`` (:func:`restatement_shares`), ``reuse_gold_evaluation``
+        determines, and ``coverage_source``), ``reuse_documents`` (:func:`restatement_shares`), ``reuse_gold_evaluation``
         (:func:`evaluate_gold` on ``data/curated/reuse_gold.csv``) and ``reuse_synthetic``
         (:func:`synthetic_edits`). Shares by national title come from :func:`reuse_by_source` when needed.
     """
@@ -954,54 +957,14 @@ def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame
     gold = load_table("reuse_gold", typed=False)
     labels = load_table("reuse_gold_labels", typed=False)
     evaluated = evaluate_gold(gold, labels, loc, pairs, target)
-    from .reuse_eval import recall_by_edit, synthetic_drafting_trials
-
-    pool = gold_pool_sizes(lu, target.units)
-    drafting = synthetic_drafting_trials(nat, loc, target)
+    if keep is not None:
+        keep.update(local=loc, national=nat, target=target, source_units=lu, pairs=pairs)
     return {"local_documents": local_documents(loc),
-            "reuse_precision": corpus_precision_recall(evaluated, pairs, pool),
-            "reuse_drafting": recall_by_edit(drafting),
             "reuse_pairs": stored_pairs(pairs).drop(columns=["target_title", "coverage_source"]
                                                     ).reset_index(drop=True),
             "reuse_documents": by_doc,
             "reuse_gold_evaluation": evaluated,
             "reuse_synthetic": synthetic_edits(nat, loc, target=target, **params)}
-
-
-def _only_strata(weights: pd.DataFrame, ev: pd.DataFrame) -> pd.DataFrame:
-    """Output weights kept only in the strata where ``ev`` has a predicted-positive pair (0 elsewhere): the
-    recall call needs some output weights, and its precision is not used."""
-    has = set(ev.loc[ev["predicted"], "stratum"].astype("int64"))
-    w = weights.copy()
-    w.loc[~w.index.isin(has), ["pairs", "chars"]] = 0
-    return w
-
-
-def corpus_precision_recall(evaluated: pd.DataFrame, pairs: pd.DataFrame, pool: pd.Series) -> pd.DataFrame:
-    """Precision and recall of substantive restatement for the corpus, not the sample
-    (:func:`analysis.text.reuse_eval.stratified_precision_recall`), by pairs and by restated characters.
-
-    Precision: every gold pair the detector counts as substantive, by the stratum of its current containment
-    (``stratum_now``), each stratum's rate weighted by that stratum's share of the detector's substantive
-    output (pairs, or ``matched`` characters). Recall: the first draw only (a random sample of the candidate
-    pool by stratum, :func:`gold_pool_sizes`), weighted by the pool's stratum sizes; pairs below containment
-    0.10 are in no pool and their recall is not measured."""
-    from .reuse_eval import stratified_precision_recall, stratum_totals
-
-    sub = pairs[pairs["kind"].astype(str) == "substantive"]
-    weights = stratum_totals(containment_stratum(sub["containment"].astype(float)),
-                             sub["matched"].astype("int64").to_numpy())
-    ev = evaluated.assign(truth=evaluated["truth"].astype(bool), predicted=evaluated["predicted"].astype(bool),
-                          chars=evaluated["matched"].astype("int64"))
-    prec = stratified_precision_recall(ev.assign(stratum=ev["stratum_now"].astype("int64")), weights,
-                                       {h: max(int((ev["stratum_now"] == h).sum()), 1) for h in range(5)})
-    first = ev[ev["pair_id"].str.startswith("g")]
-    rec = stratified_precision_recall(first.assign(stratum=first["stratum"].astype("int64")),
-                                      _only_strata(weights, first), pool.to_dict())
-    out = pd.concat([prec[prec["measure"] == "precision"], rec[rec["measure"] == "recall"]], ignore_index=True)
-    out.insert(0, "population", ["detector output (substantive pairs)"] * int((out["measure"] == "precision").sum())
-               + ["candidate pool, containment ≥ 0.10"] * int((out["measure"] == "recall").sum()))
-    return out
 
 
 def reuse_by_source(pairs: pd.DataFrame, documents: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
@@ -1268,7 +1231,9 @@ def synthetic_edits(national: pd.DataFrame, carriers: pd.DataFrame, *, ks=(0, 2,
         did = f"synthetic/{tr['trial']:04d}"
         hit = pairs[(pairs["source_doc"] == did) & (pairs["source_start"] >= tr["start"] - 1)
                     & (pairs["target_title"] == titles[tr["national_doc"]])]
-        same = hit[hit["target_unit"] == tr["national_unit"]]
+        # the very article: same version and same path (another version may number its articles otherwise)
+        same = hit[(hit["target_unit"] == tr["national_unit"]) & (hit["target_doc"] == tr["national_doc"])]
+        hit = hit.sort_values(["matched", "source_start"], ascending=[False, True], kind="stable")
         best = same.iloc[0] if len(same) else (hit.iloc[0] if len(hit) else None)
         rows.append(dict(trial=tr["trial"], k=tr["k"], edit_share=tr["edit_share"],
                          national_doc=tr["national_doc"], national_unit=tr["national_unit"],

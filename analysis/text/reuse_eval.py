@@ -40,7 +40,8 @@ import pandas as pd
 
 __all__ = ["PR_SEED", "DRAFTING_SEED", "stratified_precision_recall", "assign_strata", "stratum_totals",
            "KINDS", "KIND_OF_LABEL", "to_kind", "kappa_by_class", "confusion", "DRAFTING_EDIT_KINDS",
-           "drafting_edits", "edit_applies", "synthetic_drafting_trials", "recall_by_edit"]
+           "drafting_edits", "edit_applies", "synthetic_drafting_trials", "recall_by_edit", "build_reuse_tables",
+           "corpus_precision_recall"]
 
 PR_SEED = 20261207
 DRAFTING_SEED = 20261208
@@ -852,4 +853,58 @@ def recall_by_edit(trials: pd.DataFrame, confidence: float = 0.95) -> pd.DataFra
                                       "same_article", "substantive", "median_similarity"])
     for c in ("recall", "recall_low", "recall_high", "same_article", "substantive", "median_similarity"):
         out[c] = out[c].astype(float).round(4)
+    return out
+
+
+# --------------------------------------------------------------------------- the build step
+def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame | None = None,
+                       **params) -> dict[str, pd.DataFrame]:
+    """The ``reuse`` step of ``python -m analysis build``: :func:`analysis.text.reuse.build_reuse_tables` (pairs,
+    shares, gold evaluation, synthetic copies) and the evaluation tables that need its intermediate results —
+    ``reuse_precision`` (:func:`corpus_precision_recall`) and ``reuse_drafting`` (:func:`recall_by_edit` of
+    :func:`synthetic_drafting_trials`)."""
+    from .reuse import build_reuse_tables as core, gold_pool_sizes
+
+    keep: dict = {}
+    tables = core(local, national, keep=keep, **params)
+    pool = gold_pool_sizes(keep["source_units"], keep["target"].units)
+    tables["reuse_precision"] = corpus_precision_recall(tables["reuse_gold_evaluation"], keep["pairs"], pool)
+    tables["reuse_drafting"] = recall_by_edit(synthetic_drafting_trials(keep["national"], keep["local"],
+                                                                        keep["target"]))
+    return tables
+
+
+def _only_strata(weights: pd.DataFrame, ev: pd.DataFrame) -> pd.DataFrame:
+    """Output weights kept only in the strata where ``ev`` has a predicted-positive pair (0 elsewhere): the
+    recall call needs some output weights, and its precision is not used."""
+    has = set(ev.loc[ev["predicted"], "stratum"].astype("int64"))
+    w = weights.copy()
+    w.loc[~w.index.isin(has), ["pairs", "chars"]] = 0
+    return w
+
+
+def corpus_precision_recall(evaluated: pd.DataFrame, pairs: pd.DataFrame, pool: pd.Series) -> pd.DataFrame:
+    """Precision and recall of substantive restatement for the corpus, not the sample
+    (:func:`stratified_precision_recall`), by pairs and by restated characters.
+
+    Precision: every gold pair the detector counts as substantive, by the stratum of its current containment
+    (``stratum_now``), each stratum's rate weighted by that stratum's share of the detector's substantive
+    output (pairs, or ``matched`` characters). Recall: the first draw only (a random sample of the candidate
+    pool by stratum, :func:`analysis.text.reuse.gold_pool_sizes`), weighted by the pool's stratum sizes; pairs below containment
+    0.10 are in no pool and their recall is not measured."""
+    from .reuse import containment_stratum
+
+    sub = pairs[pairs["kind"].astype(str) == "substantive"]
+    weights = stratum_totals(containment_stratum(sub["containment"].astype(float)),
+                             sub["matched"].astype("int64").to_numpy())
+    ev = evaluated.assign(truth=evaluated["truth"].astype(bool), predicted=evaluated["predicted"].astype(bool),
+                          chars=evaluated["matched"].astype("int64"))
+    prec = stratified_precision_recall(ev.assign(stratum=ev["stratum_now"].astype("int64")), weights,
+                                       {h: max(int((ev["stratum_now"] == h).sum()), 1) for h in range(5)})
+    first = ev[ev["pair_id"].str.startswith("g")]
+    rec = stratified_precision_recall(first.assign(stratum=first["stratum"].astype("int64")),
+                                      _only_strata(weights, first), pool.to_dict())
+    out = pd.concat([prec[prec["measure"] == "precision"], rec[rec["measure"] == "recall"]], ignore_index=True)
+    out.insert(0, "population", ["detector output (substantive pairs)"] * int((out["measure"] == "precision").sum())
+               + ["candidate pool, containment ≥ 0.10"] * int((out["measure"] == "recall").sum()))
     return out
