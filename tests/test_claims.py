@@ -354,12 +354,15 @@ def test_time_05_no_state_council_rule_is_partly_checked(data):
 
 def test_date_05_compares_the_adoption_date(data):
     rec = one("date-05", data)
-    # adopted 2021-06-08 (the report's June), published 2021-07-27
+    # adopted 2021-06-08 (the report's June); version date in the file name 2021-07-27
     assert rec["verdict"] == CONFIRMED
     assert "adopted (通过, promulgation line) 2021-06-08" in rec["evidence"]
-    assert "published (公布, file date) 2021-07-27" in rec["evidence"]
+    assert "version date (LawRefBook file name; compared as the date made public, 公布) 2021-07-27" in rec["evidence"]
     rec6 = one("date-06", data)
     assert rec6["verdict"] == READING_DEPENDENT and "2022-08-30" in rec6["evidence"] and "2022-09-05" in rec6["evidence"]
+    # data/raw/SOURCES.md: the date in a LawRefBook file name is the version date, not a stated 公布 date
+    assert "version date (LawRefBook file name" in rec6["evidence"] and "file date" not in rec6["evidence"]
+    assert "fits the file's version date (2022-09-05)" in rec6["reason"]
 
 
 def test_timing_figure_marks_the_year_the_library_stops_in_as_partial(data):

@@ -228,8 +228,8 @@ def date_verdict(said: str, made: str | None, public: str | None) -> str:
     return CONTRADICTED
 
 
-def _reading_reason(said: str, made, public) -> str:
-    return (f"the report's {said} fits the date made public ({public}) but not the date made ({made}); it holds "
+def _reading_reason(said: str, made, public, public_name: str = "the date made public") -> str:
+    return (f"the report's {said} fits {public_name} ({public}) but not the date made ({made}); it holds "
             "only if read as 发布/公布, against the project's date rule")
 
 
@@ -729,36 +729,43 @@ def _month_in(sentence: str, anchor_re: str) -> str:
     return f"{m.group(1)}-{int(m.group(2)):02d}"
 
 
+#: What the other reading compares for a LawRefBook text: the date in its file name, which data/raw/SOURCES.md calls
+#: the version date. The project holds no 公布 (publication) date for these texts; the version date stands in for it.
+LAWREFBOOK_PUBLIC = "version date (LawRefBook file name; compared as the date made public, 公布)"
+
+
 def _adoption_date_check(data: ClaimData, check_id: str, para: str, anchor: str, month_re: str, doc_id: str,
-                         claim_en: str, adopted_label: str, public_label: str) -> dict:
-    """A month the report gives for a LawRefBook text, judged by DATE_RULE (made = adopted 通过, public = 公布)."""
+                         claim_en: str, adopted_label: str) -> dict:
+    """A month the report gives for a LawRefBook text, judged by DATE_RULE (made = adopted 通过; the other reading
+    compares the file name's version date, :data:`LAWREFBOOK_PUBLIC`)."""
     quote = _sentence(data, para, anchor)
     said = _month_in(quote["claim_zh"], month_re)
     adopted, version, source = _lawrefbook_dates(data, doc_id)
     verdict = date_verdict(said, adopted, version)
     reason = {NOT_CHECKABLE: "no adoption date in the file's promulgation line",
-              READING_DEPENDENT: _reading_reason(said, adopted, version)}.get(verdict, "")
+              READING_DEPENDENT: _reading_reason(said, adopted, version, "the file's version date")}.get(verdict, "")
     return _record(check_id, quote, claim_en, source.split("/", 2)[-1] if "/" in source else source,
-                   f"report {said}; {adopted_label} {adopted}; {public_label} (公布, file date) {version}",
+                   f"report {said}; {adopted_label} {adopted}; {LAWREFBOOK_PUBLIC} {version}",
                    verdict, reason)
 
 
 @_check("date-05")
 def face_recognition_interpretation(data: ClaimData) -> dict:
-    """最高人民法院在 2021年 6月出台…人脸识别…规定 (DATE_RULE: made = adopted 通过, public = 公布)."""
+    """最高人民法院在 2021年 6月出台…人脸识别…规定 (DATE_RULE: made = adopted 通过; other reading: version date)."""
     return _adoption_date_check(data, "date-05", "p0100", "最高人民法院在", r"(\d{4})年\s*(\d{1,2})月出台",
                                 "spc-face-recognition-2021",
                                 "The Supreme People's Court issued its face-recognition interpretation in June 2021",
-                                "adopted (通过, promulgation line)", "published")
+                                "adopted (通过, promulgation line)")
 
 
 @_check("date-06")
 def shenzhen_ai_regulation_date(data: ClaimData) -> dict:
-    """2022年9月《深圳经济特区人工智能产业促进条例》正式印发 (DATE_RULE: made = adopted 通过, public = 公布)."""
+    """2022年9月《深圳经济特区人工智能产业促进条例》正式印发 (DATE_RULE: made = adopted 通过; other reading: version
+    date)."""
     return _adoption_date_check(data, "date-06", "p0103", "正式印发", r"(\d{4})年\s*(\d{1,2})\s*月",
                                 "shenzhen-ai-regulation-2022",
                                 "The Shenzhen AI regulation was formally issued in September 2022",
-                                "adopted by the Standing Committee (通过)", "promulgated")
+                                "adopted by the Standing Committee (通过)")
 
 
 @_check("date-07")
