@@ -94,6 +94,7 @@ CITATION_COLUMNS = ["corpus", "doc_id", "path", "start", "end", "form", "title_w
 _NESTED = re.compile(r"《((?:[^《》\n]|《[^《》\n]*》)*)》")
 _DROP = re.compile(r"[\s\u3000\u200b《》〈〉<>“”‘’\"'「」『』]")
 _PRC = "中华人民共和国"
+_DOCNO = re.compile(r"\([^()]*[〔\[]\s*\d{4}\s*[〕\]][^()]*号\s*\)$")   # a document number at the end: (国发〔2017〕35 号)
 _ISSUERS = ("全国人民代表大会常务委员会", "全国人大常委会", "国务院办公厅", "国务院", "最高人民法院、最高人民检察院",
             "最高人民法院", "最高人民检察院", "中共中央办公厅、国务院办公厅", "中共中央、国务院")
 _ISSUER_FULL = {"全国人大常委会": "全国人民代表大会常务委员会"}
@@ -104,8 +105,10 @@ _LAW_END = re.compile(r"(法|条例|规定|办法|细则|决定|规则|解释|�
 def title_key(title: str) -> str:
     """The lookup key of a title: NFKC, whitespace, quotation marks and every bracket (《》〈〉<>) dropped,
     and every 中华人民共和国 dropped — ``《中华人民共和国数据安全法》`` and ``数据安全法`` give one key,
-    ``最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释`` and ``最高人民法院关于适用《民事诉讼法》的解释`` another."""
+    ``最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释`` and ``最高人民法院关于适用《民事诉讼法》的解释`` another;
+    a document number closing the title is dropped (``新一代人工智能发展规划（国发〔2017〕35 号）``)."""
     s = unicodedata.normalize("NFKC", str(title))
+    s = _DOCNO.sub("", s)
     s = _DROP.sub("", s)
     return s.replace(_PRC, "")
 
@@ -222,6 +225,8 @@ def extract_citations(clauses: pd.DataFrame, corpus: str = "folder") -> pd.DataF
                 if any(ds <= m.start() < de for ds, de, _ in defs):
                     continue   # the abbreviation of a definition
                 written = m.group(1)
+                if not title_key(written):
+                    continue   # empty brackets 《》 (a form's blank)
                 steps = []
                 as_read = written
                 k = title_key(written)
@@ -604,7 +609,7 @@ def citation_graph(citations: pd.DataFrame):
 GOLD_COLUMNS = ["cite_id", "corpus", "doc_id", "path", "start", "end", "form", "title_written", "clause_text"]
 
 
-def draw_evaluation_set(citations: pd.DataFrame, clauses: dict[str, pd.DataFrame], *, per_stratum: int = 12,
+def draw_evaluation_set(citations: pd.DataFrame, clauses: dict[str, pd.DataFrame], *, per_stratum: int = 26,
                         seed: int = GOLD_SEED) -> pd.DataFrame:
     """A seeded draw of references stratified by corpus × context kind, for labelling.
 
@@ -700,7 +705,7 @@ def write_packets(gold: pd.DataFrame, out_dir, citing: pd.DataFrame, national: p
                  "(extraction_correct, title_span, kind, resolution, cited_doc).", ""]
         for r in part.itertuples(index=False):
             meta = info.loc[(r.corpus, r.doc_id)] if (r.corpus, r.doc_id) in info.index else None
-            title = meta["title"] if meta is not None else ""
+            title = meta["title"] if meta is not None and not pd.isna(meta["title"]) else "untitled"
             date = meta["citing_date"] if meta is not None else ""
             cand = candidate_documents(r.title_written, national)
             lines += [f"## {r.cite_id}", "",
@@ -777,3 +782,39 @@ def score_labels(predicted: pd.DataFrame, labels: pd.DataFrame, confidence: floa
         p, t = e["resolution_pred"] == r, e["resolution_true"] == r
         add(f"resolution:{r}", int((p & t & (same_doc | (r != "resolved"))).sum()), int(p.sum()), int(t.sum()))
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- command line
+def main(argv=None) -> None:
+    """``python -m analysis.text.citations gold`` writes ``data/curated/citation_gold.csv`` (the seeded draw from the
+    built ``data/processed/citations.csv``); ``python -m analysis.text.citations packets OUT_DIR`` writes the two
+    labelling packets and a copy of the guide to OUT_DIR."""
+    import argparse
+
+    from ..paths import CURATED_DIR
+    from ..tables import load_table, table_path, write_csv
+
+    ap = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    ap.add_argument("what", choices=["gold", "packets"])
+    ap.add_argument("out", nargs="?")
+    a = ap.parse_args(argv)
+    cites = load_table("citations", typed=False)
+    if a.what == "gold":
+        clauses = {n: _load(n)[1] for n in BUILD_CORPORA}
+        write_csv(draw_evaluation_set(cites, clauses), table_path("citation_gold"))
+        return
+    from ..corpus.corpora import load_corpus
+
+    gold = load_table("citation_gold", typed=False)
+    citing = []
+    for n in BUILD_CORPORA:
+        c = load_corpus(n)
+        c = c[c["doc_id"].isin(set(gold.loc[gold["corpus"] == n, "doc_id"]))]
+        d = citing_dates(c, n).merge(c[["doc_id", "title"]], on="doc_id")
+        citing.append(d.assign(corpus=n))
+    write_packets(gold, a.out, pd.concat(citing, ignore_index=True), load_corpus("national"),
+                  guide=CURATED_DIR / "citation_labelling_guide.md")
+
+
+if __name__ == "__main__":
+    main()
