@@ -34,7 +34,7 @@ SCHEMAS = {
                                           "preamble), penalty_referral (依照/按照/依据《…》…规定…处罚/处理/追究), other."),
             "citing_date": pa.Column("string", iso_date_check(), nullable=True,
                                      description="Date the citing text is read at: local = last_amended, else "
-                                                 "adopted, else version_date, else db_publish; national = version "
+                                                 "adopted, else version_date, else db_publish (version_date when later); national = version "
                                                  "date, else its promulgation lines; cited = documents.csv; "
                                                  "collection = release_date."),
             "citing_date_source": pa.Column("string", nullable=True, description="Where citing_date comes from."),

@@ -48,7 +48,9 @@ text of the corpora states that a national law or regulation was renamed — sea
 Dates (:func:`citing_dates`). The text of a local regulation in LawRefBook is its consolidated text as of its
 last amendment: its references are the ones the legislature left or wrote at that amendment, so the citing
 date is ``last_amended`` (the latest amending event of the promulgation lines), else ``adopted``, else the file
-name's ``version_date``, else the database's ``db_publish``. A national text: the file name's version date,
+name's ``version_date``, else the database's ``db_publish`` — and the file name's ``version_date`` when it is later
+than the date so found (a newer version whose promulgation lines were not updated, e.g.
+``上海/上海市人民代表大会常务委员会规范性文件备案审查条例(2024-11-28)``, whose lines stop at its 2021 adoption). A national text: the file name's version date,
 else the latest date of its promulgation lines. Cited texts: ``data/curated/documents.csv``'s publication
 date, else its date of writing; collection: ``release_date``; a folder: the dates the text prints
 (``date_promulgated``, ``date_adopted``, ``date_issued``, ``date_written``). A national version is "in force"
@@ -62,6 +64,7 @@ labeller's packets (:func:`write_packets`) and the scorer (:func:`score_labels`)
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -212,11 +215,16 @@ def extract_citations(clauses: pd.DataFrame, corpus: str = "folder") -> pd.DataF
     sub = clauses[clauses["text"].str.contains("《|以下简称", regex=True, na=False)]
     want = set(sub["doc_id"])
     sub_all = clauses[clauses["doc_id"].isin(want)]
-    for doc_id, grp in sub_all.groupby("doc_id", sort=False):
-        first = _first_part(grp["path"], grp["order"])
+    cols = {c: sub_all[c].tolist() for c in ("doc_id", "path", "order", "text", "start")}
+    # clauses come in document order: one run of rows per document (plain lists, no pandas grouping per document)
+    runs = [(k, [i for i, _ in g]) for k, g in itertools.groupby(enumerate(cols["doc_id"]), key=lambda x: x[1])]
+    for doc_id, rows_i in runs:
+        first = _first_part(pd.Series([cols["path"][i] for i in rows_i]),
+                            pd.Series([cols["order"][i] for i in rows_i]))
         abbr: dict[str, str] = {}          # key of the abbreviation → full title as written
-        bare: list[tuple[str, str]] = []   # (abbreviation, full title) defined without brackets
-        for (path, text, cstart), fp in zip(zip(grp["path"], grp["text"], grp["start"]), first):
+        bare: dict[str, str] = {}          # abbreviation → full title, defined without brackets (latest wins)
+        for (path, text, cstart), fp in zip(((cols["path"][i], cols["text"][i], cols["start"][i]) for i in rows_i),
+                                            first):
             text = str(text)
             cstart = int(cstart)
             defs = [(m.start(), m.end(), m) for m in _ABBR.finditer(text)]
@@ -256,19 +264,22 @@ def extract_citations(clauses: pd.DataFrame, corpus: str = "folder") -> pd.DataF
                         else:
                             short = (dm.group(2) or dm.group(3)).strip()
                             if short and not short.startswith("本") and _LAW_END.search(short):
-                                bare.append((short, as_read))
+                                bare[short] = as_read
                                 abbr[title_key(short)] = as_read
                         break
-            for short, full in bare:
-                for m in re.finditer(re.escape(short), text):
-                    if any(a <= m.start() < b for a, b in spans) or any(ds <= m.start() < de for ds, de, _ in defs):
-                        continue
-                    # inside some other bracket pair, or part of a longer name (选举法 in 《…选举法》)
-                    if text.count("《", 0, m.start()) > text.count("》", 0, m.start()):
-                        continue
-                    kind = context_kind(text, m.start(), m.end(), bool(fp))
-                    rows.append((doc_order[doc_id], doc_id, path, cstart + m.start(), cstart + m.end(),
-                                 "abbreviation", short, full, "abbreviation", kind, None))
+            if bare:   # one alternation, longest first: 商标法修改决定 is not also a use of 商标法
+                alt = re.compile("|".join(map(re.escape, sorted(bare, key=lambda x: (-len(x), x)))))
+            for m in (alt.finditer(text) if bare else ()):
+                short = m.group(0)
+                full = bare[short]
+                if any(a <= m.start() < b for a, b in spans) or any(ds <= m.start() < de for ds, de, _ in defs):
+                    continue
+                # inside some other bracket pair, or part of a longer name (选举法 in 《…选举法》)
+                if text.count("《", 0, m.start()) > text.count("》", 0, m.start()):
+                    continue
+                kind = context_kind(text, m.start(), m.end(), bool(fp))
+                rows.append((doc_order[doc_id], doc_id, path, cstart + m.start(), cstart + m.end(),
+                             "abbreviation", short, full, "abbreviation", kind, None))
     cols = ["_order", "doc_id", "path", "start", "end", "form", "title_written", "title_as_read", "normalisation",
             "kind", "_issuer"]
     df = pd.DataFrame(rows, columns=cols)
@@ -307,6 +318,9 @@ def citing_dates(corpus: pd.DataFrame, corpus_name: str) -> pd.DataFrame:
         d, src = None, None
         if corpus_name == "local":
             d, src = first(r, ("last_amended", "adopted", "version_date", "db_publish"))
+            v = r.get("version_date")
+            if d is not None and v is not None and not pd.isna(v) and str(v) > d:
+                d, src = str(v), "version_date (later than the promulgation lines' last event)"
         elif corpus_name == "national":
             d, src = first(r, ("version_date",))
             if d is None:
