@@ -45,6 +45,7 @@ def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
     from .text.keywords import build_national_term_counts
     from .corpus.report_text import report_tables
     from .text.reuse_eval import build_reuse_tables
+    from .text.citations import build_citation_tables
 
     steps: list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]] = [
         ("report", report_tables),
@@ -52,8 +53,18 @@ def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
         ("documents", lambda: {"documents_processed": build_documents()}),
         ("keywords", build_national_term_counts),
         ("reuse", build_reuse_tables),
+        ("citations", build_citation_tables),
     ]
     return steps
+
+
+def _graphs() -> dict[str, list[tuple[str, Callable[[dict[str, pd.DataFrame]], object]]]]:
+    """GraphML files a step writes beside its tables: ``{step: [(file name in data/processed, frames → graph)]}``.
+    Written after the step's tables (:func:`analysis.text.networks.write_graphml`) and recorded among its outputs,
+    so a missing or changed file makes the step stale."""
+    from .text.citations import citation_graph
+
+    return {"citations": [("citations.graphml", lambda frames: citation_graph(frames["citations"]))]}
 
 
 # --------------------------------------------------------------------------- checksums
@@ -257,6 +268,12 @@ def build_all(force: bool = True, manifest_path: Path = MANIFEST, stream=None) -
             outputs.append(path)
             lines.append(f"{name:<28} {len(frame):>6} rows → {path.relative_to(path.parents[2])}"
                          + (f"  ({reasons[0]}{' …' if len(reasons) > 1 else ''})" if reasons else ""))
+        for fname, make in _graphs().get(step_name, []):
+            from .text.networks import write_graphml
+
+            path = write_graphml(make(frames), PROCESSED_DIR / fname)
+            outputs.append(path)
+            lines.append(f"{fname:<28} graph  → {path.relative_to(path.parents[2])}")
         steps_rec[step_name] = _build_entry(step, inputs, outputs)
     known = {name for name, _ in _steps()}
     new = {"steps": {k: v for k, v in sorted(steps_rec.items()) if k in known}}
