@@ -25,7 +25,7 @@ SAMPLE = ["河南/新乡市大气污染防治条例(2019-07-01)", "山东/菏泽
           "浙江/湖州市禁止销售燃放烟花爆竹规定(2017-10-30)", "山东/山东省机动车非法改装治理和噪声污染防治规定(2021-12-03)",
           "北京/北京市禁止赌博条例", "北京/北京市实施《红十字会法》办法", "广东/广东省城镇华侨房屋征收补偿规定(2021-12-01)"]
 EDITED = "北京/北京市实施《红十字会法》办法"
-BUILD_ONLY = ["target_title", "coverage_source", "formulaic"]   # find_reuse columns the build does not store
+BUILD_ONLY = ["target_title", "coverage_source"]   # find_reuse columns the build does not store
 
 
 def _write_tar(path, docs: pd.DataFrame):
@@ -38,7 +38,7 @@ def _write_tar(path, docs: pd.DataFrame):
 
 
 def _substantive_unit(pairs: pd.DataFrame, doc: str) -> str:
-    sub = pairs[(pairs["source_doc"] == doc) & pairs["boilerplate"].isna() & ~pairs["formulaic"]]
+    sub = pairs[(pairs["source_doc"] == doc) & (pairs["kind"] == "substantive")]
     return str(sub["source_unit"].iloc[0])
 
 
@@ -49,8 +49,7 @@ def sample(tmp_path_factory):
     docs = loc[loc["doc_id"].isin(SAMPLE)][["doc_id", "text"]].reset_index(drop=True)
     assert len(docs) == len(SAMPLE)
     committed = pd.read_csv(table_path("reuse_pairs"), dtype=str, keep_default_na=False)
-    row = committed[(committed["source_doc"] == EDITED) & (committed["boilerplate"] == "")
-                    & (committed["n_target_titles"].astype(int) < reuse.DEFAULTS["formulaic_titles"])].iloc[0]
+    row = committed[(committed["source_doc"] == EDITED) & (committed["kind"] == "substantive")].iloc[0]
     text = docs.loc[docs["doc_id"] == EDITED, "text"].iloc[0]
     units = reuse.units(load_clauses(docs[docs["doc_id"] == EDITED]), {EDITED: text})
     u = units[units["unit"] == row["source_unit"]].iloc[0]
@@ -95,7 +94,7 @@ def test_distributed_reuse_equals_find_reuse(client, sample, distributed):  # no
     # and the sample's rows of the committed table (whole local corpus, in memory), byte for byte
     committed = pd.read_csv(table_path("reuse_pairs"), dtype=str, keep_default_na=False)
     want = committed[committed["source_doc"].isin(SAMPLE)]
-    got = res.pairs[res.pairs["source_doc"].isin(SAMPLE)].drop(columns=BUILD_ONLY)
+    got = reuse.stored_pairs(res.pairs[res.pairs["source_doc"].isin(SAMPLE)]).drop(columns=BUILD_ONLY)
     assert len(want) > 40 and csv_bytes(got) == csv_bytes(want)
 
 

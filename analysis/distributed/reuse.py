@@ -11,8 +11,8 @@ with every unit of a target corpus (national law). Which of its steps depend on 
 * **per partition** — reading, clause segmentation, units, normalisation and body characters (one source
   document each); candidates (one source unit's shingles against the target index: its shingle count is its
   own and the sparse product is row by row); alignment and confirmation (one pair); the best version per
-  target title, ``n_target_titles``, ``formulaic`` and the ``top_titles`` limit (one source unit's confirmed
-  pairs); spans, clause paths and the boilerplate kind (one pair or unit);
+  target title and ``n_target_titles`` (one source unit's confirmed pairs); spans, clause paths and the kind
+  of shared text (one pair or unit; the frequency of shingles across titles is part of the prepared target);
 * **on the client, after gathering** — the order of the pair table (all pairs) and the restatement shares
   (:func:`analysis.text.reuse.restatement_shares`, per source document, from its pairs and its body).
 

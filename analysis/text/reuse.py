@@ -32,16 +32,27 @@ Method (Wilkerson, Smith & Stramp 2015; the R package textreuse): candidates fir
    both normalised; ``coverage_target`` = matched / normalised length of the target unit.
 4. **Confirm** a pair when ``matched >= min_matched`` and ``similarity >= min_similarity``. The thresholds
    (:data:`DEFAULTS`) were set a priori, before the gold set was drawn, and not changed after it was read;
-   the gold set (:func:`draw_gold`, :func:`evaluate_gold`, :func:`precision_recall`) and the synthetic
-   copies (:func:`synthetic_edits`) measure them (``data/curated/reuse_labelling_guide.md``). Per source
-   unit the best version of each target title is kept, and at most ``top_titles`` titles (one for a
-   formulaic unit) — a storage limit, not a detection threshold.
-5. **Boilerplate** every regulation carries (purpose clause ``为了…根据…结合本省实际，制定本条例``,
-   commencement ``本条例自…起施行``, interpretation authority, deference to superior law ``法律、行政法规
-   另有规定的，从其规定``) is recognised in the source unit by :func:`boilerplate_kind` and reported in
-   its own column, not counted as restatement. A source unit confirmed against ``formulaic_titles`` or more
-   distinct target titles is flagged ``formulaic`` (a drafting formula shared by many laws, e.g. the
-   duty-crime penalty clause), also reported apart.
+   the gold set (:func:`draw_gold`, :func:`draw_output_sample`, :func:`evaluate_gold`,
+   :func:`corpus_precision_recall`) and the synthetic copies (:func:`synthetic_edits`,
+   :mod:`analysis.text.reuse_eval`) measure them (``data/curated/reuse_labelling_guide.md``). Per source unit
+   and target title one version is kept (the one whose articles match most) and **every** article of it the
+   unit restates.
+5. **Kind of shared text** (:func:`classify_pair`), decided per pair: a **formula** when the wording is a
+   drafting formula (:func:`formula_kind`: purpose, commencement, interpretation and deference clauses; an
+   article of legal liability; duty-crime, referral, remedy, complaint, award, planning/budget and 三同时
+   wording), or when at least ``common_share`` of the aligned national span's shingles occur in
+   ``common_titles`` or more national titles — counted on the full shingle vocabulary, before the ``max_df``
+   pruning, so the commonest formulae cannot escape it — or when the source unit is confirmed against
+   ``formulaic_titles`` or more titles; a **stock** phrase when the span holds fewer than ``stock_rare``
+   shingles found in fewer than ``common_titles`` titles; else a **substantive** restatement. These
+   parameters were set on 2026-12-07 before the guide-v2 labels were read. Shares count substantive
+   restatement, with formula and stock shares beside them (:func:`restatement_shares`).
+
+Candidates come by two routes: containment (step 2), and ``route_shared`` shared shingles whatever the
+containment (a sentence copied into a long article: 上海市数据条例 第八十一条 ↔ 数据安全法 第三十条 shares 18
+shingles at containment 0.29). A scan of all 2.74 million candidate pairs below containment 0.30 (alignment of
+each) found 635,093 that the alignment confirms, nearly all on shared wording the ``max_df`` filter had pruned;
+the route takes the 78,000 that share 15 or more shingles (``tests/benchmarks/reuse.md``).
 
 The target side (units, shingle vocabulary and matrix, the ``max_df`` filter) is prepared once
 (:func:`reuse_target`); everything after it is per source unit (:func:`reuse_against`), so a source corpus can be
@@ -66,10 +77,13 @@ __all__ = ["DEFAULTS", "PAIR_COLUMNS", "GOLD_SEED", "GOLD_STRATA", "SYNTHETIC_SE
            "boilerplate_kind", "find_reuse", "reuse_target", "reuse_against", "ReuseTarget", "sort_pairs",
            "combine_pairs",
            "body_chars", "restatement_shares", "reuse_by_source", "build_reuse_tables", "draw_gold", "evaluate_gold",
-           "precision_recall", "synthetic_edits", "normalize_draw", "Alignment"]
+           "precision_recall", "synthetic_edits", "normalize_draw", "Alignment", "formula_kind", "classify_pair",
+           "FORMULA_KINDS", "KINDS", "LABEL_KINDS", "containment_stratum", "final_labels", "stored_pairs",
+           "draw_output_sample", "gold_pool_sizes", "corpus_precision_recall", "OUTPUT_SEED", "OUTPUT_DRAW"]
 
-DEFAULTS = dict(k=5, max_df=500, min_shared=6, min_containment=0.3, min_block=3, gap_cost=0.5,
-                min_matched=15, min_similarity=0.6, formulaic_titles=10, top_titles=2)
+DEFAULTS = dict(k=5, max_df=500, min_shared=6, min_containment=0.3, route_shared=15, min_block=3, gap_cost=0.5,
+                min_matched=15, min_similarity=0.6, formulaic_titles=10, common_titles=10, common_share=0.5,
+                stock_rare=10)
 
 # --------------------------------------------------------------------------- normalisation
 _PLACEHOLDERS = [
@@ -209,8 +223,8 @@ _BOILERPLATE = [
     ("commencement", re.compile(r"本(?:条例|办法|规定|细则|实施办法|实施细则|决定)[^。]{0,30}?自[^。]{0,40}?"
                                 r"(?:施行|实施|生效|执行)")),
     ("interpretation", re.compile(r"(?:具体应用|应用中的具体)问题[^。]{0,20}?负责解释|由[^。]{0,30}?负责解释")),
-    ("deference", re.compile(r"(?:法律|行政法规)[、，和或]?(?:行政法规|法规)?(?:另有|已有)[^。]{0,20}?规定的?[，,]"
-                             r"(?:从其规定|依照其规定|适用其规定)")),
+    ("deference", re.compile(r"(?:法律|行政法规)[、，和或]?(?:行政法规|法规)?(?:对[^。]{0,20}?)?(?:另有|已有|有)"
+                             r"[^。]{0,20}?规定的?[，,](?:从其规定|依照其规定|适用其规定)")),
 ]
 
 
@@ -224,6 +238,68 @@ def boilerplate_kind(text: str) -> str | None:
     for kind, pat in _BOILERPLATE:
         if pat.search(text):
             return kind
+    return None
+
+
+# Drafting formulae recognised in the *shared* text of a pair (the aligned source span), except ``penalty``,
+# which is recognised in the whole source article: an article of legal liability is a formula whatever
+# conduct it names (``data/curated/reuse_labelling_guide.md``, version 2). Checked in this order, after the
+# boilerplate kinds of :func:`boilerplate_kind` (which are also looked for in the shared span).
+_SANCTION = re.compile(r"罚款|警告|责令改正|没收违法所得|没收非法财物|吊销|责令停产停业|责令停业|责令关闭|"
+                       r"暂扣|处分|治安管理处罚|刑事责任|拘留|通报批评|依法处罚|予以处罚")
+_FORMULAE = [
+    ("duty_crime", re.compile(r"玩忽职守|滥用职权|徇私舞弊")),
+    ("referral", re.compile(r"(?:依照|按照|依据)[^。]{0,40}?(?:规定|法律|法规)[^。]{0,12}?(?:处罚|予以处理|追究)|"
+                            r"(?:已有|另有)[^。]{0,6}?处罚规定")),
+    ("remedy", re.compile(r"行政复议|行政诉讼")),
+    ("complaint", re.compile(r"有权[^。]{0,20}?(?:举报|控告|投诉)|(?:举报|投诉)[^。]{0,10}?(?:电话|渠道|制度)")),
+    ("award", re.compile(r"(?:表彰|奖励)[^。]{0,6}$|显著成绩|突出贡献|做出突出|作出突出|成绩显著")),
+    ("planning", re.compile(r"国民经济和社会发展规划|列入[^。]{0,8}?预算|纳入[^。]{0,8}?预算|财政预算")),
+    ("three_simultaneous", re.compile(r"同时设计[、，]?同时施工")),
+]
+FORMULA_KINDS = ["purpose", "commencement", "interpretation", "deference", "penalty"] + [k for k, _ in _FORMULAE] + \
+    ["common", "many_titles"]
+KINDS = ["substantive", "formula", "stock"]
+
+
+def formula_kind(unit_text: str, span_text: str | None = None) -> str | None:
+    """The drafting formula a pair's shared text is, if any, from the wording alone.
+
+    Parameters
+    ----------
+    unit_text : str
+        The whole source article (its original text).
+    span_text : str, optional
+        The part of it the alignment covers (the shared text); default the whole article.
+
+    Returns
+    -------
+    str or None
+        ``purpose``/``commencement``/``interpretation``/``deference`` (:func:`boilerplate_kind` of the article,
+        or of the shared span when that is a deference or commencement sentence); ``penalty`` when the
+        article sets a sanction (罚款, 警告, 责令改正, 处分, 刑事责任 …: an article of legal liability, whatever
+        conduct it names); else the first of ``duty_crime``, ``referral``, ``remedy``, ``complaint``, ``award``,
+        ``planning``, ``three_simultaneous`` whose pattern is in the shared span; None when none applies.
+        Formulae recognised from frequency (``common``, ``many_titles``) are decided by :func:`reuse_against`.
+
+    >>> formula_kind("违反本条例规定，未履行数据安全保护义务的，由有关主管部门责令改正，给予警告。")
+    'penalty'
+    >>> formula_kind("县级以上人民政府应当将数据发展纳入国民经济和社会发展规划。")
+    'planning'
+    >>> formula_kind("国家建立数据分类分级保护制度。") is None
+    True
+    """
+    span = unit_text if span_text is None else span_text
+    kind = boilerplate_kind(unit_text)
+    if kind is None and span_text is not None:
+        kind = boilerplate_kind(span) if len(span) <= 200 else None
+    if kind is not None:
+        return kind
+    if _SANCTION.search(unit_text):
+        return "penalty"
+    for name, pat in _FORMULAE:
+        if pat.search(span):
+            return name
     return None
 
 
@@ -255,7 +331,10 @@ def _shingle_matrix(norms: list[str], k: int, vocab: dict[str, int] | None):
 class ShingleIndex:
     """The target side of the candidate search, built once (:func:`shingle_index`) and matched against any
     number of source chunks (:func:`match_index`): the shingle vocabulary of the target units, the columns
-    kept after the ``max_df`` filter, the filtered shingle × unit matrix and each unit's shingle count."""
+    kept after the ``max_df`` filter, the filtered shingle × unit matrix and each unit's shingle count, and
+    ``group_df`` — for every shingle of the vocabulary, *before* the ``max_df`` filter, the number of distinct
+    groups (target titles) whose units contain it (what :func:`reuse_against` reads to tell a drafting formula,
+    shared with many laws, from a provision of one)."""
 
     vocab: dict
     keep: np.ndarray
@@ -263,28 +342,44 @@ class ShingleIndex:
     n_target: np.ndarray
     k: int
     max_df: int
+    group_df: np.ndarray | None = None
 
     @property
     def n_units(self) -> int:
         return int(self.target_t.shape[1])
 
 
-def shingle_index(target_norms: list[str], *, k: int = DEFAULTS["k"], max_df: int = DEFAULTS["max_df"]) -> ShingleIndex:
+def shingle_index(target_norms: list[str], *, k: int = DEFAULTS["k"], max_df: int = DEFAULTS["max_df"],
+                  groups=None) -> ShingleIndex:
     """Shingle the target units once: ``k``-gram vocabulary, sparse unit × shingle matrix, shingles found in
-    more than ``max_df`` target units dropped (a target-side filter: it does not depend on the source)."""
+    more than ``max_df`` target units dropped (a target-side filter: it does not depend on the source).
+    ``groups`` (one label per target unit, e.g. its title) gives ``group_df``, counted on the full vocabulary."""
+    from scipy import sparse
+
     tgt, vocab = _shingle_matrix(target_norms, k, None)
+    group_df = None
+    if groups is not None:
+        codes, _ = pd.factorize(pd.Series(list(groups), dtype="object"), sort=True)
+        g = sparse.csr_matrix((np.ones(len(codes), dtype=np.int32), (codes, np.arange(len(codes)))),
+                              shape=(int(codes.max()) + 1 if len(codes) else 0, len(codes)))
+        present = (g @ tgt).tocsc()
+        present.data[:] = 1
+        group_df = np.asarray(present.sum(axis=0)).ravel().astype(np.int32)
     df_t = np.asarray(tgt.sum(axis=0)).ravel()
     keep = np.flatnonzero(df_t <= max_df)
     tgt = tgt[:, keep].tocsr()
     n_t = np.asarray(tgt.sum(axis=1)).ravel()
-    return ShingleIndex(vocab, keep, tgt.T.tocsr(), n_t, k, max_df)
+    return ShingleIndex(vocab, keep, tgt.T.tocsr(), n_t, k, max_df, group_df)
 
 
 def match_index(index: ShingleIndex, source_norms: list[str], *, min_shared: int = DEFAULTS["min_shared"],
-                min_containment: float = DEFAULTS["min_containment"], block: int = 4000) -> pd.DataFrame:
+                min_containment: float = DEFAULTS["min_containment"], route_shared: int | None = None,
+                block: int = 4000) -> pd.DataFrame:
     """Candidate pairs of ``source_norms`` against a prepared target :class:`ShingleIndex`. Each source row is
     scored on its own (its shingles, its count), so a source corpus can be matched in chunks; see
-    :func:`candidates` for the parameters and the returned columns."""
+    :func:`candidates` for the parameters and the returned columns. ``route_shared`` opens the second route:
+    a pair sharing at least that many shingles is a candidate whatever its containment (a sentence copied into
+    a long article, or a long article's sentence copied into a short one)."""
     src, _ = _shingle_matrix(source_norms, index.k, index.vocab)
     src = src[:, index.keep].tocsr()
     n_t = index.n_target
@@ -297,6 +392,8 @@ def match_index(index: ShingleIndex, source_norms: list[str], *, min_shared: int
         r, c, v = prod.row[m] + a, prod.col[m], prod.data[m]
         denom = np.minimum(n_s[r], n_t[c])
         ok = v >= min_containment * np.maximum(denom, 1)
+        if route_shared is not None:
+            ok |= v >= route_shared
         out_s.append(r[ok]); out_t.append(c[ok]); out_n.append(v[ok])
     s = np.concatenate(out_s) if out_s else np.array([], dtype=np.int64)
     t = np.concatenate(out_t) if out_t else np.array([], dtype=np.int64)
@@ -309,7 +406,8 @@ def match_index(index: ShingleIndex, source_norms: list[str], *, min_shared: int
 
 def candidates(source_norms: list[str], target_norms: list[str], *, k: int = DEFAULTS["k"],
                max_df: int = DEFAULTS["max_df"], min_shared: int = DEFAULTS["min_shared"],
-               min_containment: float = DEFAULTS["min_containment"], block: int = 4000) -> pd.DataFrame:
+               min_containment: float = DEFAULTS["min_containment"], route_shared: int | None = None,
+               block: int = 4000) -> pd.DataFrame:
     """Candidate pairs by shared character k-gram shingles (exact counts via a sparse product):
     :func:`shingle_index` of the target, then :func:`match_index` of the source.
 
@@ -325,6 +423,8 @@ def candidates(source_norms: list[str], target_norms: list[str], *, k: int = DEF
     min_shared, min_containment : int, float
         A pair is kept when it shares at least ``min_shared`` shingles and they are at least
         ``min_containment`` of the smaller unit's shingles (counted after the ``max_df`` filter).
+    route_shared : int, optional
+        The second route: a pair sharing at least this many shingles is kept whatever its containment.
     block : int
         Source rows multiplied at a time (bounds memory).
 
@@ -335,7 +435,7 @@ def candidates(source_norms: list[str], target_norms: list[str], *, k: int = DEF
         source then target.
     """
     return match_index(shingle_index(target_norms, k=k, max_df=max_df), source_norms, min_shared=min_shared,
-                       min_containment=min_containment, block=block)
+                       min_containment=min_containment, route_shared=route_shared, block=block)
 
 
 # --------------------------------------------------------------------------- alignment
@@ -405,9 +505,9 @@ def _clauses_in(paths: list[str], starts: list[int], ends: list[int], unit: str,
 
 # --------------------------------------------------------------------------- the whole comparison
 PAIR_COLUMNS = ["source_doc", "source_unit", "source_start", "source_end", "source_clauses", "target_doc",
-                "target_title", "target_unit", "target_start", "target_end", "target_clauses", "matched",
-                "similarity", "coverage_target", "coverage_source", "boilerplate", "n_target_titles",
-                "formulaic"]
+                "target_title", "target_unit", "target_start", "target_end", "target_clauses", "containment",
+                "matched", "similarity", "coverage_target", "coverage_source", "common_share", "rare_shingles",
+                "n_target_titles", "kind", "formula_kind"]
 
 
 def find_reuse(source_clauses: pd.DataFrame, source_texts, target_clauses: pd.DataFrame, target_texts,
@@ -433,10 +533,10 @@ def find_reuse(source_clauses: pd.DataFrame, source_texts, target_clauses: pd.Da
         aligned span in each *document's* text; ``*_clauses`` the clause paths below the article the
         span touches (``第2款;第3款/（一）``); ``matched`` (normalised characters aligned),
         ``similarity``, ``coverage_target``/``coverage_source``; ``boilerplate`` (kind of the source unit,
-        <NA> if none); ``n_target_titles`` (distinct target titles the source unit is confirmed against)
-        and ``formulaic`` (that number ≥ ``formulaic_titles``). At most ``top_titles`` titles per
-        source unit (largest ``matched``), one for a formulaic unit. Sorted by source doc, source start,
-        target doc.
+        ``containment`` (at the candidate step), ``common_share`` and ``rare_shingles`` (:func:`classify_pair`),
+        ``n_target_titles`` (distinct target titles the source unit is confirmed against), ``kind``
+        (substantive / formula / stock) and ``formula_kind``. Every confirmed pair of the chosen version of each
+        title. Sorted by :func:`sort_pairs`.
     """
     return reuse_against(source_clauses, source_texts,
                          reuse_target(target_clauses, target_texts, target_titles, **params))
@@ -468,7 +568,8 @@ def reuse_target(target_clauses: pd.DataFrame, target_texts, target_titles: pd.S
     titles = target_titles if target_titles is not None else {}
     if isinstance(titles, pd.Series):
         titles = dict(zip(titles.index, titles.values))
-    return ReuseTarget(tu, dict(titles), shingle_index(list(tu["norm"]), k=p["k"], max_df=p["max_df"]), p)
+    groups = [str(titles.get(d, d)) for d in tu["doc_id"]]
+    return ReuseTarget(tu, dict(titles), shingle_index(list(tu["norm"]), k=p["k"], max_df=p["max_df"], groups=groups), p)
 
 
 def reuse_against(source_clauses: pd.DataFrame, source_texts, target: ReuseTarget, *,
@@ -478,43 +579,56 @@ def reuse_against(source_clauses: pd.DataFrame, source_texts, target: ReuseTarge
 
     Every step after the target's preparation is per source unit: its candidates (its own shingles against
     the target index), the alignment of each candidate, the best version per target title, the count of
-    distinct titles (``n_target_titles``, ``formulaic``) and the ``top_titles`` limit. So the pairs of a
-    corpus are the pairs of its chunks, concatenated and sorted by :func:`sort_pairs`.
+    distinct titles (``n_target_titles``) and the kind of each pair. So the pairs of a corpus are the pairs of
+    its chunks, concatenated and sorted by :func:`sort_pairs`.
     """
     p = target.params
     su = units(source_clauses, source_texts) if source_units is None else source_units
     su = su[su["norm"].str.len() >= p["k"]].reset_index(drop=True)
     tu, titles = target.units, target.titles
     cand = match_index(target.index, list(su["norm"]), min_shared=p["min_shared"],
-                       min_containment=p["min_containment"])
-    rows = []
+                       min_containment=p["min_containment"], route_shared=p["route_shared"])
+    recs = []
     s_norm, t_norm = su["norm"].tolist(), tu["norm"].tolist()
-    for s, t in zip(cand["source"].tolist(), cand["target"].tolist()):
+    t_doc = tu["doc_id"].tolist()
+    for s, t, c in zip(cand["source"].tolist(), cand["target"].tolist(), cand["containment"].tolist()):
         al = align(s_norm[s], t_norm[t], min_block=p["min_block"], gap_cost=p["gap_cost"])
         if al is None or al.matched < p["min_matched"] or al.similarity < p["min_similarity"]:
             continue
-        rows.append((s, t, al))
-    if not rows:
-        return pd.DataFrame(columns=PAIR_COLUMNS)
-    recs = []
-    for s, t, al in rows:
-        tdoc = tu.at[t, "doc_id"]
-        recs.append(dict(s=s, t=t, al=al, title=str(titles.get(tdoc, tdoc))))
+        recs.append(dict(s=s, t=t, al=al, containment=c, matched=al.matched, doc=t_doc[t],
+                         title=str(titles.get(t_doc[t], t_doc[t]))))
+    if not recs:
+        return _typed_pairs(pd.DataFrame(columns=PAIR_COLUMNS))
     pairs = pd.DataFrame(recs)
-    pairs["matched"] = [r.matched for r in pairs["al"]]
-    # best version per (source unit, title); then count titles and keep the top ones
-    pairs = pairs.sort_values(["s", "title", "matched", "t"], ascending=[True, True, False, True], kind="stable")
-    pairs = pairs.drop_duplicates(["s", "title"], keep="first")
-    n_titles = pairs.groupby("s")["title"].transform("size")
-    pairs["n_titles"] = n_titles
-    pairs = pairs.sort_values(["s", "matched", "title"], ascending=[True, False, True], kind="stable")
-    keep = np.where(pairs["n_titles"] >= p["formulaic_titles"], 1, p["top_titles"])
-    pairs = pairs[pairs.groupby("s", sort=False).cumcount() < keep]
+    # one version per (source unit, title): the version with the best single match (largest matched), then the
+    # most matched characters in all, then the later doc_id; every article of that version the unit restates
+    # is kept
+    tot = pairs.groupby(["s", "title", "doc"], sort=True)["matched"].agg(["max", "sum"]).reset_index()
+    tot = tot.sort_values(["s", "title", "max", "sum", "doc"], ascending=[True, True, False, False, False],
+                          kind="stable")
+    best = tot.drop_duplicates(["s", "title"], keep="first")
+    pairs = pairs.merge(best[["s", "title", "doc"]], on=["s", "title", "doc"], how="inner")
+    pairs["n_titles"] = pairs.groupby("s")["title"].transform("nunique")
     out = []
+    offsets: dict = {}     # normalize_offsets of each unit, computed once per unit
+
+    def span(side, i, text, a, b):
+        if (side, i) not in offsets:
+            offsets[(side, i)] = normalize_offsets(text)[1:]
+        starts, ends = offsets[(side, i)]
+        return int(starts[a]), int(ends[b - 1])
+
+    s_rows, t_rows = su.to_dict("records"), None
     for r in pairs.itertuples(index=False):
-        su_r, tu_r, al = su.iloc[r.s], tu.iloc[r.t], r.al
-        sa, sb = _span(su_r["text"], al.a0, al.a1)
-        ta, tb = _span(tu_r["text"], al.b0, al.b1)
+        if t_rows is None:
+            t_rows = {}
+        if r.t not in t_rows:
+            t_rows[r.t] = tu.iloc[r.t]
+        su_r, tu_r, al = s_rows[r.s], t_rows[r.t], r.al
+        sa, sb = span("s", r.s, su_r["text"], al.a0, al.a1)
+        ta, tb = span("t", r.t, tu_r["text"], al.b0, al.b1)
+        common, rare, fk, kind = classify_pair(su_r["text"], su_r["text"][sa:sb], t_norm[r.t][al.b0:al.b1],
+                                               int(r.n_titles), target)
         out.append(dict(
             source_doc=su_r["doc_id"], source_unit=su_r["unit"], source_start=su_r["start"] + sa,
             source_end=su_r["start"] + sb,
@@ -524,29 +638,61 @@ def reuse_against(source_clauses: pd.DataFrame, source_texts, target: ReuseTarge
             target_start=tu_r["start"] + ta, target_end=tu_r["start"] + tb,
             target_clauses=_clauses_in(tu_r["clause_paths"], tu_r["clause_starts"], tu_r["clause_ends"],
                                        tu_r["unit"], tu_r["start"] + ta, tu_r["start"] + tb),
-            matched=al.matched, similarity=round(al.similarity, 3),
+            containment=round(r.containment, 4), matched=al.matched, similarity=round(al.similarity, 3),
             coverage_target=round(al.matched / max(len(tu_r["norm"]), 1), 3),
             coverage_source=round(al.matched / max(len(su_r["norm"]), 1), 3),
-            boilerplate=boilerplate_kind(su_r["text"]), n_target_titles=int(r.n_titles),
-            formulaic=bool(r.n_titles >= p["formulaic_titles"])))
-    res = pd.DataFrame(out, columns=PAIR_COLUMNS)
-    for c in ("source_start", "source_end", "target_start", "target_end", "matched", "n_target_titles"):
+            common_share=round(common, 3), rare_shingles=rare, n_target_titles=int(r.n_titles),
+            kind=kind, formula_kind=fk))
+    return sort_pairs(_typed_pairs(pd.DataFrame(out, columns=PAIR_COLUMNS)))
+
+
+def classify_pair(source_text: str, source_span: str, target_span_norm: str, n_titles: int,
+                  target: ReuseTarget) -> tuple[float, int, str | None, str]:
+    """The kind of one confirmed pair: ``(common_share, rare_shingles, formula_kind, kind)``.
+
+    ``common_share`` is the share of the aligned national span's shingles (normalised, the full vocabulary —
+    before the ``max_df`` filter) that occur in at least ``common_titles`` national titles; ``rare_shingles``
+    the number that occur in fewer. The pair is a **formula** when :func:`formula_kind` recognises its wording,
+    or ``common_share >= common_share`` (``common``: text shared with many laws), or the source unit is
+    confirmed against ``formulaic_titles`` or more titles (``many_titles``); else a **stock** phrase when it has
+    fewer than ``stock_rare`` rare shingles (a short or commonplace run); else a **substantive** restatement.
+    """
+    p, index = target.params, target.index
+    kk, gdf = p["k"], index.group_df
+    ids = [index.vocab.get(target_span_norm[i:i + kk]) for i in range(len(target_span_norm) - kk + 1)]
+    if gdf is not None:
+        freq = gdf[np.array([j for j in ids if j is not None], dtype=np.int64)]
+        common = float((freq >= p["common_titles"]).mean()) if len(freq) else 0.0
+        rare = int((freq < p["common_titles"]).sum())
+    else:
+        common, rare = 0.0, len(ids)
+    fk = formula_kind(source_text, source_span)
+    if fk is None and common >= p["common_share"]:
+        fk = "common"
+    if fk is None and n_titles >= p["formulaic_titles"]:
+        fk = "many_titles"
+    kind = "formula" if fk else ("stock" if rare < p["stock_rare"] else "substantive")
+    return common, rare, fk, kind
+
+
+def _typed_pairs(res: pd.DataFrame) -> pd.DataFrame:
+    for c in ("source_start", "source_end", "target_start", "target_end", "matched", "rare_shingles",
+              "n_target_titles"):
         res[c] = res[c].astype("Int64")
-    for c in ("similarity", "coverage_target", "coverage_source"):
+    for c in ("containment", "similarity", "coverage_target", "coverage_source", "common_share"):
         res[c] = res[c].astype("Float64")
-    res["formulaic"] = res["formulaic"].astype("boolean")
     for c in ("source_doc", "source_unit", "source_clauses", "target_doc", "target_title", "target_unit",
-              "target_clauses", "boilerplate"):
+              "target_clauses", "kind", "formula_kind"):
         res[c] = res[c].astype("string")
-    return sort_pairs(res)
+    return res
 
 
 def sort_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
     """Pairs in the order :func:`find_reuse` returns them: by source doc, source start, target doc, target
-    start. The key is unique: a span starts inside its source unit, units do not overlap, and a source unit
-    keeps one target unit per title (a title is a function of the target doc), so the order never depends on
-    the order rows arrive in."""
-    return pairs.sort_values(["source_doc", "source_start", "target_doc", "target_start"], ignore_index=True, kind="stable")
+    start, then source unit and target unit. The key is unique (a pair is a source unit and a target unit, and
+    each pair appears once), so the order never depends on the order rows arrive in."""
+    return pairs.sort_values(["source_doc", "source_start", "target_doc", "target_start", "source_unit",
+                              "target_unit"], ignore_index=True, kind="stable")
 
 
 def combine_pairs(chunks: list[pd.DataFrame]) -> pd.DataFrame:
@@ -583,41 +729,38 @@ def body_chars(source_units: pd.DataFrame, doc_ids) -> pd.Series:
 
 
 def restatement_shares(pairs: pd.DataFrame, body_chars: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Share of each source document's characters that restate the target corpus.
+    """Share of each source document's characters that restate the target corpus, by kind of shared text.
 
     Parameters
     ----------
     pairs : DataFrame
-        :func:`find_reuse` output (or the built ``reuse_pairs``: without ``formulaic``, it is
-        ``n_target_titles >= formulaic_titles``).
+        :func:`find_reuse` output (or the built ``reuse_pairs``), with its ``kind`` column.
     body_chars : Series
         Characters of each source document's units (its body), by ``doc_id``; every document appears.
 
     Returns
     -------
     (by_doc, by_source) : tuple of DataFrames
-        ``by_doc``: ``doc_id``, ``body_chars``, ``restated_chars`` (union of aligned source spans, neither
-        boilerplate nor formulaic), ``formulaic_chars``, ``boilerplate_chars`` (unions of those spans),
-        ``restated_share`` (restated_chars / body_chars), ``n_pairs`` (substantive pairs).
-        ``by_source``: ``doc_id``, ``target_title``, ``restated_chars``, ``restated_share``, ``n_units``
-        (source units restating that title), substantive pairs only. Both sorted by doc_id (then title).
+        ``by_doc``: ``doc_id``, ``body_chars``, ``restated_chars`` (union of the aligned source spans of
+        substantive pairs: overlapping spans, e.g. one local article restating two national ones, count once),
+        ``formula_chars`` and ``stock_chars`` (unions of those kinds' spans; a character may lie in more than
+        one kind's union), ``restated_share`` and ``formula_share`` (of ``body_chars``), ``n_pairs``
+        (substantive pairs). ``by_source``: ``doc_id``, ``target_title``, ``restated_chars``,
+        ``restated_share``, ``n_units`` (source units restating that title), substantive pairs only. Both
+        sorted by doc_id (then title).
     """
-    formulaic = (pairs["formulaic"].astype(bool) if "formulaic" in pairs
-                 else pairs["n_target_titles"] >= DEFAULTS["formulaic_titles"])
-    sub = pairs[pairs["boilerplate"].isna() & ~formulaic]
-    form = pairs[pairs["boilerplate"].isna() & formulaic]
-    boil = pairs[pairs["boilerplate"].notna()]
+    kind = pairs["kind"].astype(str)
+    sub, form, stock = pairs[kind == "substantive"], pairs[kind == "formula"], pairs[kind == "stock"]
 
     def unions(df):
         return _union_by(df, ["source_doc"]).to_dict()
 
-    u_sub, u_form, u_boil = unions(sub), unions(form), unions(boil)
     n_sub = sub.groupby("source_doc").size().to_dict()
     by_doc = pd.DataFrame({"doc_id": body_chars.index.astype(str), "body_chars": body_chars.values})
-    by_doc["restated_chars"] = by_doc["doc_id"].map(u_sub).fillna(0).astype("int64")
-    by_doc["formulaic_chars"] = by_doc["doc_id"].map(u_form).fillna(0).astype("int64")
-    by_doc["boilerplate_chars"] = by_doc["doc_id"].map(u_boil).fillna(0).astype("int64")
+    for name, df in (("restated_chars", sub), ("formula_chars", form), ("stock_chars", stock)):
+        by_doc[name] = by_doc["doc_id"].map(unions(df)).fillna(0).astype("int64")
     by_doc["restated_share"] = (by_doc["restated_chars"] / by_doc["body_chars"].clip(lower=1)).round(4)
+    by_doc["formula_share"] = (by_doc["formula_chars"] / by_doc["body_chars"].clip(lower=1)).round(4)
     by_doc["n_pairs"] = by_doc["doc_id"].map(n_sub).fillna(0).astype("int64")
     chars = _union_by(sub, ["source_doc", "target_title"])
     n_units = sub.groupby(["source_doc", "target_title"], sort=True)["source_unit"].nunique()
@@ -631,9 +774,42 @@ def restatement_shares(pairs: pd.DataFrame, body_chars: pd.Series) -> tuple[pd.D
             by_src.sort_values(["doc_id", "target_title"], ignore_index=True, kind="stable"))
 
 
+def stored_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The pairs as ``data/processed/reuse_pairs.csv`` keeps them: every substantive and stock pair; of the
+    formula pairs, one per source unit and formula kind (its largest ``matched``; ``n_target_titles`` says how
+    many titles the unit matched), because a liability article matches hundreds of national penalty articles
+    (204,579 pairs in all, 164,339 of them formula, against 41 MB of text). :func:`find_reuse` returns all.
+    Shares are computed from all pairs before this (``reuse_documents``)."""
+    kind = pairs["kind"].astype(str)
+    form = pairs[kind == "formula"].sort_values(["source_doc", "source_unit", "formula_kind", "matched",
+                                                 "target_doc", "target_start"],
+                                                ascending=[True, True, True, False, True, True], kind="stable")
+    form = form.drop_duplicates(["source_doc", "source_unit", "formula_kind"], keep="first")
+    return sort_pairs(pd.concat([pairs[kind != "formula"], form], ignore_index=True))
+
+
 # --------------------------------------------------------------------------- gold-set draw
 GOLD_SEED = 20251129
 GOLD_STRATA = [(0.10, 0.30), (0.30, 0.45), (0.45, 0.65), (0.65, 1.01)]
+
+
+def _gold_pool(source_units, target_units, *, min_chars: int = 15, normalizer=None):
+    if normalizer is not None:
+        source_units = source_units.assign(norm=source_units["text"].map(normalizer))
+        target_units = target_units.assign(norm=target_units["text"].map(normalizer))
+    su = source_units[source_units["norm"].str.len() >= min_chars].reset_index(drop=True)
+    tu = target_units[target_units["norm"].str.len() >= min_chars].reset_index(drop=True)
+    return su, tu, candidates(list(su["norm"]), list(tu["norm"]), min_containment=0.10)
+
+
+def gold_pool_sizes(source_units: pd.DataFrame, target_units: pd.DataFrame, *, min_chars: int = 15,
+                    normalizer=normalize_draw) -> pd.Series:
+    """N_h: candidate pairs per stratum of :data:`GOLD_STRATA` in the pool :func:`draw_gold` drew from (with the
+    normalisation of that draw), the weights that turn the first draw's stratum rates into corpus recall."""
+    _, _, cand = _gold_pool(source_units, target_units, min_chars=min_chars, normalizer=normalizer)
+    c = cand["containment"].to_numpy()
+    return pd.Series({k: int(((c >= lo) & (c < hi)).sum()) for k, (lo, hi) in enumerate(GOLD_STRATA, start=1)},
+                     name="pool")
 
 
 def draw_gold(source_units: pd.DataFrame, target_units: pd.DataFrame, *, seed: int = GOLD_SEED,
@@ -654,12 +830,7 @@ def draw_gold(source_units: pd.DataFrame, target_units: pd.DataFrame, *, seed: i
         ``pair_id`` (g001 …), ``stratum`` (1–4), ``containment``, ``source_doc``, ``source_unit``,
         ``target_doc``, ``target_unit``.
     """
-    if normalizer is not None:
-        source_units = source_units.assign(norm=source_units["text"].map(normalizer))
-        target_units = target_units.assign(norm=target_units["text"].map(normalizer))
-    su = source_units[source_units["norm"].str.len() >= min_chars].reset_index(drop=True)
-    tu = target_units[target_units["norm"].str.len() >= min_chars].reset_index(drop=True)
-    cand = candidates(list(su["norm"]), list(tu["norm"]), min_containment=0.10)
+    su, tu, cand = _gold_pool(source_units, target_units, min_chars=min_chars, normalizer=normalizer)
     rng = np.random.default_rng(seed)
     picks = []
     for k, (lo, hi) in enumerate(GOLD_STRATA, start=1):
@@ -681,6 +852,46 @@ def draw_gold(source_units: pd.DataFrame, target_units: pd.DataFrame, *, seed: i
     out = pd.DataFrame(picks)
     out = out.iloc[rng.permutation(len(out))].reset_index(drop=True)
     out.insert(0, "pair_id", [f"g{i + 1:03d}" for i in range(len(out))])
+    return out
+
+
+OUTPUT_SEED = 20261207
+OUTPUT_DRAW = {0: 15, 1: 30, 2: 30, 3: 20, 4: 5}
+
+
+def draw_output_sample(pairs: pd.DataFrame, *, per_stratum: dict | None = None, seed: int = OUTPUT_SEED,
+                       start: int = 1) -> pd.DataFrame:
+    """The seeded draw that extends the gold set where it is thin: pairs the detector counts as substantive
+    restatement, by containment stratum (:func:`containment_stratum`; ``per_stratum`` pairs each, default
+    :data:`OUTPUT_DRAW`), at most one per local regulation and stratum, shuffled. Run once on 2026-12-07 on the
+    built pairs, before they were labelled: the gold pool had 1, 2, 9 and 25 predicted-positive pairs in
+    strata 1–4 and none in stratum 0, against 23 %, 31 %, 23 %, 24 % and 0.3 % of the output. The version rule
+    of :func:`reuse_against` was changed once afterwards (best single match first); 99 of the 100 drawn pairs
+    are still substantive pairs of the output, the other is now matched to another version of its title.
+
+    Returns ``pair_id`` (x001 …), ``stratum``, ``containment``, ``source_doc``, ``source_unit``, ``target_doc``,
+    ``target_unit``."""
+    per = OUTPUT_DRAW if per_stratum is None else per_stratum
+    sub = pairs[pairs["kind"] == "substantive"].copy()
+    sub["stratum"] = containment_stratum(sub["containment"].astype(float))
+    sub = sort_pairs(sub)
+    rng = np.random.default_rng(seed)
+    picks = []
+    for h in sorted(per):
+        pool = sub[sub["stratum"] == h].reset_index(drop=True)
+        seen: set[str] = set()
+        for i in rng.permutation(len(pool)):
+            r = pool.iloc[int(i)]
+            if r["source_doc"] in seen:
+                continue
+            seen.add(r["source_doc"])
+            picks.append(dict(stratum=h, containment=round(float(r["containment"]), 4), source_doc=r["source_doc"],
+                              source_unit=r["source_unit"], target_doc=r["target_doc"], target_unit=r["target_unit"]))
+            if len(seen) == per[h]:
+                break
+    out = pd.DataFrame(picks)
+    out = out.iloc[rng.permutation(len(out))].reset_index(drop=True)
+    out.insert(0, "pair_id", [f"x{i + start:03d}" for i in range(len(out))])
     return out
 
 
@@ -713,9 +924,9 @@ def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame
     -------
     dict
         ``local_documents`` (:func:`analysis.corpus.local.local_documents`), ``reuse_pairs``
-        (:func:`find_reuse` without ``target_title``, which ``target_doc`` determines, and without
-        ``coverage_source`` and ``formulaic`` (``n_target_titles >= formulaic_titles``); kept small for the
-        repository), ``reuse_documents`` (:func:`restatement_shares`), ``reuse_gold_evaluation``
+        (:func:`stored_pairs` of :func:`find_reuse`, without ``target_title``, which ``target_doc``
+        determines, and ``coverage_source``), ``reuse_precision`` (:func:`corpus_precision_recall`),
+        ``reuse_drafting`` (:func:`analysis.text.reuse_eval.recall_by_edit` of the synthetic drafting edits), ``reuse_documents`` (:func:`restatement_shares`), ``reuse_gold_evaluation``
         (:func:`evaluate_gold` on ``data/curated/reuse_gold.csv``) and ``reuse_synthetic``
         (:func:`synthetic_edits`). Shares by national title come from :func:`reuse_by_source` when needed.
     """
@@ -735,18 +946,62 @@ def build_reuse_tables(local: pd.DataFrame | None = None, national: pd.DataFrame
     pairs = reuse_against(lc, ltext, target, source_units=lu)
     body = body_chars(lu, loc["doc_id"])
     by_doc, _ = restatement_shares(pairs, body)
-    for c in ("body_chars", "restated_chars", "formulaic_chars", "boilerplate_chars", "n_pairs"):
+    for c in ("body_chars", "restated_chars", "formula_chars", "stock_chars", "n_pairs"):
         by_doc[c] = by_doc[c].astype("Int64")
-    by_doc["restated_share"] = by_doc["restated_share"].astype("Float64")
+    for c in ("restated_share", "formula_share"):
+        by_doc[c] = by_doc[c].astype("Float64")
     by_doc["doc_id"] = by_doc["doc_id"].astype("string")
+    gold = load_table("reuse_gold", typed=False)
+    labels = load_table("reuse_gold_labels", typed=False)
+    evaluated = evaluate_gold(gold, labels, loc, pairs, target)
+    from .reuse_eval import recall_by_edit, synthetic_drafting_trials
+
+    pool = gold_pool_sizes(lu, target.units)
+    drafting = synthetic_drafting_trials(nat, loc, target)
     return {"local_documents": local_documents(loc),
-            "reuse_pairs": pairs.drop(columns=["target_title", "coverage_source", "formulaic"]
-                                      ).reset_index(drop=True),
+            "reuse_precision": corpus_precision_recall(evaluated, pairs, pool),
+            "reuse_drafting": recall_by_edit(drafting),
+            "reuse_pairs": stored_pairs(pairs).drop(columns=["target_title", "coverage_source"]
+                                                    ).reset_index(drop=True),
             "reuse_documents": by_doc,
-            "reuse_gold_evaluation": evaluate_gold(
-                load_table("reuse_gold", typed=False), loc, nat, pairs,
-                target_units=target.units, **params),   # the units reuse_target kept (≥ k characters)
+            "reuse_gold_evaluation": evaluated,
             "reuse_synthetic": synthetic_edits(nat, loc, target=target, **params)}
+
+
+def _only_strata(weights: pd.DataFrame, ev: pd.DataFrame) -> pd.DataFrame:
+    """Output weights kept only in the strata where ``ev`` has a predicted-positive pair (0 elsewhere): the
+    recall call needs some output weights, and its precision is not used."""
+    has = set(ev.loc[ev["predicted"], "stratum"].astype("int64"))
+    w = weights.copy()
+    w.loc[~w.index.isin(has), ["pairs", "chars"]] = 0
+    return w
+
+
+def corpus_precision_recall(evaluated: pd.DataFrame, pairs: pd.DataFrame, pool: pd.Series) -> pd.DataFrame:
+    """Precision and recall of substantive restatement for the corpus, not the sample
+    (:func:`analysis.text.reuse_eval.stratified_precision_recall`), by pairs and by restated characters.
+
+    Precision: every gold pair the detector counts as substantive, by the stratum of its current containment
+    (``stratum_now``), each stratum's rate weighted by that stratum's share of the detector's substantive
+    output (pairs, or ``matched`` characters). Recall: the first draw only (a random sample of the candidate
+    pool by stratum, :func:`gold_pool_sizes`), weighted by the pool's stratum sizes; pairs below containment
+    0.10 are in no pool and their recall is not measured."""
+    from .reuse_eval import stratified_precision_recall, stratum_totals
+
+    sub = pairs[pairs["kind"].astype(str) == "substantive"]
+    weights = stratum_totals(containment_stratum(sub["containment"].astype(float)),
+                             sub["matched"].astype("int64").to_numpy())
+    ev = evaluated.assign(truth=evaluated["truth"].astype(bool), predicted=evaluated["predicted"].astype(bool),
+                          chars=evaluated["matched"].astype("int64"))
+    prec = stratified_precision_recall(ev.assign(stratum=ev["stratum_now"].astype("int64")), weights,
+                                       {h: max(int((ev["stratum_now"] == h).sum()), 1) for h in range(5)})
+    first = ev[ev["pair_id"].str.startswith("g")]
+    rec = stratified_precision_recall(first.assign(stratum=first["stratum"].astype("int64")),
+                                      _only_strata(weights, first), pool.to_dict())
+    out = pd.concat([prec[prec["measure"] == "precision"], rec[rec["measure"] == "recall"]], ignore_index=True)
+    out.insert(0, "population", ["detector output (substantive pairs)"] * int((out["measure"] == "precision").sum())
+               + ["candidate pool, containment ≥ 0.10"] * int((out["measure"] == "recall").sum()))
+    return out
 
 
 def reuse_by_source(pairs: pd.DataFrame, documents: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
@@ -777,56 +1032,89 @@ def reuse_by_source(pairs: pd.DataFrame, documents: pd.DataFrame, national: pd.D
 
 
 # --------------------------------------------------------------------------- evaluation
-def evaluate_gold(gold: pd.DataFrame, source_corpus: pd.DataFrame, target_corpus: pd.DataFrame,
-                  pairs: pd.DataFrame, *, target_units: pd.DataFrame | None = None, **params) -> pd.DataFrame:
-    """Run the detector's decision on each labelled gold pair and compare it with the label.
+LABEL_KINDS = {"verbatim": "substantive", "edited": "substantive", "formula": "formula",
+               "boilerplate": "formula", "stock": "stock", "independent": "none"}
 
-    The decision is the one :func:`find_reuse` makes for that very pair of articles: a candidate when the
-    two share at least ``min_shared`` shingles covering at least ``min_containment`` of the smaller one
-    (:func:`candidates` against the whole target corpus, so that the ``max_df`` filter is the same);
-    confirmed when :func:`align` gives ``matched >= min_matched`` and ``similarity >= min_similarity``;
-    reported apart when the source article is boilerplate (:func:`boilerplate_kind`) or formulaic
-    (confirmed against ``formulaic_titles`` or more target titles in the built ``pairs``).
+
+def containment_stratum(containment) -> np.ndarray:
+    """Stratum of a containment value: 0 below 0.10 (reached only by the second candidate route), then the
+    bands of :data:`GOLD_STRATA` (1: 0.10–0.30, 2: 0.30–0.45, 3: 0.45–0.65, 4: 0.65 and above)."""
+    c = np.asarray(containment, dtype=float)
+    edges = [lo for lo, _ in GOLD_STRATA]
+    return np.searchsorted(edges, c, side="right").astype(np.int64)
+
+
+def final_labels(labels: pd.DataFrame) -> pd.DataFrame:
+    """One label per gold pair from ``data/curated/reuse_gold_labels.csv``: the adjudicator's where the two
+    guide-v2 labellers disagreed, else the guide-v2 labelling of every pair (``assistant-a`` for the first draw,
+    ``assistant-c`` for the second); round 1 (guide version 1) is kept in the table for the record only.
+
+    Returns ``pair_id``, ``label``, ``label_kind`` (:data:`LABEL_KINDS`) and ``source`` (which round decided)."""
+    v2 = labels[labels["guide"] == "v2"]
+    adj = v2[v2["labeller"] == "adjudicator"].set_index("pair_id")["label"]
+    whole = v2[v2["labeller"].isin(["assistant-a", "assistant-c"])]
+    out = pd.DataFrame({"pair_id": whole["pair_id"].to_numpy(), "label": whole["label"].to_numpy(),
+                        "source": whole["labeller"].to_numpy()})
+    hit = out["pair_id"].isin(adj.index)
+    out.loc[hit, "label"] = out.loc[hit, "pair_id"].map(adj)
+    out.loc[hit, "source"] = "adjudicator"
+    bad = out[~out["label"].isin(LABEL_KINDS)]
+    if len(bad):
+        raise ValueError(f"reuse_gold_labels.csv: pair {bad['pair_id'].iloc[0]}: unknown label {bad['label'].iloc[0]!r}")
+    out["label_kind"] = out["label"].map(LABEL_KINDS)
+    return out.sort_values("pair_id", kind="stable", ignore_index=True)
+
+
+def evaluate_gold(gold: pd.DataFrame, labels: pd.DataFrame, source_corpus: pd.DataFrame, pairs: pd.DataFrame,
+                  target: ReuseTarget) -> pd.DataFrame:
+    """Run the detector's decision on each labelled gold pair and compare it with the final label.
+
+    The decision is the one :func:`reuse_against` makes for that very pair of articles: a candidate when the
+    two share at least ``min_shared`` shingles covering at least ``min_containment`` of the smaller one, or at
+    least ``route_shared`` shingles (against the whole prepared target, so that the ``max_df`` filter is the
+    same); confirmed when :func:`align` gives ``matched >= min_matched`` and ``similarity >= min_similarity``;
+    its kind by :func:`classify_pair` (the source unit's title count from the built ``pairs``).
 
     Parameters
     ----------
     gold : DataFrame
-        ``data/curated/reuse_gold.csv``.
-    source_corpus, target_corpus : DataFrame
-        Corpus tables (``doc_id``, ``text``); the target corpus whole.
+        ``data/curated/reuse_gold.csv`` (the pairs and their draw stratum).
+    labels : DataFrame
+        ``data/curated/reuse_gold_labels.csv`` (:func:`final_labels` decides each pair's label).
+    source_corpus : DataFrame
+        Corpus table (``doc_id``, ``text``) of the local side.
     pairs : DataFrame
-        The built ``reuse_pairs`` (for the formulaic flag).
-    target_units : DataFrame, optional
-        :func:`units` of the whole target corpus, if already computed.
-    **params
-        Overrides of :data:`DEFAULTS`.
+        The detector's pairs (for ``n_target_titles``).
+    target : ReuseTarget
+        The prepared national side (:func:`reuse_target`).
 
     Returns
     -------
     DataFrame
-        ``pair_id``, ``stratum``, ``label``, then ``shared`` and ``containment_now`` (shingles and
-        containment under the current normalisation), ``matched``, ``similarity`` (of the alignment; 0 when
-        none), ``candidate``, ``confirmed``, ``apart`` (boolean) and ``outcome``: tp/fp/fn/tn for verbatim +
-        edited (positive) against independent (negative); ``apart`` / ``counted`` / ``dropped`` for formula
-        and boilerplate pairs (reported apart, counted as restatement, or not confirmed).
+        ``pair_id``, ``stratum`` (of the draw), ``label``, ``label_kind``, ``shared``, ``containment_now`` and
+        ``stratum_now`` (:func:`containment_stratum`), ``matched``, ``similarity`` (0 when no alignment),
+        ``candidate``, ``confirmed``, ``kind`` (predicted: substantive/formula/stock, or none when not
+        confirmed), ``formula_kind``, ``truth`` (label_kind is substantive), ``predicted`` (kind is
+        substantive), ``outcome`` (tp/fp/fn/tn of substantive restatement).
     """
     from ..corpus.corpora import load_clauses
 
-    p = {**DEFAULTS, **params}
+    p = target.params
+    fin = final_labels(labels).set_index("pair_id")
+    missing = sorted(set(gold["pair_id"]) - set(fin.index))
+    if missing:
+        raise ValueError(f"reuse_gold_labels.csv: pair {missing[0]} has no guide-v2 label")
     sub = source_corpus[source_corpus["doc_id"].isin(set(gold["source_doc"]))]
     su = units(load_clauses(sub), dict(zip(sub["doc_id"], sub["text"])))
     s_norm = {(d, k): n for d, k, n in zip(su["doc_id"], su["unit"], su["norm"])}
     s_text = {(d, k): t for d, k, t in zip(su["doc_id"], su["unit"], su["text"])}
-    if target_units is None:
-        target_units = units(load_clauses(target_corpus), dict(zip(target_corpus["doc_id"], target_corpus["text"])))
-    tu = target_units[target_units["norm"].str.len() >= p["k"]].reset_index(drop=True)
+    tu = target.units
     t_index = {(d, k): i for i, (d, k) in enumerate(zip(tu["doc_id"], tu["unit"]))}
     keys = sorted(set(zip(gold["source_doc"], gold["source_unit"])))
-    missing = [k for k in keys if k not in s_norm]
-    if missing:
-        raise ValueError(f"reuse_gold.csv: source unit {missing[0]} not found")
-    cand = candidates([s_norm[k] for k in keys], list(tu["norm"]), k=p["k"], max_df=p["max_df"], min_shared=1,
-                      min_containment=0.0)
+    miss = [k for k in keys if k not in s_norm]
+    if miss:
+        raise ValueError(f"reuse_gold.csv: source unit {miss[0]} not found")
+    cand = match_index(target.index, [s_norm[k] for k in keys], min_shared=1, min_containment=0.0)
     found = {(keys[s], t): (n, c) for s, t, n, c in
              zip(cand["source"], cand["target"], cand["shared"], cand["containment"])}
     n_titles = pairs.groupby(["source_doc", "source_unit"])["n_target_titles"].max()
@@ -839,27 +1127,28 @@ def evaluate_gold(gold: pd.DataFrame, source_corpus: pd.DataFrame, target_corpus
         shared, cont = found.get((sk, t_index[tk]), (0, 0.0))
         al = align(s_norm[sk], t_norm, min_block=p["min_block"], gap_cost=p["gap_cost"])
         matched, sim = (al.matched, al.similarity) if al else (0, 0.0)
-        candidate = shared >= p["min_shared"] and cont >= p["min_containment"]
+        candidate = shared >= p["min_shared"] and (cont >= p["min_containment"] or shared >= p["route_shared"])
         confirmed = candidate and matched >= p["min_matched"] and sim >= p["min_similarity"]
-        formulaic = int(n_titles.get(sk, 0)) >= p["formulaic_titles"]
-        apart = confirmed and (boilerplate_kind(s_text[sk]) is not None or formulaic)
-        restatement = confirmed and not apart
-        if g.label in ("verbatim", "edited", "independent"):
-            positive = g.label != "independent"
-            outcome = ("tp" if restatement else "fn") if positive else ("fp" if restatement else "tn")
-        else:
-            outcome = "apart" if apart else ("counted" if restatement else "dropped")
-        rows.append(dict(pair_id=g.pair_id, stratum=int(g.stratum), label=g.label, shared=int(shared),
-                         containment_now=round(float(cont), 4), matched=int(matched), similarity=round(sim, 4),
-                         candidate=candidate, confirmed=confirmed, apart=apart, outcome=outcome))
+        kind, fk = "none", None
+        if confirmed:
+            _, starts, ends = normalize_offsets(s_text[sk])
+            span = s_text[sk][int(starts[al.a0]):int(ends[al.a1 - 1])]
+            _, _, fk, kind = classify_pair(s_text[sk], span, t_norm[al.b0:al.b1], int(n_titles.get(sk, 0)), target)
+        lab, lk = fin.at[g.pair_id, "label"], fin.at[g.pair_id, "label_kind"]
+        truth, pred = lk == "substantive", kind == "substantive"
+        outcome = ("tp" if pred else "fn") if truth else ("fp" if pred else "tn")
+        rows.append(dict(pair_id=g.pair_id, stratum=int(g.stratum), label=lab, label_kind=lk, shared=int(shared),
+                         containment_now=round(float(cont), 4), stratum_now=int(containment_stratum([cont])[0]),
+                         matched=int(matched), similarity=round(sim, 4), candidate=candidate, confirmed=confirmed,
+                         kind=kind, formula_kind=fk, truth=truth, predicted=pred, outcome=outcome))
     out = pd.DataFrame(rows)
-    for c in ("stratum", "shared", "matched"):
+    for c in ("stratum", "stratum_now", "shared", "matched"):
         out[c] = out[c].astype("Int64")
     for c in ("containment_now", "similarity"):
         out[c] = out[c].astype("Float64")
-    for c in ("candidate", "confirmed", "apart"):
+    for c in ("candidate", "confirmed", "truth", "predicted"):
         out[c] = out[c].astype("boolean")
-    for c in ("pair_id", "label", "outcome"):
+    for c in ("pair_id", "label", "label_kind", "kind", "formula_kind", "outcome"):
         out[c] = out[c].astype("string")
     return out
 

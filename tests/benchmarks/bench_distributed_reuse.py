@@ -62,6 +62,7 @@ def in_memory(source: str) -> dict:
 
 def distributed(source: str, workers: int, check: bool) -> dict:
     from analysis.distributed import cluster, run_reuse
+    from analysis.text import reuse
     from analysis.tables import csv_bytes, table_path
 
     t0 = time.perf_counter()
@@ -77,7 +78,7 @@ def distributed(source: str, workers: int, check: bool) -> dict:
                peak_worker_gb=float(p.groupby("worker")["peak_rss"].max().max()) / 1e9,
                client_gb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9)
     if check:
-        built = res.pairs.drop(columns=["target_title", "coverage_source", "formulaic"])
+        built = reuse.stored_pairs(res.pairs).drop(columns=["target_title", "coverage_source"])
         out["equals_committed"] = csv_bytes(built) == table_path("reuse_pairs").read_bytes()
     return out
 
