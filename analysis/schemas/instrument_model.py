@@ -96,7 +96,7 @@ SCHEMAS = {
         {
             "corpus": pa.Column("string", pa.Check.isin(["cited", "collection", "national", "local"]), description="Corpus."),
             "instrument": pa.Column("string", pa.Check.isin(_TYPES), description="Instrument type."),
-            "method": pa.Column("string", pa.Check.isin(["coded", "CC", "PCC", "ACC", "PACC", "ACC pooled", "PACC pooled"]), description="coded: share of the corpus's 300 coded units the coder gave the type (Wilson interval); CC: naive classify-and-count of the supervised coder; PCC: mean probability; ACC / PACC: adjusted with the tpr / fpr of the corpus's own coded units (out-of-fold); ACC pooled / PACC pooled: adjusted with the rates of all 1,200 coded units."),
+            "method": pa.Column("string", pa.Check.isin(["coded", "coded weighted", "CC", "PCC", "ACC", "PACC", "ACC pooled", "PACC pooled"]), description="coded: share of the corpus's 300 coded units the coder gave the type (Wilson interval); coded weighted: the same with each unit weighted by its document's population units ÷ its document's coded units, undoing the sample's cap per document (bootstrap interval); CC: naive classify-and-count of the supervised coder; PCC: mean probability; ACC / PACC: adjusted with the tpr / fpr of the corpus's own coded units (out-of-fold); ACC pooled / PACC pooled: adjusted with the rates of all 1,200 coded units."),
             "estimate": _prop("Share of units that deploy at least one instrument of the type."),
             "low": _prop("2.5 % bootstrap percentile (1,000 replicates resampling the coded units for tpr / fpr and the target units for the raw share; Wilson for coded)."),
             "high": _prop("97.5 % percentile."),

@@ -76,7 +76,7 @@ __all__ = [
     "ingest_codings", "load_coding_labels", "coder_codes", "coded_set", "development_set", "coding_agreement",
     "coding_disagreements", "label_matrix", "FeatureSpace", "MODEL_GRID", "split_coded", "choose_model",
     "fit_coder", "evaluate_on_test", "reliability", "acc_correct", "quantify", "cv_probabilities",
-    "target_units", "corrected_shares", "build_instrument_model_tables",
+    "target_units", "weighted_share", "corrected_shares", "build_instrument_model_tables",
 ]
 
 
@@ -680,8 +680,23 @@ def target_units(corpora: Sequence[str] = ins.CODING_CORPORA, n_per_corpus: int 
     return pd.concat(parts, ignore_index=True).astype({"text": str})
 
 
+def weighted_share(y: np.ndarray, weights: np.ndarray, *, n_boot: int = N_BOOT,
+                   seed: int = MODEL_SEED) -> tuple[float, float, float]:
+    """Weighted share ``sum(w·y) / sum(w)`` with a percentile bootstrap interval (units resampled, seeded)."""
+    y = np.asarray(y, dtype=float)
+    w = np.asarray(weights, dtype=float)
+    if not len(y):
+        return np.nan, np.nan, np.nan
+    rng = np.random.default_rng(seed)
+    W = rng.multinomial(len(y), np.full(len(y), 1.0 / len(y)), size=n_boot) * w
+    boot = (W @ y) / W.sum(axis=1)
+    lo, hi = np.percentile(boot, [2.5, 97.5])
+    return float((w @ y) / w.sum()), float(lo), float(hi)
+
+
 def corrected_shares(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, targets: pd.DataFrame, *,
-                     n_boot: int = N_BOOT, seed: int = MODEL_SEED) -> pd.DataFrame:
+                     doc_units: pd.Series | None = None, n_boot: int = N_BOOT,
+                     seed: int = MODEL_SEED) -> pd.DataFrame:
     """Each type's share of units by corpus: naive (CC, PCC) and corrected (ACC, PACC), with intervals, beside the
     share the coder gave the corpus's coded units.
 
@@ -700,13 +715,21 @@ def corrected_shares(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, targe
         Out-of-fold probabilities of ``coded`` for the chosen model (:func:`cv_probabilities`), rows as ``coded``.
     targets : DataFrame
         :func:`target_units`.
+    doc_units : Series, optional
+        Units of each document in the population, indexed by (corpus, doc_id): with it, the ``coded, weighted``
+        rows weight each coded unit by its document's units ÷ its document's coded units (the inverse of its
+        inclusion probability under the sample's cap of units per document, up to a constant), so that long
+        documents count as much as in the population.
 
     Returns
     -------
-    DataFrame with ``corpus``, ``instrument``, ``method`` (CC, PCC, ACC, PACC, ACC pooled, PACC pooled, coded),
+    DataFrame with ``corpus``, ``instrument``, ``method`` (coded, coded weighted, CC, PCC, ACC, PACC, ACC pooled,
+    PACC pooled),
     ``estimate``, ``low``, ``high``, ``n_units`` (target units; coded units for ``coded``), ``n_rates`` (coded
     units the tpr / fpr come from), ``tpr``, ``fpr``. ``coded`` is the share of the corpus's coded units the coder
-    gave the type, with a Wilson interval: a direct estimate from a random sample of the same population.
+    gave the type, with a Wilson interval: a direct estimate from a sample of the same population, but one that
+    caps the units per document (3; 24 for the cited texts), so it weights documents more evenly than the
+    population does; ``coded weighted`` undoes the cap (bootstrap interval).
     """
     Y = label_matrix(coded["codes"], ins.TYPES)
     P = coder.predict_proba(targets["text"].tolist())
@@ -727,9 +750,16 @@ def corrected_shares(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, targe
             kc, nc = int(Y.loc[cmask, t].sum()), int(cmask.sum())
             lo, hi = ins.wilson_interval(kc, nc)
             rows.append((c, t, "coded", kc / nc if nc else np.nan, lo, hi, nc, pd.NA, np.nan, np.nan))
+            if doc_units is not None:
+                docs = coded.loc[cmask, "doc_id"].astype(str)
+                w = (pd.Series(list(zip([c] * len(docs), docs))).map(doc_units).to_numpy(dtype=float)
+                     / docs.map(docs.value_counts()).to_numpy(dtype=float))
+                est, wlo, whi = weighted_share(Y.loc[cmask, t].to_numpy(), w, n_boot=n_boot, seed=s)
+                rows.append((c, t, "coded weighted", est, wlo, whi, nc, pd.NA, np.nan, np.nan))
     out = pd.DataFrame(rows, columns=["corpus", "instrument", "method", "estimate", "low", "high", "n_units",
                                       "n_rates", "tpr", "fpr"])
-    order = {m: i for i, m in enumerate(["coded", "CC", "PCC", "ACC", "PACC", "ACC pooled", "PACC pooled"])}
+    order = {m: i for i, m in enumerate(["coded", "coded weighted", "CC", "PCC", "ACC", "PACC", "ACC pooled",
+                                         "PACC pooled"])}
     out = out.assign(_o=out["method"].map(order), _c=out["corpus"].map({c: i for i, c in enumerate(
         dict.fromkeys(targets["corpus"]))}), _t=out["instrument"].map({t: i for i, t in enumerate(ins.TYPES)}))
     out = out.sort_values(["_c", "_t", "_o"], kind="stable").drop(columns=["_o", "_c", "_t"]).reset_index(drop=True)
@@ -766,8 +796,10 @@ def build_instrument_model_tables(n_boot: int = N_BOOT) -> dict[str, pd.DataFram
     # shares: the chosen model refitted on every coded unit; tpr / fpr from its out-of-fold probabilities
     oof = cv_probabilities(coded, list(ins.TYPES), {chosen: MODEL_GRID[chosen]}, features=features)[chosen]
     full = fit_coder(coded, chosen, features=features)
-    targets = target_units(exclude=coded["text"].tolist())
-    shares = corrected_shares(coded, full, oof, targets, n_boot=n_boot)
+    population = ins.coding_population(exclude_texts=[])
+    doc_units = population.groupby(["corpus", "doc_id"], sort=False).size()
+    targets = target_units(exclude=coded["text"].tolist(), population=population)
+    shares = corrected_shares(coded, full, oof, targets, doc_units=doc_units, n_boot=n_boot)
     return {"instrument_model_cv": cv, "instrument_model_eval": evaluation,
             "instrument_model_calibration": calib, "instrument_coding_agreement": agreement,
             "instrument_shares_corrected": shares}
