@@ -78,21 +78,28 @@ def test_split_is_seeded_disjoint_and_stratified_by_corpus():
     assert not test["unit_id"].equals(M.split_coded(coded, seed=1)[1]["unit_id"])
 
 
-def test_dictionary_rows_of_the_evaluation_are_evaluate_coding_on_the_test_part():
+def test_dictionary_rows_of_the_evaluation_are_evaluate_coding_on_the_same_units():
     # the committed evaluation's dictionary rows are the dictionary on the seeded test part, counted as in
     # instruments.evaluate_coding
     _, test = M.split_coded(M.coded_set())
     ref = ins.evaluate_coding(test, id_col="unit_id", text_col="text", codes_col="codes")
     ref = ref[ref["level"] != "overall"].set_index("instrument")
-    got = load_table("instrument_model_eval", typed=False)
-    got = got[got["coder"] == "dictionary"].set_index("instrument")
+    ev = load_table("instrument_model_eval", typed=False)
+    got = ev[(ev["coder"] == "dictionary") & (ev["evaluation_set"] == "test")].set_index("instrument")
     for c in ("support", "predicted", "tp", "fp", "fn"):
         assert got[c].astype(int).tolist() == ref.loc[got.index, c].astype(int).tolist(), c
+    # and on the earlier held-out set, the dictionary rows are what notebook 06 reports for it (2.1)
+    ho = ins.evaluate_coding(ins.load_heldout_sample(), id_col="clause_key", text_col="text")
+    ho = ho[ho["level"] != "overall"].set_index("instrument")
+    got = ev[(ev["coder"] == "dictionary") & (ev["evaluation_set"] == "heldout")].set_index("instrument")
+    for c in ("support", "predicted", "tp", "fp", "fn"):
+        assert got[c].astype(int).tolist() == ho.loc[got.index, c].astype(int).tolist(), c
 
 
 def test_evaluation_table_is_consistent():
     ev = load_table("instrument_model_eval", typed=False)
-    sup = ev[ev["coder"] == "supervised"].set_index("instrument")
+    assert ev.groupby("evaluation_set")["n_test"].first().to_dict() == {"heldout": 160, "test": 300}
+    sup = ev[(ev["coder"] == "supervised") & (ev["evaluation_set"] == "test")].set_index("instrument")
     learned = sup["status"] == "learned"
     assert (sup.loc[learned, "train_support"] >= M.MIN_POSITIVES).all()
     assert sup.loc[~learned, "precision"].isna().all()

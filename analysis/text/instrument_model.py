@@ -773,7 +773,9 @@ def build_instrument_model_tables(n_boot: int = N_BOOT) -> dict[str, pd.DataFram
     """The tables of issue 21 for ``data/processed`` (``python -m analysis build``).
 
     On assistant-A's codes of the stratified coding sample: the model choice (``instrument_model_cv``), the
-    test-set evaluation of the supervised coder and the dictionary (``instrument_model_eval``), the reliability
+    evaluation of the supervised coder and the dictionary (``instrument_model_eval``) on the test part and on the
+    160 units of the earlier held-out set (``instrument_heldout.csv``, coded by coder 1 — another reference coder,
+    and units the coding sample excluded, so outside the training part too), the reliability
     curve of each type on the test part (``instrument_model_calibration``), kappa between assistant-A and
     assistant-B (``instrument_coding_agreement``) and each type's share by corpus, naive and corrected
     (``instrument_shares_corrected``: coder fitted on all coded units, tpr / fpr from 5-fold cross-validation on
@@ -786,7 +788,12 @@ def build_instrument_model_tables(n_boot: int = N_BOOT) -> dict[str, pd.DataFram
     train, test = split_coded(coded)
     chosen, cv = choose_model(train, features=features)
     coder = fit_coder(train, chosen, features=features)
-    evaluation = evaluate_on_test(coder, train, test, n_boot=n_boot)
+    heldout = development_set()
+    heldout = heldout[heldout["corpus"] == "collection"].reset_index(drop=True)  # the 160 held-out units, coder 1
+    evaluation = pd.concat([evaluate_on_test(coder, train, test, n_boot=n_boot).assign(evaluation_set="test"),
+                            evaluate_on_test(coder, train, heldout, n_boot=n_boot).assign(evaluation_set="heldout")],
+                           ignore_index=True)
+    evaluation = evaluation[["evaluation_set", *[c for c in evaluation.columns if c != "evaluation_set"]]]
     Ytest = label_matrix(test["codes"], ins.TYPES)
     Ptest = coder.predict_proba(test["text"].tolist())
     calib = pd.concat([reliability(Ytest[t].to_numpy(), Ptest[t].to_numpy()).assign(instrument=t)
