@@ -46,6 +46,7 @@ def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
     from .corpus.report_text import report_tables
     from .text.reuse_eval import build_reuse_tables
     from .text.citations import build_citation_tables
+    from .text.instrument_model import build_instrument_model_tables
 
     steps: list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]] = [
         ("report", report_tables),
@@ -54,6 +55,7 @@ def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
         ("keywords", build_national_term_counts),
         ("reuse", build_reuse_tables),
         ("citations", build_citation_tables),
+        ("instrument_model", build_instrument_model_tables),
     ]
     return steps
 

@@ -14,6 +14,10 @@ Two evaluation samples, each coded by reading every clause against the guide:
   second, independent AI-assistant session (coder 2), which saw only the guide and the texts, coded
   a subsample (``instrument_heldout_coder2.csv``, when present); :func:`coder_agreement` gives
   Cohen's kappa between the two.
+* ``data/curated/instrument_coding_sample.csv`` (issue 21): 1,200 units drawn (seed :data:`CODING_SEED`),
+  300 from each of the cited, collection, national and local corpora (:func:`coding_population`,
+  :func:`draw_instrument_coding_sample`), 75 per corpus flagged for a second coder; sent to coders as
+  Markdown packets (:func:`coding_packets`). Their codes go to ``instrument_coding_labels.csv`` (long format).
 
 Matching rule of the dictionary: leftmost-longest. All keywords (of every subtype) are scanned
 together, left to right; at each position the longest keyword wins and the scan continues after
@@ -68,7 +72,8 @@ __all__ = [
     "draw_coding_sample", "parse_codes", "SENTENCE_PATTERN", "sentence_units", "wilson_interval",
     "evaluation_intervals", "adjust_for_accuracy", "match_keywords", "heldout_units", "draw_heldout_sample",
     "load_heldout_sample", "load_coder2_codes", "coder_agreement", "HELDOUT_SEED", "HELDOUT_N",
-    "compare_evaluations", "plot_evaluation_comparison",
+    "compare_evaluations", "plot_evaluation_comparison", "CODING_SEED", "CODING_CORPORA", "coding_population",
+    "draw_instrument_coding_sample", "load_coding_sample", "coding_packets",
 ]
 
 
@@ -716,3 +721,227 @@ def plot_evaluation_comparison(evaluations: dict[str, pd.DataFrame], *, min_supp
     fig.legend(handles, labels, loc="outside upper right", ncol=len(labels), frameon=False, fontsize=9)
     title(axes[0], "词典编码的精确率与召回率", "Dictionary precision and recall, 95 % Wilson intervals")
     return fig, axes
+
+
+# --------------------------------------------------------------------------- the stratified coding sample (issue 21)
+#: Seed of the stratified coding sample (the day it was drawn, 2026-12-07).
+CODING_SEED = 20261207
+#: Corpora of the stratified coding sample, in the order of :data:`analysis.corpus.corpora.CORPUS_NAMES`
+#: (the report's own digest is not a policy text and is left out).
+CODING_CORPORA = ("cited", "collection", "national", "local")
+#: Units drawn per corpus.
+CODING_N_PER_CORPUS = 300
+#: Length bounds of an eligible unit, in characters (inclusive).
+CODING_MIN_CHARS, CODING_MAX_CHARS = 15, 400
+#: At most this many units of one document (raised for a corpus only as far as needed to reach the target).
+CODING_MAX_PER_DOC = 3
+#: Units per corpus given to a second, independent coder.
+SECOND_CODING_N_PER_CORPUS = 75
+#: The stratified coding sample (units only; codes go to :data:`CODING_LABELS_CSV`).
+CODING_SAMPLE_CSV = CURATED_DIR / "instrument_coding_sample.csv"
+#: Codes of the stratified coding sample, long format (one row per unit × round × coder).
+CODING_LABELS_CSV = CURATED_DIR / "instrument_coding_labels.csv"
+
+def _squash(text: str) -> str:
+    return str(text).replace(" ", "").replace("\u3000", "")
+
+
+def _already_coded_texts() -> list[str]:
+    """Texts of every unit already in a coded set (in-sample and held-out), spaces removed."""
+    texts = list(load_instrument_sample()["clause_text"]) + list(load_heldout_sample()["text"])
+    return sorted({_squash(t) for t in texts})
+
+
+def coding_population(corpora: Sequence[str] = CODING_CORPORA, *, min_chars: int = CODING_MIN_CHARS,
+                      max_chars: int = CODING_MAX_CHARS, exclude_texts: Iterable[str] | None = None,
+                      tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Every unit eligible for the stratified coding sample, in a fixed order.
+
+    A unit is what notebook 06 codes and counts: a sentence or ``；``-item of a clause
+    (:func:`sentence_units` of :func:`analysis.corpus.corpora.load_clauses`), so the accuracy measured on
+    the sample applies to the shares computed from those units.
+
+    Parameters
+    ----------
+    corpora : sequence of str
+        Corpus names (:func:`analysis.corpus.corpora.load_corpus`); the order decides which corpus keeps a
+        text that occurs in several (the first).
+    min_chars, max_chars : int
+        Units shorter than ``min_chars`` or longer than ``max_chars`` characters (spaces removed) are not
+        eligible: very short units are headings and fragments, very long ones cannot be coded as one decision.
+    exclude_texts : iterable of str, optional
+        Texts already coded (default: every unit of ``instrument_sample.csv`` and ``instrument_heldout.csv``).
+        A unit is dropped when its text equals one of them, contains one or is contained in one (the existing
+        sets were cut from whole lines or documents, not from clauses, so the same words can be cut
+        differently).
+    tables : dict, optional
+        ``{corpus name: corpus table}`` to use instead of loading (for tests).
+
+    Returns
+    -------
+    DataFrame with ``corpus``, ``doc_id``, ``title`` (the Chinese title; for collection texts without one,
+    the spreadsheet's English title), ``clause_id``, ``path``, ``unit_no`` (Int64, 1-based position of the
+    unit in its clause), ``text``, ordered by corpus (as given), document (corpus order), clause (document
+    order) and unit. Each text occurs once: a repeated text (boilerplate, the cited texts inside the
+    collection and the national corpus, the versions of one law) is kept at its first occurrence.
+    """
+    from ..corpus.corpora import load_clauses, load_corpus
+
+    exclude = sorted({_squash(t) for t in (_already_coded_texts() if exclude_texts is None else exclude_texts)})
+    exclude = [t for t in exclude if t]
+    parts = []
+    for name in corpora:
+        table = (tables or {}).get(name)
+        table = load_corpus(name) if table is None else table
+        title = table["title"].astype("string")
+        if "title_en" in table.columns:
+            title = title.fillna(table["title_en"].astype("string"))
+        clauses = load_clauses(table[["doc_id", "text"]])
+        units = sentence_units(clauses, id_cols=("doc_id", "clause_id"))
+        units = units.merge(clauses[["clause_id", "path"]], on="clause_id", how="left", validate="many_to_one")
+        units["title"] = units["doc_id"].map(dict(zip(table["doc_id"], title)))
+        units.insert(0, "corpus", name)
+        parts.append(units)
+    pop = pd.concat(parts, ignore_index=True)
+    n = pop["text"].str.len()
+    pop = pop[(n >= min_chars) & (n <= max_chars)]
+    pop = pop[~pop["text"].duplicated(keep="first")]
+    if exclude:
+        inside = re.compile("|".join(map(re.escape, sorted(exclude, key=len, reverse=True))))
+        joined = "\n".join(exclude)
+        hit = [bool(inside.search(t)) or t in joined for t in pop["text"]]
+        pop = pop[~np.array(hit, dtype=bool)]
+    cols = ["corpus", "doc_id", "title", "clause_id", "path", "unit_no", "text"]
+    return pop[cols].reset_index(drop=True)
+
+
+def draw_instrument_coding_sample(population: pd.DataFrame | None = None,
+                                  n_per_corpus: int = CODING_N_PER_CORPUS, *,
+                                  max_per_doc: int = CODING_MAX_PER_DOC,
+                                  n_second: int = SECOND_CODING_N_PER_CORPUS,
+                                  random_state: int = CODING_SEED) -> pd.DataFrame:
+    """Draw the stratified coding sample of issue 21: ``n_per_corpus`` units of each corpus, seeded.
+
+    Within each corpus (stratum ``k``, in the population's corpus order) the units are put in a random order,
+    ``numpy.random.default_rng([random_state, k]).permutation``, and taken in that order, skipping a unit
+    whose document already has ``cap`` units, until ``n_per_corpus`` are taken. ``cap`` is ``max_per_doc``,
+    raised for a corpus only as far as needed to reach ``n_per_corpus`` (the 13 cited texts cannot give
+    300 units at 3 per document: there ``cap`` becomes the smallest value with
+    ``sum(min(cap, units of the document)) >= n_per_corpus``), so no document dominates its stratum.
+    Then ``n_second`` of each corpus's drawn units are chosen for a second, independent coding with
+    ``numpy.random.default_rng([random_state, k, 2]).choice(..., replace=False)``.
+
+    Parameters
+    ----------
+    population : DataFrame, optional
+        From :func:`coding_population` (default: that function with its defaults).
+    n_per_corpus : int
+        Units drawn per corpus.
+    max_per_doc : int
+        Units per document at most (see above).
+    n_second : int
+        Units per corpus flagged for the second coder (0 for none).
+    random_state : int
+        Seed (default :data:`CODING_SEED`).
+
+    Returns
+    -------
+    DataFrame with ``unit_id`` (``ic-0001`` … in population order: corpus, document, clause, unit),
+    the population's columns and ``second_coding`` (boolean).
+
+    Raises
+    ------
+    ValueError
+        A corpus has fewer than ``n_per_corpus`` eligible units, or ``n_second > n_per_corpus``.
+    """
+    population = coding_population() if population is None else population
+    if n_second > n_per_corpus:
+        raise ValueError(f"n_second ({n_second}) exceeds n_per_corpus ({n_per_corpus})")
+    corpora = list(dict.fromkeys(population["corpus"]))
+    taken, second = [], []
+    for k, name in enumerate(corpora):
+        sub = population.index[population["corpus"] == name].to_numpy()
+        if len(sub) < n_per_corpus:
+            raise ValueError(f"corpus {name!r}: {len(sub)} eligible units, fewer than {n_per_corpus}")
+        docs = population.loc[sub, "doc_id"].to_numpy()
+        sizes = pd.Series(docs).value_counts().to_numpy()
+        cap = max_per_doc
+        while np.minimum(sizes, cap).sum() < n_per_corpus:
+            cap += 1
+        rng = np.random.default_rng([random_state, k])
+        used: dict[str, int] = {}
+        chosen = []
+        for i in rng.permutation(len(sub)):
+            if used.get(docs[i], 0) < cap:
+                used[docs[i]] = used.get(docs[i], 0) + 1
+                chosen.append(sub[i])
+                if len(chosen) == n_per_corpus:
+                    break
+        chosen = np.sort(np.array(chosen))
+        taken.append(chosen)
+        if n_second:
+            pick = np.random.default_rng([random_state, k, 2]).choice(len(chosen), size=n_second, replace=False)
+            second.append(chosen[pick])
+    rows = np.sort(np.concatenate(taken))
+    out = population.loc[rows].reset_index(drop=True)
+    out.insert(0, "unit_id", [f"ic-{i + 1:04d}" for i in range(len(out))])
+    flagged = set(np.concatenate(second).tolist()) if second else set()
+    out["second_coding"] = pd.array([r in flagged for r in rows], dtype="boolean")
+    out["unit_no"] = out["unit_no"].astype("Int64")
+    return out
+
+
+def load_coding_sample(path: Path | str = CODING_SAMPLE_CSV) -> pd.DataFrame:
+    """Read and check the stratified coding sample (``instrument_coding_sample.csv``).
+
+    Returns
+    -------
+    DataFrame with the columns of :func:`draw_instrument_coding_sample` (schema dtypes: ``unit_no`` Int64,
+    ``second_coding`` boolean, the rest string), in file order.
+
+    Raises
+    ------
+    InstrumentDataError
+        Any schema problem; the message names file, row and field.
+    """
+    path = Path(path)
+    frame, problems = read_table(path, schemas()["instrument_coding_sample"])
+    _raise_problems(path, [], [(p.line, p.column, p.message) for p in problems])
+    return frame
+
+
+def coding_packets(sample: pd.DataFrame, *, size: int = 200, random_state: int = CODING_SEED,
+                   name: str = "packet") -> list[tuple[str, str]]:
+    """Markdown coding packets: the units in a seeded random order, ``size`` per packet.
+
+    Each unit is one section holding only its ``unit_id``, corpus, document title and text (no codes, no
+    dictionary hits, no clause path), so that a coder sees what the guide asks for and nothing else.
+
+    Parameters
+    ----------
+    sample : DataFrame
+        With ``unit_id``, ``corpus``, ``title``, ``doc_id``, ``text`` (e.g. :func:`load_coding_sample`).
+    size : int
+        Units per packet (the last may hold fewer).
+    random_state : int
+        Seed of ``numpy.random.default_rng(random_state).permutation`` that orders the units.
+    name : str
+        File-name stem: packets are ``{name}-01.md``, ``{name}-02.md``, ….
+
+    Returns
+    -------
+    list of (file name, Markdown text).
+    """
+    order = np.random.default_rng(random_state).permutation(len(sample))
+    shuffled = sample.iloc[order].reset_index(drop=True)
+    n_packets = -(-len(shuffled) // size)
+    out = []
+    for p in range(n_packets):
+        part = shuffled.iloc[p * size:(p + 1) * size]
+        lines = [f"# {name}-{p + 1:02d} ({len(part)} units; packet {p + 1} of {n_packets})", ""]
+        for r in part.itertuples(index=False):
+            title = r.title if isinstance(r.title, str) and r.title else r.doc_id
+            lines += [f"## {r.unit_id}", "", f"- corpus: {r.corpus}", f"- document: {title}", "",
+                      "```text", str(r.text), "```", ""]
+        out.append((f"{name}-{p + 1:02d}.md", "\n".join(lines)))
+    return out
