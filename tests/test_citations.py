@@ -263,3 +263,35 @@ def test_packets_show_candidates_but_not_the_resolution(tmp_path):
     assert "2021-05-21" in text
     for hidden in ("legal_basis", "resolved", "version not in corpus"):
         assert hidden not in text
+
+
+# --------------------------------------------------------------------------- the labelled gold set
+def test_every_gold_reference_has_a_final_label_and_the_second_labelling_is_recorded():
+    from analysis.tables import load_table
+
+    gold = load_table("citation_gold", typed=False)
+    labels = load_table("citation_labels", typed=False)
+    fin = ct.final_citation_labels(labels)
+    assert sorted(fin["cite_id"]) == sorted(gold["cite_id"])
+    assert (labels["round"].astype(str) == "2").sum() >= 100          # a second, independent labelling
+    adjudicated = set(labels.loc[labels["round"].astype(str) == "3", "cite_id"])
+    assert adjudicated and (fin.set_index("cite_id").loc[sorted(adjudicated), "source"] == "adjudicator").all()
+
+
+def test_the_evaluation_changes_when_a_label_changes():
+    """Mutation check: relabel one correctly resolved reference and the resolution accuracy must fall by one."""
+    from analysis.tables import load_table
+
+    cites = load_table("citations", typed=False)
+    gold = load_table("citation_gold", typed=False)
+    labels = load_table("citation_labels", typed=False)
+    base = ct.evaluate_citations(cites, gold, labels).set_index("measure")
+    fin = ct.final_citation_labels(labels).set_index("cite_id")
+    cid = fin.index[fin["resolution"] == "not in corpus"][0]
+    other = labels.copy()
+    hit = (other["cite_id"] == cid) & (other["round"].astype(str) == "1")
+    other.loc[hit, "resolution"] = "repealed"
+    moved = ct.evaluate_citations(cites, gold, other).set_index("measure")
+    assert moved.at["resolution", "tp"] == base.at["resolution", "tp"] - 1
+    committed = load_table("citation_evaluation", typed=False).set_index("measure")
+    assert int(committed.at["resolution", "tp"]) == int(base.at["resolution", "tp"])

@@ -83,4 +83,60 @@ SCHEMAS = {
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/curated/citation_gold.csv", "primary_key": ["cite_id"]},
     ),
+    "citation_labels": pa.DataFrameSchema(
+        {
+            "cite_id": pa.Column("string", pa.Check.str_matches(r"^c\d{3}$"), description="citation_gold.cite_id."),
+            "round": pa.Column("Int64", pa.Check.isin([1, 2, 3]),
+                               description="1 = every reference, one labeller per packet (assistant-c1: c001–c106, "
+                                           "assistant-c2: c107–c213); 2 = a second, independent labelling of packet 1 "
+                                           "(assistant-c3); 3 = the adjudicator's decision where rounds 1 and 2 "
+                                           "disagreed (only the columns it decided are filled)."),
+            "labeller": pa.Column("string", pa.Check.isin(["assistant-c1", "assistant-c2", "assistant-c3",
+                                                           "adjudicator"]),
+                                  description="Separate AI-assistant sessions (Claude) that saw only the labelling guide "
+                                              "and a packet of the references (clause, citing date, candidate versions), "
+                                              "never the extractor's kind or resolution; the adjudicator also saw both "
+                                              "labels and notes. No person labelled."),
+            "extraction_correct": pa.Column("string", pa.Check.isin(["true", "false"]), nullable=True,
+                                            description="The span is one whole reference (guide section 1)."),
+            "title_span": pa.Column("string", nullable=True, description="The right span when the extracted one is wrong."),
+            "missed": pa.Column("Int64", pa.Check.ge(0), nullable=True,
+                                description="Other references the labeller saw in the clause (the packet showed only "
+                                            "the sampled one; see analysis.text.citations.evaluate_citations)."),
+            "kind": pa.Column("string", pa.Check.isin(_KINDS), nullable=True, description="Context kind (section 2)."),
+            "resolution": pa.Column("string", pa.Check.isin(_RESOLUTIONS), nullable=True,
+                                    description="Resolution (section 3)."),
+            "cited_doc": pa.Column("string", nullable=True, description="The right document when resolved."),
+            "note": pa.Column("string", nullable=True, description="The labeller's reason, in its own words."),
+        },
+        unique=["cite_id", "round", "labeller"],
+        name="citation_labels",
+        description="Every label given to the gold references (data/curated/citation_labelling_guide.md, version 1).",
+        strict=True, ordered=True, coerce=True,
+        metadata={"path": "data/curated/citation_labels.csv", "primary_key": ["cite_id", "round", "labeller"],
+                  "foreign_keys": {"cite_id": "citation_gold.cite_id"}},
+    ),
+    "citation_evaluation": pa.DataFrameSchema(
+        {
+            "measure": pa.Column("string", unique=True,
+                                 description="extraction; kind:<kind>; resolution (overall accuracy); "
+                                             "resolution:<resolution>."),
+            "precision": pa.Column("Float64", pa.Check.in_range(0, 1), nullable=True, description="tp / n_predicted."),
+            "precision_low": pa.Column("Float64", pa.Check.in_range(0, 1), nullable=True, description="Wilson 95 %."),
+            "precision_high": pa.Column("Float64", pa.Check.in_range(0, 1), nullable=True, description="Wilson 95 %."),
+            "recall": pa.Column("Float64", pa.Check.in_range(0, 1), nullable=True, description="tp / n_true."),
+            "recall_low": pa.Column("Float64", pa.Check.in_range(0, 1), nullable=True, description="Wilson 95 %."),
+            "recall_high": pa.Column("Float64", pa.Check.in_range(0, 1), nullable=True, description="Wilson 95 %."),
+            "tp": pa.Column("Int64", pa.Check.ge(0), description="Agreeing references."),
+            "n_predicted": pa.Column("Int64", pa.Check.ge(0), description="References the extractor put in the class."),
+            "n_true": pa.Column("Int64", pa.Check.ge(0), description="References the labels put in the class."),
+        },
+        name="citation_evaluation",
+        description="Extraction, context kind and resolution of the citation table scored on the 213 gold references "
+                    "against their final labels (analysis.text.citations.evaluate_citations; labels by independent "
+                    "AI-assistant sessions, see citation_labels). The gold draw is stratified by corpus × kind and "
+                    "the rates are of the sample, not weighted to the corpus.",
+        strict=True, ordered=True, coerce=True,
+        metadata={"path": "data/processed/citation_evaluation.csv", "primary_key": ["measure"]},
+    ),
 }

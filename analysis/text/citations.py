@@ -78,7 +78,7 @@ from ..corpus.clauses import cn_to_int
 __all__ = ["KINDS", "RESOLUTIONS", "RENAMED", "GOLD_SEED", "CITATION_COLUMNS", "title_key", "extract_citations",
            "citing_dates", "repeal_table", "CitationIndex", "citation_index", "resolve_citations",
            "corpus_citations", "build_citation_tables", "citation_graph", "draw_evaluation_set",
-           "candidate_documents", "write_packets", "score_labels"]
+           "candidate_documents", "write_packets", "score_labels", "final_citation_labels", "evaluate_citations"]
 
 KINDS = ("legal_basis", "penalty_referral", "other")
 RESOLUTIONS = ("resolved", "version not in corpus", "repealed", "not in corpus", "ambiguous")
@@ -580,11 +580,17 @@ BUILD_CORPORA = ("national", "local", "cited", "collection")
 
 def build_citation_tables() -> dict[str, pd.DataFrame]:
     """The ``citations`` table of ``data/processed`` (``python -m analysis build``): every reference of the
-    national, local, cited and collection corpora, resolved (:func:`corpus_citations`)."""
+    national, local, cited and collection corpora, resolved (:func:`corpus_citations`); and
+    ``citation_evaluation`` (:func:`evaluate_citations` on the labelled gold references)."""
     corpora = {n: _load(n) for n in BUILD_CORPORA}
     index = citation_index(corpora)
     parts = [corpus_citations(n, corpora, index) for n in BUILD_CORPORA]
-    return {"citations": pd.concat(parts, ignore_index=True)}
+    cites = pd.concat(parts, ignore_index=True)
+    from ..tables import load_table
+
+    return {"citations": cites,
+            "citation_evaluation": evaluate_citations(cites, load_table("citation_gold", typed=False),
+                                                      load_table("citation_labels", typed=False))}
 
 
 def citation_graph(citations: pd.DataFrame):
@@ -796,6 +802,57 @@ def score_labels(predicted: pd.DataFrame, labels: pd.DataFrame, confidence: floa
         p, t = e["resolution_pred"] == r, e["resolution_true"] == r
         add(f"resolution:{r}", int((p & t & (same_doc | (r != "resolved"))).sum()), int(p.sum()), int(t.sum()))
     return pd.DataFrame(rows)
+
+
+def final_citation_labels(labels: pd.DataFrame) -> pd.DataFrame:
+    """One label per gold reference from ``data/curated/citation_labels.csv``: round 1 (every reference, one
+    labeller per packet), with the adjudicator's ``kind`` (round 3) where round 2's second labelling disagreed.
+
+    Returns ``cite_id``, ``extraction_correct``, ``missed``, ``kind``, ``resolution``, ``cited_doc``, ``source``."""
+    r = labels.assign(round=labels["round"].astype(str))
+    first = r[r["round"] == "1"].copy()
+    if first["cite_id"].duplicated().any():
+        raise ValueError(f"citation_labels.csv: {first.loc[first['cite_id'].duplicated(), 'cite_id'].iloc[0]} has two "
+                         "round-1 labels")
+    adj = r[r["round"] == "3"].set_index("cite_id")
+    first["source"] = first["labeller"]
+    for col in ("kind", "resolution", "cited_doc", "extraction_correct"):
+        if col in adj:
+            vals = adj[col].replace("", np.nan).dropna()
+            hit = first["cite_id"].isin(vals.index)
+            first.loc[hit, col] = first.loc[hit, "cite_id"].map(vals)
+            first.loc[hit, "source"] = "adjudicator"
+    keep = ["cite_id", "extraction_correct", "missed", "kind", "resolution", "cited_doc", "source"]
+    return first[keep].sort_values("cite_id", kind="stable", ignore_index=True)
+
+
+def evaluate_citations(citations: pd.DataFrame, gold: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """:func:`score_labels` of the built table's gold references against their final labels
+    (:func:`final_citation_labels`).
+
+    Extraction recall: the labellers counted, for each sampled reference, the other references they saw in the
+    same clause (``missed``); the packet showed only the sampled one, so that count includes references the
+    extractor did find. The estimate of what the extractor missed in a clause is therefore the labellers' count
+    minus the extractor's other references in that clause (never below 0) — a comparison of counts, not of the
+    references themselves.
+    """
+    key = ["corpus", "doc_id", "start"]
+    g = gold.assign(start=gold["start"].astype("int64"))
+    c = citations.assign(start=citations["start"].astype("int64"))
+    pred = g[["cite_id"] + key + ["path"]].merge(c[key + ["kind", "resolution", "cited_doc"]], on=key, how="left",
+                                                 validate="one_to_one")
+    if pred["kind"].isna().any():
+        raise ValueError(f"citation_gold.csv: {pred.loc[pred['kind'].isna(), 'cite_id'].iloc[0]} is not in the "
+                         "citation table")
+    others = c.groupby(["corpus", "doc_id", "path"]).size() - 1
+    fin = final_citation_labels(labels)
+    seen = pd.to_numeric(fin["missed"], errors="coerce").fillna(0).astype("int64")
+    found = pred.set_index("cite_id").apply(lambda r: int(others.get((r["corpus"], r["doc_id"], r["path"]), 0)), axis=1)
+    fin["missed"] = (seen.to_numpy() - fin["cite_id"].map(found).fillna(0).astype("int64").to_numpy()).clip(min=0)
+    out = score_labels(pred[["cite_id", "kind", "resolution", "cited_doc"]], fin.drop(columns=["source"]))
+    for c_ in ("precision", "precision_low", "precision_high", "recall", "recall_low", "recall_high"):
+        out[c_] = out[c_].astype(float).round(4)
+    return out
 
 
 # --------------------------------------------------------------------------- command line
