@@ -218,14 +218,15 @@ def coding_disagreements(labels: pd.DataFrame | None = None) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame with ``unit_id``, ``codes_a``, ``codes_b`` (verbatim) and an empty ``adjudicated`` (to be filled
-    with the adjudicated codes), sorted by unit.
+    DataFrame with ``unit_id``, ``codes_a``, ``codes_b`` (verbatim) and ``adjudicated`` (the adjudicator's round-2
+    codes, empty string for "no instrument"; <NA> where not yet adjudicated), sorted by unit.
     """
     labels = load_coding_labels() if labels is None else labels
     both = coder_codes(labels, CODER_A).merge(coder_codes(labels, CODER_B), on="unit_id", suffixes=("_a", "_b"))
     differ = [set(ins.parse_codes(a)) != set(ins.parse_codes(b)) for a, b in zip(both["codes_a"], both["codes_b"])]
     out = both.loc[differ, ["unit_id", "codes_a", "codes_b"]].reset_index(drop=True)
-    out["adjudicated"] = pd.Series([pd.NA] * len(out), dtype="string")
+    adj = coder_codes(labels, "adjudicator", round_=2).set_index("unit_id")["codes"]
+    out["adjudicated"] = pd.Series([adj.get(u, pd.NA) for u in out["unit_id"]], dtype="string")
     return out
 
 
