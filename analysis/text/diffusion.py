@@ -599,16 +599,10 @@ def count_table(table: pd.DataFrame, counts: dict, formula_pairs: int | None = N
 
 
 def stored_pairs(table: pd.DataFrame) -> pd.DataFrame:
-    """The pairs ``data/processed/diffusion_pairs.csv`` keeps: every diffusion, common-source and stock pair, and of
-    the formula pairs one per later article and formula kind (the largest ``matched``) — as
-    :func:`analysis.text.reuse.stored_pairs` does, since a penalty article matches hundreds of others. Counts come
-    from all pairs (:func:`count_table`)."""
-    form = table[table["category"] == "formula"]
-    form = form.sort_values(["later_doc", "later_unit", "formula_kind", "matched", "earlier_doc", "earlier_start"],
-                            ascending=[True, True, True, False, True, True], kind="stable")
-    form = form.drop_duplicates(["later_doc", "later_unit", "formula_kind"], keep="first")
-    out = pd.concat([table[table["category"] != "formula"], form])
-    return out.sort_index(kind="stable").reset_index(drop=True)
+    """The pairs ``data/processed/diffusion_pairs.csv`` keeps: every diffusion, common-source and stock pair. Formula
+    pairs (about nine in ten of all local × local pairs: penalty articles match hundreds of others) are counted in
+    ``diffusion_counts`` and not stored; :func:`diffusion_pairs` returns them."""
+    return table[table["category"] != "formula"].reset_index(drop=True)
 
 
 def build_diffusion_tables(corpus: pd.DataFrame | None = None, *, n_jobs: int = 2, keep: dict | None = None,
