@@ -7,6 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from test_pipeline import _children, client  # noqa: F401  (the 2-worker LocalCluster fixture)
+
 from analysis.corpus.corpora import load_clauses
 from analysis.text import diffusion as D
 from analysis.text import reuse
@@ -171,3 +173,27 @@ def test_pairs_do_not_depend_on_the_number_of_processes():
     two = D.local_pairs(sample, n_jobs=2)
     assert len(one) > 50
     pd.testing.assert_frame_equal(one, two)
+
+
+@pytest.mark.slow
+def test_dask_path_gives_the_same_local_pairs(client):  # noqa: F811
+    """analysis.distributed.run_reuse with a local sample as both source and target (a DataFrame, titles keyed by
+    province as local_titles keys them) gives local_pairs' table, and so the same diffusion table."""
+    from analysis.corpus.local import local_corpus, local_documents
+    from analysis.distributed import run_reuse
+
+    loc = local_corpus()
+    sample = loc[loc["doc_id"].str.contains("文明行为促进条例|大气污染防治条例")].iloc[::3].reset_index(drop=True)
+    assert len(sample) >= 10
+    mem = D.local_pairs(sample)
+    target = sample.assign(title=sample["province"] + "/" + sample["title"])
+    res = run_reuse(sample[["doc_id", "text"]], target[["doc_id", "title", "text"]], client=client,
+                    partition_bytes=20_000, progress=False)
+    assert len(res.partitions) >= 3 and len(mem) > 100
+    pd.testing.assert_frame_equal(res.pairs, mem)
+    docs = local_documents(loc)
+    nat = pd.DataFrame(columns=["source_doc", "source_unit", "target_doc", "target_unit", "target_start",
+                                "target_end", "kind", "target_title"])
+    a, _ = D.diffusion_pairs(mem, docs, nat)
+    b, _ = D.diffusion_pairs(res.pairs, docs, nat)
+    pd.testing.assert_frame_equal(a, b)
