@@ -2,7 +2,9 @@
 
 Each step is a function returning ``{table_name: DataFrame}``; the frames are validated against their
 schemas *before* anything is written, and written atomically, so a failed build leaves the previous
-files in place.
+files in place. A step may also return a network (networkx graph) under a file name ending in ``.graphml``
+(:func:`is_graph_output`): it is written to ``data/processed/<name>`` with
+:func:`analysis.text.networks.write_graphml` and recorded among the step's outputs.
 
 Staleness (as owid/etl's steps): ``data/processed/BUILD.json`` records, per step, the sha256 of
 
@@ -47,6 +49,8 @@ def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
     from .text.reuse_eval import build_reuse_tables
     from .text.citations import build_citation_tables
     from .text.instrument_model import build_instrument_model_tables
+    from .text.diffusion import build_diffusion_tables
+    from .text.adoption import build_adoption_tables
 
     steps: list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]] = [
         ("report", report_tables),
@@ -56,6 +60,8 @@ def _steps() -> list[tuple[str, Callable[[], dict[str, pd.DataFrame]]]]:
         ("reuse", build_reuse_tables),
         ("citations", build_citation_tables),
         ("instrument_model", build_instrument_model_tables),
+        ("diffusion", build_diffusion_tables),
+        ("adoption", build_adoption_tables),
     ]
     return steps
 
@@ -67,6 +73,28 @@ def _graphs() -> dict[str, list[tuple[str, Callable[[dict[str, pd.DataFrame]], o
     from .text.citations import citation_graph
 
     return {"citations": [("citations.graphml", lambda frames: citation_graph(frames["citations"]))]}
+
+
+def is_graph_output(name: str) -> bool:
+    """A step output that is a network written as GraphML (``data/processed/<name>``), not a table."""
+    return name.endswith(".graphml")
+
+
+def output_path(name: str) -> Path:
+    """Where a step output goes: ``data/processed/<name>`` for a GraphML network, else the table's path."""
+    return PROCESSED_DIR / name if is_graph_output(name) else table_path(name)
+
+
+def output_bytes(name: str, obj) -> bytes:
+    """The bytes a step output is written as (CSV of a table, GraphML of a network)."""
+    if not is_graph_output(name):
+        return csv_bytes(obj)
+    import tempfile
+
+    from .text.networks import write_graphml
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_graphml(obj, Path(tmp) / name).read_bytes()
 
 
 # --------------------------------------------------------------------------- checksums
@@ -259,16 +287,24 @@ def build_all(force: bool = True, manifest_path: Path = MANIFEST, stream=None) -
         frames, inputs = run_traced(step)
         problems = []
         for name, frame in frames.items():
-            problems += validate(frame, schemas()[name], f"{step_name} → {name}")
+            if not is_graph_output(name):
+                problems += validate(frame, schemas()[name], f"{step_name} → {name}")
         if problems:
             raise DataError(problems)
         outputs = []
         for name, frame in sorted(frames.items()):
-            path = table_path(name)
-            if not path.is_file() or path.read_bytes() != csv_bytes(frame):
-                write_csv(frame, path)
+            path = output_path(name)
+            if is_graph_output(name):
+                data = output_bytes(name, frame)
+                if not path.is_file() or path.read_bytes() != data:
+                    atomic_write_bytes(path, data)
+                size = f"{frame.number_of_nodes():>6} nodes"
+            else:
+                if not path.is_file() or path.read_bytes() != csv_bytes(frame):
+                    write_csv(frame, path)
+                size = f"{len(frame):>6} rows"
             outputs.append(path)
-            lines.append(f"{name:<28} {len(frame):>6} rows → {path.relative_to(path.parents[2])}"
+            lines.append(f"{name:<28} {size} → {path.relative_to(path.parents[2])}"
                          + (f"  ({reasons[0]}{' …' if len(reasons) > 1 else ''})" if reasons else ""))
         for fname, make in _graphs().get(step_name, []):
             from .text.networks import write_graphml

@@ -10,9 +10,9 @@ def test_build_step_reproduces_the_committed_tables(step_name, step):
     frames = step()
     assert frames, step_name
     for name, frame in frames.items():
-        expected = table_path(name).read_bytes()
-        rebuilt = csv_bytes(frame)
-        assert rebuilt == expected, f"{table_path(name)} differs from what `python -m analysis build` makes"
+        expected = build.output_path(name).read_bytes()
+        rebuilt = build.output_bytes(name, frame)
+        assert rebuilt == expected, f"{build.output_path(name)} differs from what `python -m analysis build` makes"
 
 
 def test_a_build_step_with_invalid_output_writes_nothing(monkeypatch):

@@ -17,6 +17,8 @@ module                  what it holds
 ``reuse_eval``          the reuse detector's evaluation: corpus-level precision/recall, κ, drafting edits, build step
 ``reuse_labelling``     labelling packets for the reuse gold set (the texts only, for independent labellers)
 ``citations``           《…》 references: context kind and the version in force at the citing text's date
+``diffusion``           local × local reuse ordered by adoption date, common national source set apart, network
+``adoption``            first adoption of digital-governance themes, curves, event-history model (statsmodels)
 ======================  ==========================================================================
 
 ``corpus``, ``readers``, ``metadata``, ``clauses``, ``local`` and ``corpus_stats`` are still importable from here

@@ -149,24 +149,24 @@ def normalize_draw(text: str) -> str:
 def normalize_offsets(text: str) -> tuple[str, np.ndarray]:
     """``(normalize(text), starts, ends)``: normalised character ``i`` stands for
     ``text[starts[i]:ends[i]]`` (one character, or the whole phrase a placeholder replaces), so a
-    normalised span ``[i, j)`` is ``text[starts[i]:ends[j - 1]]``."""
+    normalised span ``[i, j)`` is ``text[starts[i]:ends[j - 1]]``.
+
+    Vectorised: the kept positions come from the code points (numpy), and each placeholder match collapses its
+    positions into its first; only the matches are visited in Python."""
     stripped = _strip(text)
-    keep = np.fromiter((i for i, ch in enumerate(text) if ord(ch) not in _DROP_TABLE), dtype=np.int64,
-                       count=len(stripped))
-    keep_end = keep + 1
-    chars, starts, ends = [], [], []
-    pos = 0
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    drop = np.fromiter(_DROP_TABLE, dtype=np.uint32, count=len(_DROP_TABLE))
+    keep = np.flatnonzero(~np.isin(codes, drop)).astype(np.int64)
+    ends = keep + 1
+    retain = np.ones(len(stripped), dtype=bool)
     for m in _PLACE_RE.finditer(stripped):
-        for i in range(pos, m.start()):
-            chars.append(stripped[i]); starts.append(keep[i]); ends.append(keep_end[i])  # noqa: E702
-        rep = _PLACE_REPL[m.lastgroup]
-        if rep:
-            chars.append(rep); starts.append(keep[m.start()]); ends.append(keep_end[m.end() - 1])  # noqa: E702
-        pos = m.end()
-    for i in range(pos, len(stripped)):
-        chars.append(stripped[i]); starts.append(keep[i]); ends.append(keep_end[i])  # noqa: E702
-    norm = "".join(chars)
-    return norm, np.array(starts + [len(text)], dtype=np.int64), np.array(ends, dtype=np.int64)
+        if _PLACE_REPL[m.lastgroup]:
+            ends[m.start()] = keep[m.end() - 1] + 1
+            retain[m.start() + 1:m.end()] = False
+        else:
+            retain[m.start():m.end()] = False
+    norm = _PLACE_RE.sub(lambda m: _PLACE_REPL[m.lastgroup], stripped)
+    return norm, np.append(keep[retain], len(text)).astype(np.int64), ends[retain]
 
 
 # --------------------------------------------------------------------------- units
@@ -618,12 +618,11 @@ def reuse_against(source_clauses: pd.DataFrame, source_texts, target: ReuseTarge
         starts, ends = offsets[(side, i)]
         return int(starts[a]), int(ends[b - 1])
 
-    s_rows, t_rows = su.to_dict("records"), None
+    s_rows, t_rows = su.to_dict("records"), {}
+    t_cols = ["doc_id", "unit", "start", "end", "text", "norm", "clause_paths", "clause_starts", "clause_ends"]
     for r in pairs.itertuples(index=False):
-        if t_rows is None:
-            t_rows = {}
         if r.t not in t_rows:
-            t_rows[r.t] = tu.iloc[r.t]
+            t_rows[r.t] = {c: tu[c].iat[r.t] for c in t_cols}
         su_r, tu_r, al = s_rows[r.s], t_rows[r.t], r.al
         sa, sb = span("s", r.s, su_r["text"], al.a0, al.a1)
         ta, tb = span("t", r.t, tu_r["text"], al.b0, al.b1)
