@@ -295,3 +295,26 @@ def test_the_evaluation_changes_when_a_label_changes():
     assert moved.at["resolution", "tp"] == base.at["resolution", "tp"] - 1
     committed = load_table("citation_evaluation", typed=False).set_index("measure")
     assert int(committed.at["resolution", "tp"]) == int(base.at["resolution", "tp"])
+
+
+# --------------------------------------------------------------------------- cites vs restates (issue 22, item 5)
+def test_cites_vs_restates_known_answer_and_flip():
+    """上海市数据条例 第一条 names 数据安全法 and 个人信息保护法 as its legal basis (read from the text) and restates
+    both; it also restates 网络安全法, which it does not name. Dropping the basis citation flips the row."""
+    from analysis.tables import load_table
+
+    nat = national_corpus()
+    titles = dict(zip(nat["doc_id"], nat["title"]))
+    cites, pairs = load_table("citations", typed=False), load_table("reuse_pairs", typed=False)
+    doc = "上海/上海市数据条例(2021-11-25)"
+    t = ct.cites_vs_restates(cites, pairs, titles)
+    row = t[t["doc_id"] == doc].set_index("national_title")
+    for law in ("中华人民共和国数据安全法", "中华人民共和国个人信息保护法"):
+        assert row.at[law, "cited_as_basis"] and row.at[law, "restated"] and row.at[law, "restated_articles"] >= 7
+    assert not row.at["中华人民共和国网络安全法", "cited_as_basis"] and row.at["中华人民共和国网络安全法", "restated"]
+    no_basis = cites[~((cites["doc_id"] == doc) & (cites["cited_title"] == "中华人民共和国个人信息保护法"))]
+    flipped = ct.cites_vs_restates(no_basis, pairs, titles)
+    f = flipped[flipped["doc_id"] == doc].set_index("national_title")
+    assert not f.at["中华人民共和国个人信息保护法", "cited_as_basis"] and f.at["中华人民共和国个人信息保护法", "restated"]
+    committed = load_table("cites_restates", typed=False)
+    assert len(committed) == len(t)

@@ -139,4 +139,23 @@ SCHEMAS = {
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/processed/citation_evaluation.csv", "primary_key": ["measure"]},
     ),
+    "cites_restates": pa.DataFrameSchema(
+        {
+            "doc_id": pa.Column("string", description="Local regulation (local_documents.doc_id)."),
+            "national_title": pa.Column("string", description="National title (versions share it)."),
+            "cited_as_basis": pa.Column("boolean", description="The regulation names the title as its legal basis "
+                                                               "(citations.kind legal_basis, national)."),
+            "restated": pa.Column("boolean", description="The regulation has a substantive reuse pair to the title."),
+            "restated_articles": pa.Column("Int64", pa.Check.ge(0), description="Local articles restating the title."),
+            "restated_chars": pa.Column("Int64", pa.Check.ge(0),
+                                        description="Union of their aligned local spans (characters)."),
+        },
+        name="cites_restates",
+        description="Cites vs restates: for each local regulation, the national titles it names as its legal basis "
+                    "and those it restates (substantive reuse pairs), one row per title in either set "
+                    "(analysis.text.citations.cites_vs_restates).",
+        strict=True, ordered=True, coerce=True,
+        metadata={"path": "data/processed/cites_restates.csv", "primary_key": ["doc_id", "national_title"],
+                  "foreign_keys": {"doc_id": "local_documents.doc_id"}},
+    ),
 }

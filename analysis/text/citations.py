@@ -78,7 +78,8 @@ from ..corpus.clauses import cn_to_int
 __all__ = ["KINDS", "RESOLUTIONS", "RENAMED", "GOLD_SEED", "CITATION_COLUMNS", "title_key", "extract_citations",
            "citing_dates", "repeal_table", "CitationIndex", "citation_index", "resolve_citations",
            "corpus_citations", "build_citation_tables", "citation_graph", "draw_evaluation_set",
-           "candidate_documents", "write_packets", "score_labels", "final_citation_labels", "evaluate_citations"]
+           "candidate_documents", "write_packets", "score_labels", "final_citation_labels", "evaluate_citations",
+           "cites_vs_restates"]
 
 KINDS = ("legal_basis", "penalty_referral", "other")
 RESOLUTIONS = ("resolved", "version not in corpus", "repealed", "not in corpus", "ambiguous")
@@ -588,7 +589,10 @@ def build_citation_tables() -> dict[str, pd.DataFrame]:
     cites = pd.concat(parts, ignore_index=True)
     from ..tables import load_table
 
+    national = corpora["national"][0]
     return {"citations": cites,
+            "cites_restates": cites_vs_restates(cites, load_table("reuse_pairs", typed=False),
+                                                dict(zip(national["doc_id"], national["title"]))),
             "citation_evaluation": evaluate_citations(cites, load_table("citation_gold", typed=False),
                                                       load_table("citation_labels", typed=False))}
 
@@ -853,6 +857,60 @@ def evaluate_citations(citations: pd.DataFrame, gold: pd.DataFrame, labels: pd.D
     for c_ in ("precision", "precision_low", "precision_high", "recall", "recall_low", "recall_high"):
         out[c_] = out[c_].astype(float).round(4)
     return out
+
+
+def cites_vs_restates(citations: pd.DataFrame, reuse_pairs: pd.DataFrame, national_titles: dict) -> pd.DataFrame:
+    """Does a local regulation restate the national laws it names as its legal basis, or others?
+
+    For every local regulation and every national title that it cites as its legal basis (``kind ==
+    "legal_basis"`` with a national ``cited_title``: resolved, or a version the corpus does not hold) or restates
+    (substantive pairs of the built ``reuse_pairs``; the title of the pair's national document), one row.
+
+    Parameters
+    ----------
+    citations : DataFrame
+        The built ``citations`` table.
+    reuse_pairs : DataFrame
+        The built ``reuse_pairs`` (its ``kind`` column; only ``substantive`` pairs count).
+    national_titles : dict
+        Title by national ``doc_id`` (versions of a law share a title).
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id``, ``national_title``, ``cited_as_basis`` and ``restated`` (booleans), ``restated_articles`` (local
+        articles with a substantive pair to the title), ``restated_chars`` (union of their aligned local spans),
+        sorted by doc_id and title. A title cited only in ``other`` or ``penalty_referral`` contexts is not a legal
+        basis here.
+    """
+    loc = citations[(citations["corpus"].astype(str) == "local") & (citations["kind"].astype(str) == "legal_basis")
+                    & (citations["cited_corpus"].astype(str) == "national")]
+    basis = loc[["doc_id", "cited_title"]].dropna().drop_duplicates().rename(columns={"cited_title": "national_title"})
+    basis = basis.assign(cited_as_basis=True)
+    sub = reuse_pairs[reuse_pairs["kind"].astype(str) == "substantive"]
+    sub = sub.assign(national_title=sub["target_doc"].map(national_titles).astype("string"),
+                     source_start=sub["source_start"].astype("int64"), source_end=sub["source_end"].astype("int64"))
+    if sub["national_title"].isna().any():
+        raise ValueError(f"reuse_pairs: target_doc {sub.loc[sub['national_title'].isna(), 'target_doc'].iloc[0]} "
+                         "is not in the national corpus")
+    spans = sub.sort_values(["source_doc", "national_title", "source_start", "source_end"], kind="stable")
+    chars, arts = {}, {}
+    for (doc, title), grp in spans.groupby(["source_doc", "national_title"], sort=True):
+        end, total = -1, 0
+        for a, b in zip(grp["source_start"], grp["source_end"]):
+            total += max(0, b - max(a, end))
+            end = max(end, b)
+        chars[(doc, title)] = total
+        arts[(doc, title)] = grp["source_unit"].nunique()
+    restated = pd.DataFrame([(d, t, True, arts[(d, t)], chars[(d, t)]) for d, t in sorted(chars)],
+                            columns=["doc_id", "national_title", "restated", "restated_articles", "restated_chars"])
+    out = basis.merge(restated, on=["doc_id", "national_title"], how="outer")
+    out["cited_as_basis"] = out["cited_as_basis"].fillna(False).astype(bool)
+    out["restated"] = out["restated"].fillna(False).astype(bool)
+    for c in ("restated_articles", "restated_chars"):
+        out[c] = out[c].fillna(0).astype("int64")
+    out = out[["doc_id", "national_title", "cited_as_basis", "restated", "restated_articles", "restated_chars"]]
+    return out.sort_values(["doc_id", "national_title"], kind="stable", ignore_index=True)
 
 
 # --------------------------------------------------------------------------- command line
