@@ -893,17 +893,13 @@ def cites_vs_restates(citations: pd.DataFrame, reuse_pairs: pd.DataFrame, nation
     if sub["national_title"].isna().any():
         raise ValueError(f"reuse_pairs: target_doc {sub.loc[sub['national_title'].isna(), 'target_doc'].iloc[0]} "
                          "is not in the national corpus")
-    spans = sub.sort_values(["source_doc", "national_title", "source_start", "source_end"], kind="stable")
-    chars, arts = {}, {}
-    for (doc, title), grp in spans.groupby(["source_doc", "national_title"], sort=True):
-        end, total = -1, 0
-        for a, b in zip(grp["source_start"], grp["source_end"]):
-            total += max(0, b - max(a, end))
-            end = max(end, b)
-        chars[(doc, title)] = total
-        arts[(doc, title)] = grp["source_unit"].nunique()
-    restated = pd.DataFrame([(d, t, True, arts[(d, t)], chars[(d, t)]) for d, t in sorted(chars)],
-                            columns=["doc_id", "national_title", "restated", "restated_articles", "restated_chars"])
+    from .reuse import _union_by
+
+    chars = _union_by(sub, ["source_doc", "national_title"])
+    arts = sub.groupby(["source_doc", "national_title"], sort=True)["source_unit"].nunique()
+    restated = pd.DataFrame({"restated_articles": arts, "restated_chars": chars}).reset_index()
+    restated.columns = ["doc_id", "national_title", "restated_articles", "restated_chars"]
+    restated.insert(2, "restated", True)
     out = basis.merge(restated, on=["doc_id", "national_title"], how="outer")
     out["cited_as_basis"] = out["cited_as_basis"].fillna(False).astype(bool)
     out["restated"] = out["restated"].fillna(False).astype(bool)
