@@ -488,12 +488,6 @@ def align(a: str, b: str, *, min_block: int = DEFAULTS["min_block"],
     return Alignment(first.a, last.a + last.size, first.b, last.b + last.size, matched)
 
 
-def _span(text: str, i: int, j: int) -> tuple[int, int]:
-    """Original offsets of normalised span [i, j) of ``text`` (relative to the text)."""
-    _, starts, ends = normalize_offsets(text)
-    return int(starts[i]), int(ends[j - 1])
-
-
 def _clauses_in(paths: list[str], starts: list[int], ends: list[int], unit: str, a: int, b: int) -> str:
     out = []
     for p, s, e in zip(paths, starts, ends):
