@@ -215,12 +215,14 @@ def test_by_group_table_is_consistent():
     t = load_table("instrument_shares_by_group", typed=False)
     est = t["estimate"].astype(float)
     assert (est.isna() == t["missing_reason"].notna()).all()
+    assert (t.loc[t["clipped"].astype(str) == "True", "estimate"].astype(float).isin([0.0, 1.0])).all()
     ok = est.notna()
     assert (t.loc[ok, "low"].astype(float) <= est[ok] + 1e-9).all()
     assert (est[ok] <= t.loc[ok, "high"].astype(float) + 1e-9).all()
-    # the corpus rows' CC and PCC are those of instrument_shares_corrected (same coder, same sampled units)
+    # the corpus rows' CC, PCC and coded weighted are those of instrument_shares_corrected (same coder, same sampled
+    # units, same weights); ACC / PACC differ there: here the rates are weighted by document
     corr = load_table("instrument_shares_corrected", typed=False)
-    for method in ("CC", "PCC", "ACC", "PACC"):
+    for method in ("CC", "PCC", "coded weighted"):
         a = corr[corr["method"] == method].set_index(["corpus", "instrument"])["estimate"].astype(float)
         b = (t[(t["grouping"] == "corpus") & (t["method"] == method) & (t["level"] == "type")]
              .set_index(["corpus", "instrument"])["estimate"].astype(float))

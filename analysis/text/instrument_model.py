@@ -653,7 +653,8 @@ def acc_correct(q, tpr, fpr):
 
 
 def quantify(y_coded: np.ndarray, prob_coded: np.ndarray, prob_target: np.ndarray, *, n_boot: int = N_BOOT,
-             seed: int = MODEL_SEED, threshold: float = THRESHOLD) -> pd.DataFrame:
+             seed: int = MODEL_SEED, threshold: float = THRESHOLD,
+             coded_weights: np.ndarray | None = None) -> pd.DataFrame:
     """The share of positives in a target set of units by CC, ACC, PCC and PACC, with bootstrap intervals.
 
     Parameters
@@ -669,6 +670,9 @@ def quantify(y_coded: np.ndarray, prob_coded: np.ndarray, prob_target: np.ndarra
     n_boot, seed : int
         Percentile bootstrap: each replicate resamples the coded units (for tpr / fpr) and the target units
         (for the raw share), with ``numpy.random.default_rng(seed)``.
+    coded_weights : float array, optional
+        Weight of each coded unit in the rates (default 1): with the inverse of a unit's inclusion probability,
+        tpr and fpr are the population's rates rather than the sample's (:func:`shares_by_group`).
 
     Returns
     -------
@@ -679,6 +683,7 @@ def quantify(y_coded: np.ndarray, prob_coded: np.ndarray, prob_target: np.ndarra
     y = np.asarray(y_coded, dtype=bool)
     pc = np.asarray(prob_coded, dtype=float)
     pt = np.asarray(prob_target, dtype=float)
+    cw = np.ones(len(y)) if coded_weights is None else np.asarray(coded_weights, dtype=float)
 
     def estimates(wy, wt):
         """wy: weights of the coded units (B × n), wt: weights of the target units (B × m)."""
@@ -692,9 +697,9 @@ def quantify(y_coded: np.ndarray, prob_coded: np.ndarray, prob_target: np.ndarra
         return {"CC": cc, "ACC": acc_correct(cc, tpr, fpr), "PCC": pcc, "PACC": acc_correct(pcc, tprp, fprp)}, \
             {"ACC": (tpr, fpr), "PACC": (tprp, fprp)}
 
-    point, rates = estimates(np.ones((1, len(y))), np.ones((1, len(pt))))
+    point, rates = estimates(cw[None, :], np.ones((1, len(pt))))
     rng = np.random.default_rng(seed)
-    wy = rng.multinomial(len(y), np.full(len(y), 1.0 / len(y)), size=n_boot).astype(float)
+    wy = rng.multinomial(len(y), np.full(len(y), 1.0 / len(y)), size=n_boot).astype(float) * cw
     wt = rng.multinomial(len(pt), np.full(len(pt), 1.0 / len(pt)), size=n_boot).astype(float)
     boot, _ = estimates(wy, wt)
     rows = []
@@ -738,9 +743,9 @@ def weighted_share(y: np.ndarray, weights: np.ndarray, *, n_boot: int = N_BOOT,
         return np.nan, np.nan, np.nan
     rng = np.random.default_rng(seed)
     W = rng.multinomial(len(y), np.full(len(y), 1.0 / len(y)), size=n_boot) * w
-    boot = (W @ y) / W.sum(axis=1)
+    boot = np.clip((W @ y) / W.sum(axis=1), 0.0, 1.0)  # a share of 0/1 labels: rounding may leave [0, 1]
     lo, hi = np.percentile(boot, [2.5, 97.5])
-    return float((w @ y) / w.sum()), float(lo), float(hi)
+    return float(np.clip((w @ y) / w.sum(), 0.0, 1.0)), float(lo), float(hi)
 
 
 def corrected_shares(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, targets: pd.DataFrame, *,
@@ -827,7 +832,7 @@ GROUPINGS = ("corpus", "rule_line", "category", "period", "year")
 #: Periods of the collection (notebook 06, 2.3): release years, inclusive.
 PERIODS = {"2013–2016": (2013, 2016), "2017–2019": (2017, 2019), "2020–2024": (2020, 2024)}
 #: Methods of :func:`shares_by_group`, in output order.
-GROUP_METHODS = ("coded", "CC", "PCC", "ACC", "PACC", "ACC group", "PACC group")
+GROUP_METHODS = ("coded", "coded weighted", "CC", "PCC", "ACC", "PACC", "ACC group", "PACC group")
 
 
 def unit_groups(frame: pd.DataFrame) -> pd.DataFrame:
@@ -901,8 +906,8 @@ def _group_values(grouping: str, values: pd.Series) -> list[str]:
 
 def shares_by_group(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, targets: pd.DataFrame, *,
                     labels: Sequence[str] | None = None, coded_groups: pd.DataFrame | None = None,
-                    target_groups: pd.DataFrame | None = None, n_boot: int = N_BOOT, seed: int = MODEL_SEED,
-                    min_group_units: int = MIN_GROUP_UNITS, min_rate_units: int = MIN_RATE_UNITS) -> pd.DataFrame:
+                    target_groups: pd.DataFrame | None = None, doc_units: pd.Series | None = None,
+                    n_boot: int = N_BOOT, seed: int = MODEL_SEED, min_group_units: int = MIN_GROUP_UNITS, min_rate_units: int = MIN_RATE_UNITS) -> pd.DataFrame:
     """Each label's share of units by corpus and by rule line, category, period and year, naive and corrected.
 
     The correction uses the error rates of the coder *in the corpus* the group belongs to (out-of-fold, on that
@@ -924,6 +929,14 @@ def shares_by_group(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, target
         Default: the types and every subtype the coder learned (:attr:`Coder.models`, not a constant).
     coded_groups, target_groups : DataFrame, optional
         :func:`unit_groups` of ``coded`` and ``targets`` (computed when not given).
+    doc_units : Series, optional
+        Units of each document in the population, indexed by (corpus, doc_id): with it, each coded unit is weighted
+        by its document's units ÷ its document's coded units in the corpus (the inverse of its inclusion
+        probability under the sample's cap of units per document, up to a constant; as :func:`corrected_shares`),
+        both in the ``coded weighted`` rows and in the error rates of the corrections, so that tpr and fpr are the
+        rates over the population's units, where long documents weigh more (the coder errs differently by
+        document: unweighted rates of the cited technology rules, drawn 24 units per text, do not fit the long AI
+        plan and standards guide that make up most of their units).
     n_boot, seed : int
         Bootstrap replicates; each cell's seed is ``[seed, corpus, grouping, group, label, variant]`` positions.
     min_group_units, min_rate_units : int
@@ -936,8 +949,9 @@ def shares_by_group(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, target
     DataFrame with ``corpus``, ``grouping`` (corpus, rule_line, category, period, year), ``group`` (``all`` for
     grouping corpus), ``level``, ``instrument``, ``method`` (:data:`GROUP_METHODS`), ``estimate``, ``low``,
     ``high``, ``n_units`` (sampled units of the group; coded units of the group for method coded), ``n_rates_pos``,
-    ``n_rates_neg`` (coded positives / negatives the rates come from), ``tpr``, ``fpr``, ``missing_reason``
-    (<NA> where there is an estimate). Only groupings that apply to a corpus appear for it.
+    ``n_rates_neg`` (coded positives / negatives the rates come from), ``tpr``, ``fpr``, ``clipped`` (an ACC-type
+    estimate at exactly 0 or 1: the raw share lies outside [fpr, tpr], so the rates do not fit the group),
+    ``missing_reason`` (<NA> where there is an estimate). Only groupings that apply to a corpus appear for it.
     """
     if labels is None:
         labels = [lab for lab in LABELS if lab in coder.models and not isinstance(coder.models[lab], float)]
@@ -949,6 +963,16 @@ def shares_by_group(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, target
     target_groups = unit_groups(targets) if target_groups is None else target_groups
     Y = label_matrix(coded["codes"], labels)
     P = coder.predict_proba(targets["text"].astype(str).tolist())
+    if doc_units is not None:
+        key = coded["corpus"].astype(str) + "\x00" + coded["doc_id"].astype(str)
+        size = pd.Series([doc_units.get((c, d), np.nan) for c, d in zip(coded["corpus"].astype(str),
+                                                                        coded["doc_id"].astype(str))])
+        weights = (size / key.map(key.value_counts()).to_numpy()).to_numpy(dtype=float)
+        if np.isnan(weights).any():
+            raise ValueError("shares_by_group: coded units of documents missing from doc_units: "
+                             f"{sorted(set(key[np.isnan(weights)]))[:5]}")
+    else:
+        weights = np.ones(len(coded))
     rows = []
 
     def put(c, grouping, g, lab, method, est=np.nan, lo=np.nan, hi=np.nan, n=pd.NA, npos=pd.NA, nneg=pd.NA,
@@ -957,8 +981,9 @@ def shares_by_group(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, target
             reason = "tpr <= fpr: the coder does not separate the label here, no correction exists"
         if not np.isfinite(est):
             lo = hi = np.nan
+        clipped = bool("ACC" in method and np.isfinite(est) and est in (0.0, 1.0))
         rows.append((c, grouping, g, "type" if lab in ins.TAXONOMY else "subtype", lab, method, est, lo, hi, n, npos,
-                     nneg, tpr, fpr, reason))
+                     nneg, tpr, fpr, clipped, reason))
 
     year_types_only = ("year",)  # years hold few units each: types only
     corpora = list(dict.fromkeys(targets["corpus"].astype(str)))
@@ -979,19 +1004,26 @@ def shares_by_group(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, target
                     if n_cg:
                         lo, hi = ins.wilson_interval(k, n_cg)
                         put(c, grouping, g, lab, "coded", k / n_cg, lo, hi, n_cg)
+                        if doc_units is not None:
+                            est, lo, hi = weighted_share(y_g, weights[cmask], n_boot=n_boot,
+                                                         seed=[seed, ci, gi, vi, li, 9])
+                            put(c, grouping, g, lab, "coded weighted", est, lo, hi, n_cg)
                     else:
                         put(c, grouping, g, lab, "coded", n=0, reason="no coded unit in the group")
+                        if doc_units is not None:
+                            put(c, grouping, g, lab, "coded weighted", n=0, reason="no coded unit in the group")
                     few = f"fewer than {min_group_units} sampled units in the group ({n_t})"
-                    variants = [("", y_c, oof.loc[cmask_c, lab].to_numpy(), "in the corpus")]
+                    variants = [("", y_c, oof.loc[cmask_c, lab].to_numpy(), weights[cmask_c], "in the corpus")]
                     if grouping != "corpus":
-                        variants.append((" group", y_g, oof.loc[cmask, lab].to_numpy(), "in the group"))
-                    for xi, (suffix, yy, pp, where) in enumerate(variants):
+                        variants.append((" group", y_g, oof.loc[cmask, lab].to_numpy(), weights[cmask],
+                                         "in the group"))
+                    for xi, (suffix, yy, pp, ww, where) in enumerate(variants):
                         npos, nneg = int(yy.sum()), int((~yy).sum())
                         if n_t < min_group_units:
                             q = None
                         else:
                             q = quantify(yy, pp, P.loc[tmask, lab].to_numpy(), n_boot=n_boot,
-                                         seed=[seed, ci, gi, vi, li, xi]).set_index("method")
+                                         seed=[seed, ci, gi, vi, li, xi], coded_weights=ww).set_index("method")
                         for m in ("CC", "PCC") if not suffix else ():
                             if q is None:
                                 put(c, grouping, g, lab, m, n=n_t, reason=few)
@@ -1010,7 +1042,7 @@ def shares_by_group(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, target
                                 put(c, grouping, g, lab, name, est, lo, hi, n=n_t, npos=npos, nneg=nneg, tpr=tpr,
                                     fpr=fpr)
     cols = ["corpus", "grouping", "group", "level", "instrument", "method", "estimate", "low", "high", "n_units",
-            "n_rates_pos", "n_rates_neg", "tpr", "fpr", "missing_reason"]
+            "n_rates_pos", "n_rates_neg", "tpr", "fpr", "clipped", "missing_reason"]
     out = pd.DataFrame(rows, columns=cols)
     out["_m"] = out["method"].map({m: i for i, m in enumerate(GROUP_METHODS)})
     out["_r"] = np.arange(len(out))
@@ -1068,7 +1100,7 @@ def build_instrument_model_tables(n_boot: int = N_BOOT) -> dict[str, pd.DataFram
     doc_units = population.groupby(["corpus", "doc_id"], sort=False).size()
     targets = target_units(exclude=coded["text"].tolist(), population=population)
     shares = corrected_shares(coded, full, oof[list(ins.TYPES)], targets, doc_units=doc_units, n_boot=n_boot)
-    by_group = shares_by_group(coded, full, oof, targets, labels=learned, n_boot=n_boot)
+    by_group = shares_by_group(coded, full, oof, targets, labels=learned, doc_units=doc_units, n_boot=n_boot)
     return {"instrument_model_cv": cv, "instrument_model_eval": evaluation,
             "instrument_model_calibration": calib, "instrument_coding_agreement": agreement,
             "instrument_shares_corrected": shares, "instrument_shares_by_group": by_group}
