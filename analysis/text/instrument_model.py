@@ -699,7 +699,8 @@ def quantify(y_coded: np.ndarray, prob_coded: np.ndarray, prob_target: np.ndarra
 
     point, rates = estimates(cw[None, :], np.ones((1, len(pt))))
     rng = np.random.default_rng(seed)
-    wy = rng.multinomial(len(y), np.full(len(y), 1.0 / len(y)), size=n_boot).astype(float) * cw
+    wy = (rng.multinomial(len(y), np.full(len(y), 1.0 / len(y)), size=n_boot).astype(float) * cw if len(y)
+          else np.zeros((n_boot, 0)))  # no coded units: no rates, NaN corrections
     wt = rng.multinomial(len(pt), np.full(len(pt), 1.0 / len(pt)), size=n_boot).astype(float)
     boot, _ = estimates(wy, wt)
     rows = []
@@ -1019,7 +1020,7 @@ def shares_by_group(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, target
                                          "in the group"))
                     for xi, (suffix, yy, pp, ww, where) in enumerate(variants):
                         npos, nneg = int(yy.sum()), int((~yy).sum())
-                        if n_t < min_group_units:
+                        if n_t < min_group_units or (suffix and min(npos, nneg) < min_rate_units):
                             q = None
                         else:
                             q = quantify(yy, pp, P.loc[tmask, lab].to_numpy(), n_boot=n_boot,
@@ -1031,7 +1032,7 @@ def shares_by_group(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, target
                                 put(c, grouping, g, lab, m, *q.loc[m, ["estimate", "low", "high"]], n=n_t)
                         for m in ("ACC", "PACC"):
                             name = m + suffix
-                            if q is None:
+                            if n_t < min_group_units:
                                 put(c, grouping, g, lab, name, n=n_t, npos=npos, nneg=nneg, reason=few)
                             elif min(npos, nneg) < min_rate_units:
                                 put(c, grouping, g, lab, name, n=n_t, npos=npos, nneg=nneg,
