@@ -1,6 +1,7 @@
 """Quantification of instrument shares (issue 21): adjusted classify-and-count recovers known shares.
 
-The simulation: the coded units of the stratified coding sample (assistant-A's codes) are split in two halves,
+The simulation: the coded units of the stratified coding sample (the reference labels: adjudicated codes where
+adjudicated, else assistant-A's) are split in two halves,
 seeded. On the first the supervised coder is fitted and its error rates are measured by cross-validation; from the
 second, synthetic corpora are drawn with a *known* share of a type that differs from the first half's (a shifted
 class prior: positives and negatives resampled separately). Naive classify-and-count (CC) is then biased beyond
@@ -24,8 +25,9 @@ SCENARIOS = [("供给型", 0.50), ("环境型", 0.30), ("环境型", 0.95)]
 N_SYNTHETIC = 2000
 
 
-@pytest.fixture(scope="module")
-def fitted():
+def fit_halves() -> dict:
+    """The two halves of the coded set (reference labels), the coder fitted on the first, its out-of-fold
+    probabilities there and its probabilities on the second."""
     coded = M.coded_set()
     learn, pool = M.split_coded(coded, test_fraction=0.5, seed=M.MODEL_SEED + 7)
     fs = M.FeatureSpace()
@@ -34,6 +36,11 @@ def fitted():
     coder = M.fit_coder(learn, MODEL, features=fs)
     return {"learn": learn, "pool": pool, "oof": oof, "y_learn": M.label_matrix(learn["codes"], types),
             "y_pool": M.label_matrix(pool["codes"], types), "p_pool": coder.predict_proba(pool["text"].tolist())}
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return fit_halves()
 
 
 def synthetic(fitted, instrument: str, share: float, seed: int) -> np.ndarray:

@@ -62,6 +62,14 @@ N_BOOT = 1000
 THRESHOLD = 0.5
 #: Coder ids of the two independent round-1 codings of the stratified coding sample.
 CODER_A, CODER_B = "assistant-A", "assistant-B"
+#: Coder id of the round-2 adjudication of the A/B disagreements.
+ADJUDICATOR = "adjudicator"
+#: Pseudo-coder of :func:`coded_set`: the reference labels (adjudicated codes where adjudicated, else assistant-A).
+REFERENCE = "reference"
+#: Who coded the reference labels, in one line, for captions and table descriptions.
+REFERENCE_WHO = ("reference = the adjudicator's round-2 codes on the 22 double-coded units where assistant-A and "
+                 "assistant-B disagreed, assistant-A's round-1 codes on the other 1,178; all AI-assistant sessions "
+                 "following the coding guide v2, no person coded")
 #: Guide version the coders of the stratified sample followed.
 CODING_GUIDE_VERSION = "v2"
 #: Units to adjudicate (A and B disagree on the subtype set).
@@ -72,8 +80,9 @@ TARGET_N_PER_CORPUS = 3000
 LABELS = (*ins.TYPES, *ins.SUBTYPES)
 
 __all__ = [
-    "MODEL_SEED", "TEST_FRACTION", "MIN_POSITIVES", "CV_FOLDS", "N_BOOT", "CODER_A", "CODER_B", "LABELS",
-    "ingest_codings", "load_coding_labels", "coder_codes", "coded_set", "development_set", "coding_agreement",
+    "MODEL_SEED", "TEST_FRACTION", "MIN_POSITIVES", "CV_FOLDS", "N_BOOT", "CODER_A", "CODER_B", "ADJUDICATOR",
+    "REFERENCE", "REFERENCE_WHO", "LABELS", "ingest_codings", "load_coding_labels", "coder_codes", "reference_codes",
+    "coded_set", "development_set", "coding_agreement",
     "coding_disagreements", "label_matrix", "FeatureSpace", "MODEL_GRID", "split_coded", "choose_model",
     "fit_coder", "evaluate_on_test", "reliability", "acc_correct", "quantify", "cv_probabilities",
     "target_units", "weighted_share", "corrected_shares", "build_instrument_model_tables",
@@ -173,9 +182,48 @@ def coder_codes(labels: pd.DataFrame, coder: str, round_: int = 1) -> pd.DataFra
     return out.sort_values("unit_id", kind="stable").reset_index(drop=True)
 
 
+def reference_codes(labels: pd.DataFrame) -> pd.DataFrame:
+    """The reference labels of the coded set: the adjudicator's round-2 codes where the two round-1 codings were
+    adjudicated, assistant-A's round-1 codes everywhere else.
+
+    Returns
+    -------
+    DataFrame with ``unit_id``, ``codes`` (empty string = no instrument), ``source`` (``adjudicator`` or
+    ``assistant-A``), sorted by unit.
+
+    Raises
+    ------
+    ValueError
+        An adjudicated unit is not one on which assistant-A and assistant-B both coded and disagreed (the
+        adjudication covers exactly the disagreements, :func:`coding_disagreements`).
+    """
+    a = coder_codes(labels, CODER_A)
+    adj = coder_codes(labels, ADJUDICATOR, round_=2)
+    b = coder_codes(labels, CODER_B).set_index("unit_id")["codes"]
+    a_codes = a.set_index("unit_id")["codes"]
+    bad = [u for u in adj["unit_id"]
+           if u not in b.index or u not in a_codes.index
+           or set(ins.parse_codes(a_codes[u])) == set(ins.parse_codes(b[u]))]
+    if bad:
+        raise ValueError(f"instrument_coding_labels: round-2 (adjudicator) rows for units that are not A/B "
+                         f"disagreements: {bad}")
+    adjudicated = adj.set_index("unit_id")["codes"]
+    out = a[["unit_id", "codes"]].copy()
+    hit = out["unit_id"].isin(adjudicated.index).to_numpy()
+    out.loc[hit, "codes"] = out.loc[hit, "unit_id"].map(adjudicated)
+    out["source"] = np.where(hit, ADJUDICATOR, CODER_A)
+    return out.reset_index(drop=True)
+
+
 def coded_set(labels: pd.DataFrame | None = None, sample: pd.DataFrame | None = None,
-              coder: str = CODER_A) -> pd.DataFrame:
-    """The coded units: the stratified sample joined with one coder's round-1 codes.
+              coder: str = REFERENCE) -> pd.DataFrame:
+    """The coded units: the stratified sample joined with one coder's codes.
+
+    Parameters
+    ----------
+    coder : str
+        :data:`REFERENCE` (default; :func:`reference_codes`: adjudicated where adjudicated, else assistant-A) or a
+        coder id of round 1 (:data:`CODER_A`, :data:`CODER_B`).
 
     Returns
     -------
@@ -184,7 +232,7 @@ def coded_set(labels: pd.DataFrame | None = None, sample: pd.DataFrame | None = 
     """
     labels = load_coding_labels() if labels is None else labels
     sample = ins.load_coding_sample() if sample is None else sample
-    codes = coder_codes(labels, coder)
+    codes = reference_codes(labels) if coder == REFERENCE else coder_codes(labels, coder)
     out = sample[["unit_id", "corpus", "doc_id", "text"]].merge(codes[["unit_id", "codes"]], on="unit_id",
                                                                  how="inner", validate="one_to_one")
     return out.astype({"text": str, "corpus": str}).reset_index(drop=True)
@@ -225,7 +273,7 @@ def coding_disagreements(labels: pd.DataFrame | None = None) -> pd.DataFrame:
     both = coder_codes(labels, CODER_A).merge(coder_codes(labels, CODER_B), on="unit_id", suffixes=("_a", "_b"))
     differ = [set(ins.parse_codes(a)) != set(ins.parse_codes(b)) for a, b in zip(both["codes_a"], both["codes_b"])]
     out = both.loc[differ, ["unit_id", "codes_a", "codes_b"]].reset_index(drop=True)
-    adj = coder_codes(labels, "adjudicator", round_=2).set_index("unit_id")["codes"]
+    adj = coder_codes(labels, ADJUDICATOR, round_=2).set_index("unit_id")["codes"]
     out["adjudicated"] = pd.Series([adj.get(u, pd.NA) for u in out["unit_id"]], dtype="string")
     return out
 
@@ -605,7 +653,8 @@ def acc_correct(q, tpr, fpr):
 
 
 def quantify(y_coded: np.ndarray, prob_coded: np.ndarray, prob_target: np.ndarray, *, n_boot: int = N_BOOT,
-             seed: int = MODEL_SEED, threshold: float = THRESHOLD) -> pd.DataFrame:
+             seed: int = MODEL_SEED, threshold: float = THRESHOLD,
+             coded_weights: np.ndarray | None = None) -> pd.DataFrame:
     """The share of positives in a target set of units by CC, ACC, PCC and PACC, with bootstrap intervals.
 
     Parameters
@@ -621,6 +670,9 @@ def quantify(y_coded: np.ndarray, prob_coded: np.ndarray, prob_target: np.ndarra
     n_boot, seed : int
         Percentile bootstrap: each replicate resamples the coded units (for tpr / fpr) and the target units
         (for the raw share), with ``numpy.random.default_rng(seed)``.
+    coded_weights : float array, optional
+        Weight of each coded unit in the rates (default 1): with the inverse of a unit's inclusion probability,
+        tpr and fpr are the population's rates rather than the sample's (:func:`shares_by_group`).
 
     Returns
     -------
@@ -631,6 +683,7 @@ def quantify(y_coded: np.ndarray, prob_coded: np.ndarray, prob_target: np.ndarra
     y = np.asarray(y_coded, dtype=bool)
     pc = np.asarray(prob_coded, dtype=float)
     pt = np.asarray(prob_target, dtype=float)
+    cw = np.ones(len(y)) if coded_weights is None else np.asarray(coded_weights, dtype=float)
 
     def estimates(wy, wt):
         """wy: weights of the coded units (B × n), wt: weights of the target units (B × m)."""
@@ -644,9 +697,10 @@ def quantify(y_coded: np.ndarray, prob_coded: np.ndarray, prob_target: np.ndarra
         return {"CC": cc, "ACC": acc_correct(cc, tpr, fpr), "PCC": pcc, "PACC": acc_correct(pcc, tprp, fprp)}, \
             {"ACC": (tpr, fpr), "PACC": (tprp, fprp)}
 
-    point, rates = estimates(np.ones((1, len(y))), np.ones((1, len(pt))))
+    point, rates = estimates(cw[None, :], np.ones((1, len(pt))))
     rng = np.random.default_rng(seed)
-    wy = rng.multinomial(len(y), np.full(len(y), 1.0 / len(y)), size=n_boot).astype(float)
+    wy = (rng.multinomial(len(y), np.full(len(y), 1.0 / len(y)), size=n_boot).astype(float) * cw if len(y)
+          else np.zeros((n_boot, 0)))  # no coded units: no rates, NaN corrections
     wt = rng.multinomial(len(pt), np.full(len(pt), 1.0 / len(pt)), size=n_boot).astype(float)
     boot, _ = estimates(wy, wt)
     rows = []
@@ -690,9 +744,9 @@ def weighted_share(y: np.ndarray, weights: np.ndarray, *, n_boot: int = N_BOOT,
         return np.nan, np.nan, np.nan
     rng = np.random.default_rng(seed)
     W = rng.multinomial(len(y), np.full(len(y), 1.0 / len(y)), size=n_boot) * w
-    boot = (W @ y) / W.sum(axis=1)
+    boot = np.clip((W @ y) / W.sum(axis=1), 0.0, 1.0)  # a share of 0/1 labels: rounding may leave [0, 1]
     lo, hi = np.percentile(boot, [2.5, 97.5])
-    return float((w @ y) / w.sum()), float(lo), float(hi)
+    return float(np.clip((w @ y) / w.sum(), 0.0, 1.0)), float(lo), float(hi)
 
 
 def corrected_shares(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, targets: pd.DataFrame, *,
@@ -769,22 +823,260 @@ def corrected_shares(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, targe
     return out
 
 
+# --------------------------------------------------------------------------- shares by rule line and year
+#: A group's share is estimated only from at least this many sampled units of the group.
+MIN_GROUP_UNITS = 30
+#: Error rates (tpr, fpr) are estimated only from at least this many coded positives and as many coded negatives.
+MIN_RATE_UNITS = 10
+#: Groupings of :func:`shares_by_group`, in output order.
+GROUPINGS = ("corpus", "rule_line", "category", "period", "year")
+#: Periods of the collection (notebook 06, 2.3): release years, inclusive.
+PERIODS = {"2013–2016": (2013, 2016), "2017–2019": (2017, 2019), "2020–2024": (2020, 2024)}
+#: Methods of :func:`shares_by_group`, in output order.
+GROUP_METHODS = ("coded", "coded weighted", "CC", "PCC", "ACC", "PACC", "ACC group", "PACC group")
+
+
+def unit_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rule line, category, period and year of each unit, from its corpus and document.
+
+    * ``rule_line`` / ``category``: cited texts only, from :func:`analysis.load_documents` (the assignment notebook
+      06 uses; 13 cited texts with a full text: common rules 运营管理 / 数据治理 / 安全管理 / 数字鸿沟, technology rules
+      互联网 / 人工智能 — 立项建设, 大数据 and 区块链 have no cited full text);
+    * ``year``: the collection's ``release_date`` year where ``date_reliable`` (else missing), the national and local
+      corpora's ``version_date`` year (the date of the version in the corpus, not of first adoption); the cited
+      texts get none (13 documents: a year would be a document);
+    * ``period``: the collection's year in :data:`PERIODS`.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        With ``corpus`` and ``doc_id``.
+
+    Returns
+    -------
+    DataFrame with ``rule_line``, ``category``, ``period``, ``year`` (strings, <NA> where not assigned), ``corpus``
+    and the constant ``corpus`` grouping ``all`` (column ``corpus_all``), index as ``frame``.
+    """
+    from ..corpus.corpora import load_corpus
+    from ..report.loaders import load_documents
+
+    docs = load_documents()[["doc_id", "rule_line", "category"]].astype("string")
+    out = pd.DataFrame(index=frame.index)
+    corpus = frame["corpus"].astype(str)
+    doc = frame["doc_id"].astype(str)
+    cited = (corpus == "cited").to_numpy()
+    out["rule_line"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    out["category"] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    out.loc[cited, "rule_line"] = doc[cited].map(dict(zip(docs["doc_id"], docs["rule_line"]))).astype("string")
+    out.loc[cited, "category"] = doc[cited].map(dict(zip(docs["doc_id"], docs["category"]))).astype("string")
+    year = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    for name, col in (("collection", "release_date"), ("national", "version_date"), ("local", "version_date")):
+        mask = (corpus == name).to_numpy()
+        if not mask.any():
+            continue
+        table = load_corpus(name)
+        y = pd.to_datetime(table[col], errors="coerce").dt.year.astype("Int64")
+        if name == "collection":
+            y = y.where(table["date_reliable"].astype("boolean").fillna(False))
+        year[mask] = doc[mask].map(dict(zip(table["doc_id"].astype(str), y))).astype("Int64").to_numpy()
+    out["year"] = year.astype("string")
+    period = pd.Series(pd.NA, index=frame.index, dtype="string")
+    coll = (corpus == "collection").to_numpy()
+    for name, (lo, hi) in PERIODS.items():
+        period[coll & (year >= lo).fillna(False).to_numpy() & (year <= hi).fillna(False).to_numpy()] = name
+    out["period"] = period
+    out["corpus"] = pd.Series("all", index=frame.index, dtype="string")
+    return out
+
+
+def _group_values(grouping: str, values: pd.Series) -> list[str]:
+    """The groups of a grouping present in ``values``, in a fixed order (years and periods ascending, rule lines
+    and categories in the project's order)."""
+    present = set(values.dropna().astype(str))
+    if grouping == "year":
+        return sorted(present, key=int)
+    if grouping == "period":
+        return [p for p in PERIODS if p in present]
+    if grouping in ("rule_line", "category"):
+        from ..plotting import CATEGORY_COLORS, RULE_LINE_COLORS, TECH_COLORS
+
+        order = [*RULE_LINE_COLORS, *CATEGORY_COLORS, *TECH_COLORS]
+        return sorted(present, key=lambda v: (order.index(v) if v in order else len(order), v))
+    return sorted(present)
+
+
+def shares_by_group(coded: pd.DataFrame, coder: Coder, oof: pd.DataFrame, targets: pd.DataFrame, *,
+                    labels: Sequence[str] | None = None, coded_groups: pd.DataFrame | None = None,
+                    target_groups: pd.DataFrame | None = None, doc_units: pd.Series | None = None,
+                    n_boot: int = N_BOOT, seed: int = MODEL_SEED, min_group_units: int = MIN_GROUP_UNITS, min_rate_units: int = MIN_RATE_UNITS) -> pd.DataFrame:
+    """Each label's share of units by corpus and by rule line, category, period and year, naive and corrected.
+
+    The correction uses the error rates of the coder *in the corpus* the group belongs to (out-of-fold, on that
+    corpus's coded units): notebook 06 (2.5) showed that rates pooled over corpora give shares of 0 or 1 where the
+    coder errs differently. ``ACC group`` / ``PACC group`` use the rates of the group's own coded units instead,
+    where there are enough of them. A cell is left empty, with the reason in ``missing_reason``, where
+
+    * the group has fewer than ``min_group_units`` sampled units (CC, PCC, ACC, PACC, ACC group, PACC group);
+    * the rates rest on fewer than ``min_rate_units`` coded positives or negatives of the label (ACC, PACC: in the
+      corpus; ACC group, PACC group: in the group);
+    * ``tpr <= fpr``: the coder does not separate the label there, and no correction exists;
+    * no coded unit falls in the group (coded).
+
+    Parameters
+    ----------
+    coded, coder, oof, targets
+        As :func:`corrected_shares`; ``oof`` must hold a column for every label.
+    labels : sequence of str, optional
+        Default: the types and every subtype the coder learned (:attr:`Coder.models`, not a constant).
+    coded_groups, target_groups : DataFrame, optional
+        :func:`unit_groups` of ``coded`` and ``targets`` (computed when not given).
+    doc_units : Series, optional
+        Units of each document in the population, indexed by (corpus, doc_id): with it, each coded unit is weighted
+        by its document's units ÷ its document's coded units in the corpus (the inverse of its inclusion
+        probability under the sample's cap of units per document, up to a constant; as :func:`corrected_shares`),
+        both in the ``coded weighted`` rows and in the error rates of the corrections, so that tpr and fpr are the
+        rates over the population's units, where long documents weigh more (the coder errs differently by
+        document: unweighted rates of the cited technology rules, drawn 24 units per text, do not fit the long AI
+        plan and standards guide that make up most of their units).
+    n_boot, seed : int
+        Bootstrap replicates; each cell's seed is ``[seed, corpus, grouping, group, label, variant]`` positions.
+    min_group_units, min_rate_units : int
+        The thresholds above.
+
+    Years hold few units each: for grouping ``year`` only the three types are estimated.
+
+    Returns
+    -------
+    DataFrame with ``corpus``, ``grouping`` (corpus, rule_line, category, period, year), ``group`` (``all`` for
+    grouping corpus), ``level``, ``instrument``, ``method`` (:data:`GROUP_METHODS`), ``estimate``, ``low``,
+    ``high``, ``n_units`` (sampled units of the group; coded units of the group for method coded), ``n_rates_pos``,
+    ``n_rates_neg`` (coded positives / negatives the rates come from), ``tpr``, ``fpr``, ``clipped`` (an ACC-type
+    estimate at exactly 0 or 1: the raw share lies outside [fpr, tpr], so the rates do not fit the group),
+    ``missing_reason`` (<NA> where there is an estimate). Only groupings that apply to a corpus appear for it.
+    """
+    if labels is None:
+        labels = [lab for lab in LABELS if lab in coder.models and not isinstance(coder.models[lab], float)]
+    labels = list(labels)
+    missing_oof = [lab for lab in labels if lab not in oof.columns]
+    if missing_oof:
+        raise ValueError(f"shares_by_group: no out-of-fold probabilities for {missing_oof}")
+    coded_groups = unit_groups(coded) if coded_groups is None else coded_groups
+    target_groups = unit_groups(targets) if target_groups is None else target_groups
+    Y = label_matrix(coded["codes"], labels)
+    P = coder.predict_proba(targets["text"].astype(str).tolist())
+    if doc_units is not None:
+        key = coded["corpus"].astype(str) + "\x00" + coded["doc_id"].astype(str)
+        size = pd.Series([doc_units.get((c, d), np.nan) for c, d in zip(coded["corpus"].astype(str),
+                                                                        coded["doc_id"].astype(str))])
+        weights = (size / key.map(key.value_counts()).to_numpy()).to_numpy(dtype=float)
+        if np.isnan(weights).any():
+            raise ValueError("shares_by_group: coded units of documents missing from doc_units: "
+                             f"{sorted(set(key[np.isnan(weights)]))[:5]}")
+    else:
+        weights = np.ones(len(coded))
+    rows = []
+
+    def put(c, grouping, g, lab, method, est=np.nan, lo=np.nan, hi=np.nan, n=pd.NA, npos=pd.NA, nneg=pd.NA,
+            tpr=np.nan, fpr=np.nan, reason=pd.NA):
+        if reason is pd.NA and not np.isfinite(est):
+            reason = "tpr <= fpr: the coder does not separate the label here, no correction exists"
+        if not np.isfinite(est):
+            lo = hi = np.nan
+        clipped = bool("ACC" in method and np.isfinite(est) and est in (0.0, 1.0))
+        rows.append((c, grouping, g, "type" if lab in ins.TAXONOMY else "subtype", lab, method, est, lo, hi, n, npos,
+                     nneg, tpr, fpr, clipped, reason))
+
+    year_types_only = ("year",)  # years hold few units each: types only
+    corpora = list(dict.fromkeys(targets["corpus"].astype(str)))
+    for ci, c in enumerate(corpora):
+        tmask_c = (targets["corpus"].astype(str) == c).to_numpy()
+        cmask_c = (coded["corpus"].astype(str) == c).to_numpy()
+        for gi, grouping in enumerate(GROUPINGS):
+            for vi, g in enumerate(_group_values(grouping, target_groups.loc[tmask_c, grouping])):
+                tmask = tmask_c & (target_groups[grouping] == g).fillna(False).to_numpy()
+                cmask = cmask_c & (coded_groups[grouping] == g).fillna(False).to_numpy()
+                n_t, n_cg = int(tmask.sum()), int(cmask.sum())
+                for li, lab in enumerate(labels):
+                    if grouping in year_types_only and lab not in ins.TAXONOMY:
+                        continue
+                    y_c = Y.loc[cmask_c, lab].to_numpy()
+                    y_g = Y.loc[cmask, lab].to_numpy()
+                    k = int(y_g.sum())
+                    if n_cg:
+                        lo, hi = ins.wilson_interval(k, n_cg)
+                        put(c, grouping, g, lab, "coded", k / n_cg, lo, hi, n_cg)
+                        if doc_units is not None:
+                            est, lo, hi = weighted_share(y_g, weights[cmask], n_boot=n_boot,
+                                                         seed=[seed, ci, gi, vi, li, 9])
+                            put(c, grouping, g, lab, "coded weighted", est, lo, hi, n_cg)
+                    else:
+                        put(c, grouping, g, lab, "coded", n=0, reason="no coded unit in the group")
+                        if doc_units is not None:
+                            put(c, grouping, g, lab, "coded weighted", n=0, reason="no coded unit in the group")
+                    few = f"fewer than {min_group_units} sampled units in the group ({n_t})"
+                    variants = [("", y_c, oof.loc[cmask_c, lab].to_numpy(), weights[cmask_c], "in the corpus")]
+                    if grouping != "corpus":
+                        variants.append((" group", y_g, oof.loc[cmask, lab].to_numpy(), weights[cmask],
+                                         "in the group"))
+                    for xi, (suffix, yy, pp, ww, where) in enumerate(variants):
+                        npos, nneg = int(yy.sum()), int((~yy).sum())
+                        if n_t < min_group_units or (suffix and min(npos, nneg) < min_rate_units):
+                            q = None
+                        else:
+                            q = quantify(yy, pp, P.loc[tmask, lab].to_numpy(), n_boot=n_boot,
+                                         seed=[seed, ci, gi, vi, li, xi], coded_weights=ww).set_index("method")
+                        for m in ("CC", "PCC") if not suffix else ():
+                            if q is None:
+                                put(c, grouping, g, lab, m, n=n_t, reason=few)
+                            else:
+                                put(c, grouping, g, lab, m, *q.loc[m, ["estimate", "low", "high"]], n=n_t)
+                        for m in ("ACC", "PACC"):
+                            name = m + suffix
+                            if n_t < min_group_units:
+                                put(c, grouping, g, lab, name, n=n_t, npos=npos, nneg=nneg, reason=few)
+                            elif min(npos, nneg) < min_rate_units:
+                                put(c, grouping, g, lab, name, n=n_t, npos=npos, nneg=nneg,
+                                    reason=f"error rates not estimable: {npos} coded positives and {nneg} negatives "
+                                           f"of the label {where} (fewer than {min_rate_units})")
+                            else:
+                                est, lo, hi, tpr, fpr = q.loc[m, ["estimate", "low", "high", "tpr", "fpr"]]
+                                put(c, grouping, g, lab, name, est, lo, hi, n=n_t, npos=npos, nneg=nneg, tpr=tpr,
+                                    fpr=fpr)
+    cols = ["corpus", "grouping", "group", "level", "instrument", "method", "estimate", "low", "high", "n_units",
+            "n_rates_pos", "n_rates_neg", "tpr", "fpr", "clipped", "missing_reason"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["_m"] = out["method"].map({m: i for i, m in enumerate(GROUP_METHODS)})
+    out["_r"] = np.arange(len(out))
+    out = out.sort_values(["_r"], kind="stable")  # rows are built in corpus, grouping, group, label order
+    out = out.assign(_k=out.groupby(["corpus", "grouping", "group", "instrument"], sort=False).ngroup())
+    out = out.sort_values(["_k", "_m"], kind="stable").drop(columns=["_m", "_r", "_k"]).reset_index(drop=True)
+    for col in ("n_units", "n_rates_pos", "n_rates_neg"):
+        out[col] = out[col].astype("Int64")
+    for col in ("estimate", "low", "high", "tpr", "fpr"):
+        out[col] = out[col].astype(float)
+    out["missing_reason"] = out["missing_reason"].astype("string")
+    return out
+
+
 # --------------------------------------------------------------------------- the build step
 def build_instrument_model_tables(n_boot: int = N_BOOT) -> dict[str, pd.DataFrame]:
     """The tables of issue 21 for ``data/processed`` (``python -m analysis build``).
 
-    On assistant-A's codes of the stratified coding sample: the model choice (``instrument_model_cv``), the
+    On the reference labels of the stratified coding sample (:func:`reference_codes`: the adjudicator's round-2
+    codes on the 22 adjudicated disagreements, assistant-A's codes elsewhere): the model choice (``instrument_model_cv``), the
     evaluation of the supervised coder and the dictionary (``instrument_model_eval``) on the test part and on the
     160 units of the earlier held-out set (``instrument_heldout.csv``, coded by coder 1 — another reference coder,
     and units the coding sample excluded, so outside the training part too), the reliability
     curve of each type on the test part (``instrument_model_calibration``), kappa between assistant-A and
     assistant-B (``instrument_coding_agreement``) and each type's share by corpus, naive and corrected
     (``instrument_shares_corrected``: coder fitted on all coded units, tpr / fpr from 5-fold cross-validation on
-    them, raw shares from :data:`TARGET_N_PER_CORPUS` units per corpus).
+    them, raw shares from :data:`TARGET_N_PER_CORPUS` units per corpus) and each label's share by corpus, rule line,
+    category, period and year (``instrument_shares_by_group``, :func:`shares_by_group`: rates of each corpus's own
+    coded units, cells without enough units left empty with the reason).
     """
     labels = load_coding_labels()
     sample = ins.load_coding_sample()
-    coded = coded_set(labels, sample)
+    coded = coded_set(labels, sample, coder=REFERENCE)
     features = FeatureSpace()
     train, test = split_coded(coded)
     chosen, cv = choose_model(train, features=features)
@@ -802,12 +1094,14 @@ def build_instrument_model_tables(n_boot: int = N_BOOT) -> dict[str, pd.DataFram
     calib = calib[["instrument", "bin", "n", "mean_predicted", "observed"]]
     agreement = coding_agreement(labels)
     # shares: the chosen model refitted on every coded unit; tpr / fpr from its out-of-fold probabilities
-    oof = cv_probabilities(coded, list(ins.TYPES), {chosen: MODEL_GRID[chosen]}, features=features)[chosen]
     full = fit_coder(coded, chosen, features=features)
+    learned = [lab for lab in LABELS if lab in full.models and not isinstance(full.models[lab], float)]
+    oof = cv_probabilities(coded, learned, {chosen: MODEL_GRID[chosen]}, features=features)[chosen]
     population = ins.coding_population(exclude_texts=[])
     doc_units = population.groupby(["corpus", "doc_id"], sort=False).size()
     targets = target_units(exclude=coded["text"].tolist(), population=population)
-    shares = corrected_shares(coded, full, oof, targets, doc_units=doc_units, n_boot=n_boot)
+    shares = corrected_shares(coded, full, oof[list(ins.TYPES)], targets, doc_units=doc_units, n_boot=n_boot)
+    by_group = shares_by_group(coded, full, oof, targets, labels=learned, doc_units=doc_units, n_boot=n_boot)
     return {"instrument_model_cv": cv, "instrument_model_eval": evaluation,
             "instrument_model_calibration": calib, "instrument_coding_agreement": agreement,
-            "instrument_shares_corrected": shares}
+            "instrument_shares_corrected": shares, "instrument_shares_by_group": by_group}
