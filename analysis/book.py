@@ -36,8 +36,9 @@ Tool: nbconvert's HTML exporter renders the cells (``book/templates/offline``, a
 only); the page around them is ``book/templates/page.html.j2``. Measured times: ``tests/benchmarks/book.md``.
 
 Incremental: each page's rendered cells, the font subset and JupyterLab's stylesheet are kept in ``.cache/book/``
-under a key of everything they are made from (the source file's bytes, this module, the templates, the figure
-list and titles, the list of pages). A build re-renders only what changed; with nothing changed it imports neither
+under a key of everything they are made from (the source file's bytes, this module, the templates, the versions
+of the rendering libraries, the figure list and titles, the list of pages; for the font, its characters and the
+font files). The tests check that an incremental build writes the same bytes as a build from scratch. A build re-renders only what changed; with nothing changed it imports neither
 nbformat nor nbconvert. The output goes to ``build/book/`` (git-ignored), written to a temporary folder first and
 moved into place, so a failed build leaves the previous book as it was.
 """
@@ -885,14 +886,41 @@ def _page_shell():
     return env.get_template("page.html.j2")
 
 
+#: The libraries a rendered page is made with: a new version of any of them may change the HTML, so it re-renders
+#: every page (an incremental build must give the bytes a full build gives).
+_RENDER_LIBRARIES = ("nbconvert", "nbformat", "mistune", "pygments", "jinja2", "markupsafe")
+
+
+def _versions(names) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in names:
+        try:
+            out.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name} absent")
+    return ";".join(out)
+
+
 def _book_inputs_key(book: list[Page]) -> str:
-    """What every page depends on besides its own source: this module, the templates, the page list, the figures
-    and their titles."""
+    """What every page depends on besides its own source: this module, the templates, the rendering libraries'
+    versions, the page list, the figures and their titles."""
     tmpl = b"".join(p.read_bytes() for p in sorted((TEMPLATE_DIR / "offline").glob("*")))
     figs = [(p.name, _png_size(p)) for p in sorted(FIGURES_DIR.glob("*.png"))]  # pages carry their width/height
     fig_titles = FIGURE_TITLES.read_bytes() if FIGURE_TITLES.is_file() else b""
-    return _sha(_CACHE_FORMAT, Path(__file__).read_bytes(), tmpl, json.dumps(figs), fig_titles,
-                json.dumps([(p.slug, p.title) for p in book]))
+    return _sha(_CACHE_FORMAT, Path(__file__).read_bytes(), tmpl, _versions(_RENDER_LIBRARIES), json.dumps(figs),
+                fig_titles, json.dumps([(p.slug, p.title) for p in book]))
+
+
+def _font_files_key() -> str:
+    """The fonts the subset is cut from (file name and size) and the fontTools that cuts them: a changed font
+    package or fontTools re-cuts the font (reading the 8 MB font to hash it would cost a warm build 0.08 s CPU)."""
+    from .plotting import cjk_font_path
+
+    files = [p for p in (cjk_font_path(), _dejavu_path()) if p is not None]
+    return _sha(_versions(("fonttools", "matplotlib", "pylopdf-fonts-zh-cn")),
+                *[f"{p.name}:{p.stat().st_size}" for p in files])
 
 
 def build_book(out_dir: Path | str | None = None, *, cache_dir: Path | str | None = BOOK_CACHE_DIR,
@@ -993,7 +1021,7 @@ def build_book(out_dir: Path | str | None = None, *, cache_dir: Path | str | Non
     static_text = {f: (STATIC_DIR / f).read_text(encoding="utf-8") for f in ("book.css", "search.js")}
 
     chars = set(index_js).union(*map(set, html_pages.values()), *map(set, static_text.values()))
-    font_key = _sha(_CACHE_FORMAT, Path(__file__).read_bytes(), "".join(sorted(chars)))
+    font_key = _sha(_CACHE_FORMAT, Path(__file__).read_bytes(), _font_files_key(), "".join(sorted(chars)))
     font = cache.get("font", font_key)
     info["font"] = "cached"
     if font is None:
@@ -1005,9 +1033,7 @@ def build_book(out_dir: Path | str | None = None, *, cache_dir: Path | str | Non
         cache.put("font", font_key, font)
         info["font"] = "built"
     info["missing_glyphs"] = font["missing"]
-    from importlib.metadata import version
-
-    lab_key = _sha(_CACHE_FORMAT, version("nbconvert"), version("pygments"))
+    lab_key = _sha(_CACHE_FORMAT, _versions(("nbconvert", "pygments", "jupyterlab-pygments")))
     lab_css = cache.get("jupyterlab-css", lab_key)
     if lab_css is None:
         lab_css = _jupyterlab_css()

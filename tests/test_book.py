@@ -366,6 +366,20 @@ def test_an_unchanged_book_renders_nothing_and_a_changed_notebook_only_its_page(
     B.build_book(out, cache_dir=cache, info=third)
     assert third["rendered"] == ["07-claims-check"] and third["font"] == "built"  # 龘靐齉 are new characters
     assert "龘靐齉" in (out / "07-claims-check.html").read_text(encoding="utf-8")
+    # the incremental book is, file for file and byte for byte, the book a build from scratch writes
+    full = B.build_book(tmp_path / "full", cache_dir=None)
+    assert _tree(out) == _tree(full)
+    # a new version of a rendering library (here: one more library in the key) re-renders every page
+    monkeypatch.setattr(B, "_RENDER_LIBRARIES", B._RENDER_LIBRARIES + ("websocket-client",))
+    fourth: dict = {}
+    B.build_book(out, cache_dir=cache, info=fourth)
+    assert fourth["cached"] == [] and {p.slug for p in small if p.kind != "figures"} <= set(fourth["rendered"])
+    assert _tree(out) == _tree(full)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file of a folder, by its path inside it, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # ----------------------------------------------------------------------------- the browser
