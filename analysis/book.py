@@ -66,7 +66,7 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from .paths import CACHE_DIR, FIGURES_DIR, NOTEBOOKS_DIR, ROOT
 
@@ -206,6 +206,82 @@ def _rewrite_links(text: str, source_dir: str, links: dict[str, str], wanted: se
         return m.group(1) + _target(m.group(2), source_dir, links, wanted) + m.group(3)
 
     return _HTML_LINK.sub(sub, _MD_LINK.sub(sub, text))
+
+
+class _LinksAndIds(HTMLParser):
+    """The links (``href``/``src`` of ``a``, ``img``, ``link``, ``script``, ``source``) of one HTML page outside code,
+    and every ``id`` (and ``<a name>``) it defines."""
+
+    TAGS = {"a", "img", "link", "script", "source", "iframe"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.code = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("name"):
+            self.ids.add(a["name"])
+        if tag in ("pre", "code"):
+            self.code += 1
+        elif tag in self.TAGS and not self.code:
+            self.links += [a[k] for k in ("href", "src") if a.get(k)]
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag in ("pre", "code"):
+            self.code -= 1
+
+    def handle_endtag(self, tag):
+        if tag in ("pre", "code") and self.code:
+            self.code -= 1
+
+
+def broken_links(folder: Path | str) -> list[str]:
+    """The link and anchor checker of a built book: every link of every HTML page that does not resolve *inside*
+    ``folder``, as ``"page: link (reason)"``.
+
+    A relative link must name a file of the folder (never one outside it, so the book works offline wherever it is
+    copied); a ``#fragment`` must be an ``id`` of its target page (or of the page itself); ``file:`` and absolute
+    paths are broken by definition. Links to the web (``http``, ``https``, ``mailto``) are not followed. Links
+    inside ``<pre>``/``<code>`` are text, not links.
+    """
+    folder = Path(folder).resolve()
+    parsed: dict[Path, _LinksAndIds] = {}
+
+    def parse(path: Path) -> _LinksAndIds:
+        if path not in parsed:
+            p = _LinksAndIds()
+            p.feed(path.read_text(encoding="utf-8"))
+            p.close()
+            parsed[path] = p
+        return parsed[path]
+
+    broken = []
+    for page in sorted(folder.rglob("*.html")):
+        name = page.relative_to(folder).as_posix()
+        for url in parse(page).links:
+            parts = urlsplit(url)
+            if parts.scheme in ("http", "https", "mailto"):
+                continue
+            if parts.scheme or parts.netloc or parts.path.startswith("/"):
+                broken.append(f"{name}: {url} (not a path inside the book)")
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.is_relative_to(folder):
+                broken.append(f"{name}: {url} (outside the book's folder)")
+            elif not target.is_file():
+                broken.append(f"{name}: {url} (no such file in the book)")
+            elif parts.fragment:
+                if target.suffix != ".html":
+                    broken.append(f"{name}: {url} (an anchor into a file that is not a page)")
+                elif unquote(parts.fragment) not in parse(target).ids:
+                    broken.append(f"{name}: {url} (no such anchor)")
+    return broken
 
 
 # ----------------------------------------------------------------------------- figures

@@ -30,7 +30,7 @@ import tempfile
 import time
 import unicodedata
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import pytest
 
@@ -264,28 +264,13 @@ def test_search_index_has_one_anchored_entry_per_section_with_tables_and_figure_
     assert "import analysis" not in by_url["05-topics.html#2--the-topics"]["text"]  # code is not indexed
 
 
-def _links(html: str) -> list[str]:
-    html = re.sub(r"<(pre|code)\b.*?</\1>", "", html, flags=re.S)
-    return re.findall(r'(?:href|src)="([^"]+)"', html)
-
-
 def test_every_link_and_anchor_resolves_inside_the_book(built):
-    """The link and anchor checker: from any page, every relative link names a file of the book (none leaves the
-    book's folder, so it works offline wherever the folder is copied) and every #anchor exists in its target."""
+    """The link and anchor checker (``analysis.book.broken_links``, itself tested in tests/test_book_links.py): from
+    any page, every relative link names a file of the book (none leaves the book's folder, so it works offline
+    wherever the folder is copied) and every #anchor exists in its target."""
     out, _, _ = built
     ids = {p.name: _ids(p.read_text(encoding="utf-8")) for p in out.glob("*.html")}
-    broken = []
-    for page in sorted(out.glob("*.html")):
-        for url in _links(page.read_text(encoding="utf-8")):
-            parts = urlsplit(url)
-            if parts.scheme in ("http", "https", "mailto"):
-                continue
-            target = page.name if not parts.path else unquote(parts.path)
-            file = (out / target).resolve()
-            if parts.scheme or not file.is_relative_to(out.resolve()) or not file.is_file():
-                broken.append(f"{page.name}: {url} (no such file in the book)")
-            elif parts.fragment and unquote(parts.fragment) not in ids.get(target, set()):
-                broken.append(f"{page.name}: {url} (no such anchor)")
+    broken = B.broken_links(out)
     assert not broken, broken[:20]
     front = (out / "index.html").read_text(encoding="utf-8")
     for anchor in ("#large-corpora", "#local-legislation-against-national-law-text-reuse"):
