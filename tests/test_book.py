@@ -630,6 +630,39 @@ def test_search_lands_on_the_sections_anchor_with_the_match_marked(browser, buil
         tab.screenshot(B.SCREENSHOT_DIR / f"search-{size}-{page.split('.')[0]}-{len(query)}.png")
 
 
+@pytest.mark.parametrize("query", ["reg", "Jensen", "数据"])
+def test_search_snippets_start_and_end_at_word_boundaries_with_the_match_marked(browser, built, query):
+    """Each result's snippet is a piece of its section's indexed text that neither starts nor ends inside a Latin
+    word (a query inside words, "reg", tempts a cut at "…gulations"), with the query marked inside it."""
+    out, _, _ = built
+    with Tab(browser, (out / "index.html").as_uri(), "phone") as tab:
+        _search(tab, query)
+        res = tab.js("""(() => {
+            const byUrl = new Map(window.BOOK_INDEX.map(e => [e.url, e]));
+            const word = c => /[A-Za-z0-9_\u00C0-\u024F]/.test(c || '');
+            return [...document.querySelectorAll('#book-search-results li')].map(li => {
+                const href = li.querySelector('a').getAttribute('href');
+                const url = href.replace(/[?]q=[^#]*/, "");
+                const sn = li.querySelector('.snippet');
+                if (!sn) { return {url, title: true}; }
+                const lead = sn.textContent.startsWith('… '), tail = sn.textContent.endsWith(' …');
+                const body = sn.textContent.slice(lead ? 2 : 0, tail ? -2 : undefined);
+                const text = byUrl.get(url).text, at = text.indexOf(body);
+                return {url, found: at >= 0, lead, tail, mark: (sn.querySelector('mark') || {}).textContent,
+                        startOk: at === 0 ? !lead : !(word(text[at - 1]) && word(text[at])),
+                        endOk: at + body.length === text.length ? !tail :
+                            !(word(text[at + body.length - 1]) && word(text[at + body.length]))};
+            });
+        })()""")
+    snippets = [r for r in res if not r.get("title")]
+    assert len(snippets) >= 3, res[:3]
+    for r in snippets:
+        assert r["found"] and r["startOk"] and r["endOk"], r
+        assert r["mark"] is not None and r["mark"].lower() == query.lower(), r
+    if query == "reg":  # the cut really happened somewhere: some snippets start after "… "
+        assert any(r["lead"] for r in snippets)
+
+
 def test_phone_layout_keeps_the_first_screen_for_the_page(browser, built):
     out, _, _ = built
     for page in [p.slug for p in B.pages()]:
