@@ -7,9 +7,9 @@ contents fold behind a button in a one-line bar that also holds the search box.
 
 What a reader gets:
 
-* **Search** over headings, prose, the text of every table and the title of every figure, one entry per section
-  (a plain substring search, which suits Chinese; the index is a script, so search works from ``file://`` without a
-  server). A result opens the section's own anchor and marks the match there.
+* **Search** over headings, prose, the text of every table, printed results and the title of every figure, one
+  entry per section (a plain substring search, which suits Chinese; the index is a script, so search works from
+  ``file://`` without a server). A result opens the section's own anchor and marks the match there.
 * **Anchors**: every heading gets the id GitHub gives it (``## Large corpora`` → ``#large-corpora``), so the links the
   README and notebooks write for GitHub work in the book; the id JupyterLab gives the same heading is kept beside it.
 * **Tables**: every cell is classified when the book is built — a number (right-aligned, tabular figures), a missing
@@ -614,9 +614,9 @@ def _tables(body: str, missing_marker: bool) -> str:
 
 class _Sections(HTMLParser):
     """Walks a rendered page in order and collects, per heading, the text a reader searches: the heading, prose,
-    table text and figure titles (code and printed text outputs are left out)."""
+    table text, printed results (a cell's text output) and figure titles; code is left out."""
 
-    SKIP = {"jp-InputArea-editor", "jp-RenderedText", "jp-InputPrompt", "jp-OutputPrompt"}
+    SKIP = {"jp-InputArea-editor", "jp-InputPrompt", "jp-OutputPrompt"}
     BREAKS = {"p", "li", "td", "th", "tr", "br", "div", "dd", "dt", "blockquote", "figure", "h1", "h2", "h3",
               "h4", "h5", "h6", "pre", "table"}
 

@@ -262,6 +262,9 @@ def test_search_index_has_one_anchored_entry_per_section_with_tables_and_figure_
     assert "浦东新区法规" in by_url["08-local-legislation.html#1--the-local-corpus"]["text"]  # table text
     assert "主题间距离图" in by_url["05-topics.html#6--the-intertopic-map"]["text"]  # figure title
     assert "import analysis" not in by_url["05-topics.html#2--the-topics"]["text"]  # code is not indexed
+    printed = [e["url"] for e in entries if "stored article pairs by kind of shared text" in e["text"]]
+    assert printed and printed[0].startswith("08-local-legislation.html#")  # a printed result (a cell's text output)
+    assert not any("load_table(" in e["text"] for e in entries if e["url"].startswith("08-"))  # its code is not
 
 
 def test_every_link_and_anchor_resolves_inside_the_book(built):
@@ -596,7 +599,8 @@ def _search(tab: Tab, query: str) -> list[str]:
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("query, page", [("Benjamini–Hochberg", "05-topics.html"),  # prose
                                          ("浦东新区法规", "08-local-legislation.html"),  # table text
-                                         ("主题间距离图", "05-topics.html")])  # figure title
+                                         ("主题间距离图", "05-topics.html"),  # figure title
+                                         ("stored article pairs", "08-local-legislation.html")])  # printed result
 def test_search_lands_on_the_sections_anchor_with_the_match_marked(browser, built, size, query, page):
     out, _, _ = built
     with Tab(browser, (out / "index.html").as_uri(), size) as tab:

@@ -1,5 +1,5 @@
 // The book's search and phone menu, offline: the index is a script (search-index.js, window.BOOK_INDEX: one entry
-// per heading section with its prose, table text and figure titles), not a fetch, so it works from file:// without
+// per heading section with its prose, table text, printed results and figure titles), not a fetch, so it works from file:// without
 // a server. Plain substring matching, which suits Chinese (no word breaks). A result opens the section's anchor
 // with the query in the address (page.html?q=…#heading); the page then marks the matches in that section and
 // scrolls to the first one.
