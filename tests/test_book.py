@@ -558,6 +558,12 @@ def test_page_in_chromium(browser, built, page, size):
         assert set(align["num"]) <= {"right", "end"}, sorted(set(align["num"]))
         if page == "04-keywords":  # the KWIC table's own alignment is recognised as the notebook's choice
             assert align["styled"] > 0
+        # no output reaches past its output area, which clips it (JupyterLab's phone rule did: the last characters
+        # of printed lines, the right edge of tables and figures)
+        clipped = tab.js("""[...document.querySelectorAll('main .jp-OutputArea-output')].filter(o => {
+            const r = o.getBoundingClientRect(), c = o.closest('.jp-OutputArea-child').getBoundingClientRect();
+            return r.right > c.right + 1 || r.left < c.left - 1; }).map(o => o.className)""")
+        assert clipped == [], clipped[:3]
         overflow = tab.js("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, f"the page scrolls sideways by {overflow} px (a wide table or figure escapes its box)"
         assert tab.errors() == [], tab.errors()[:3]
