@@ -673,6 +673,30 @@ def test_search_snippets_start_and_end_at_word_boundaries_with_the_match_marked(
         assert any(r["lead"] for r in snippets)
 
 
+def test_landing_marks_a_match_across_a_line_break_and_into_code(browser, built):
+    """The index joins a paragraph's text into one line, so a query found there may cross a line break of the
+    Markdown source or run into a word in <code>; the landing page must mark it all the same (and only in the
+    section the address names)."""
+    out, _, _ = built
+    page = out / "landing-probe.html"  # a page of the built book's shape, with the book's own script
+    page.write_text(
+        '<!doctype html><meta charset="utf-8"><input id="book-search-input"><main id="book-main">'
+        '<h2 id="a">A</h2><p>comparison is built once by <code>python -m analysis build</code>.</p>'
+        '<h2 id="b">B</h2><p>comparison is built\nonce by <code>python</code> again, line break\n  every time</p>'
+        '<table><tr><td>last cell</td><td>next cell</td></tr></table>'
+        '</main><script src="static/search.js"></script>', encoding="utf-8")
+    try:
+        for query, want in [("built once by python", ["built\nonce by ", "python"]),
+                            ("line break every", ["line break\n  every"]),
+                            ("cell next", ["cell", "next"])]:  # across table cells, as the index joins them
+            with Tab(browser, page.as_uri() + "?q=" + query.replace(" ", "%20") + "#b") as tab:
+                marks = tab.js("[...document.querySelectorAll('mark.book-hit')].map(m => m.textContent)")
+                assert marks == want, (query, marks)
+                assert tab.js("document.getElementById('book-search-input').value") == query
+    finally:
+        page.unlink()
+
+
 def test_phone_layout_keeps_the_first_screen_for_the_page(browser, built):
     out, _, _ = built
     for page in [p.slug for p in B.pages()]:

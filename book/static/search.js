@@ -51,7 +51,7 @@
 
   function run() {
     if (!input || !box || !window.BOOK_INDEX) { return; }
-    var raw = input.value.trim(), q = raw.toLowerCase();
+    var raw = input.value.trim().replace(/\s+/g, " "), q = raw.toLowerCase();
     if (q.length === 0) { box.hidden = true; box.innerHTML = ""; return; }
     var hits = [];
     window.BOOK_INDEX.forEach(function (e, order) {
@@ -91,7 +91,7 @@
   function landing() {
     var q = new URLSearchParams(window.location.search).get("q");
     if (!q || !main) { return; }
-    q = q.trim();
+    q = q.trim().replace(/\s+/g, " ");
     if (input) { input.value = q; }
     var needle = q.toLowerCase();
     var id = decodeURIComponent(window.location.hash.slice(1));
@@ -112,43 +112,64 @@
       }
       return !(end && !(end.compareDocumentPosition(n) & Node.DOCUMENT_POSITION_PRECEDING));
     }
-    // text nodes holding the query, and figures whose title (the image's alt text) holds it, in document order
+    // The section's text nodes in document order (and figures whose title, the image's alt text, holds the query).
+    // The query is matched over their joined text, as the index saw it: any run of white space (a line break of
+    // the Markdown source) matches a space, and a match may run across nodes (a word in <code> or a link inside a
+    // sentence). Text nodes of different blocks (paragraphs, table cells) are joined with a space, as in the index.
     var walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, {
       acceptNode: function (n) {
         if (n.nodeType === 1) {
-          if (n.matches(".jp-InputArea-editor, script, style")) { return NodeFilter.FILTER_REJECT; }
+          if (n.matches(".jp-InputArea-editor, script, style, .anchor-link")) { return NodeFilter.FILTER_REJECT; }
           return n.tagName === "IMG" && inSection(n) && (n.getAttribute("alt") || "").toLowerCase().indexOf(needle) >= 0 ?
             NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP;
         }
-        var p = n.parentNode;
-        if (!p || p.closest(".anchor-link, mark") || !inSection(n)) { return NodeFilter.FILTER_REJECT; }
-        return n.nodeValue.toLowerCase().indexOf(needle) >= 0 ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+        return n.parentNode && inSection(n) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
       }
     });
-    var nodes = [];
-    while (walker.nextNode()) { nodes.push(walker.currentNode); }
-    var first = null;
-    nodes.forEach(function (node) {
-      if (node.nodeType === 1) {
-        var fig = node.closest("figure") || node;
-        fig.classList.add("book-hit-figure");
-        if (!first) { first = fig; }
-        return;
+    var BLOCK = "p, li, td, th, h1, h2, h3, h4, h5, h6, pre, dd, dt, blockquote, figcaption, div";
+    var first = null, figures = [], segs = [], joined = "", lastBlock = null;
+    while (walker.nextNode()) {
+      var n = walker.currentNode;
+      if (n.nodeType === 1) { figures.push(n); continue; }
+      var block = n.parentNode.closest(BLOCK);
+      if (segs.length && block !== lastBlock) { joined += " "; }
+      lastBlock = block;
+      segs.push({node: n, at: joined.length, ranges: []});
+      joined += n.nodeValue;
+    }
+    var words = q.split(/\s+/).map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    var re = new RegExp(words.join("\\s+"), "gi"), hit, k = 0;
+    while ((hit = re.exec(joined)) !== null) {
+      if (hit[0].length === 0) { re.lastIndex++; continue; }
+      var a = hit.index, b = a + hit[0].length;
+      while (k < segs.length && segs[k].at + segs[k].node.nodeValue.length <= a) { k++; }
+      for (var j = k; j < segs.length && segs[j].at < b; j++) {
+        var s0 = Math.max(a, segs[j].at) - segs[j].at;
+        var s1 = Math.min(b, segs[j].at + segs[j].node.nodeValue.length) - segs[j].at;
+        if (s1 > s0) { segs[j].ranges.push([s0, s1]); }
       }
-      var text = node.nodeValue, lower = text.toLowerCase(), at = 0, i;
+    }
+    var firstFigure = figures.length ? (figures[0].closest("figure") || figures[0]) : null;
+    segs.forEach(function (seg) {
+      if (!seg.ranges.length) { return; }
+      var text = seg.node.nodeValue, at = 0;
       var frag = document.createDocumentFragment();
-      while ((i = lower.indexOf(needle, at)) >= 0) {
-        frag.appendChild(document.createTextNode(text.slice(at, i)));
+      seg.ranges.forEach(function (r) {
+        frag.appendChild(document.createTextNode(text.slice(at, r[0])));
         var m = document.createElement("mark");
         m.className = "book-hit";
-        m.textContent = text.slice(i, i + needle.length);
+        m.textContent = text.slice(r[0], r[1]);
         frag.appendChild(m);
         if (!first) { first = m; }
-        at = i + needle.length;
-      }
+        at = r[1];
+      });
       frag.appendChild(document.createTextNode(text.slice(at)));
-      node.parentNode.replaceChild(frag, node);
+      seg.node.parentNode.replaceChild(frag, seg.node);
     });
+    figures.forEach(function (img) { (img.closest("figure") || img).classList.add("book-hit-figure"); });
+    if (firstFigure && (!first || (firstFigure.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING))) {
+      first = firstFigure;
+    }
     var target = first || start;
     if (target) {
       var go = function () {
