@@ -693,6 +693,11 @@ def test_landing_marks_a_match_across_a_line_break_and_into_code(browser, built)
                 marks = tab.js("[...document.querySelectorAll('mark.book-hit')].map(m => m.textContent)")
                 assert marks == want, (query, marks)
                 assert tab.js("document.getElementById('book-search-input').value") == query
+                if query == "built once by python":  # another result on the same page: only the #section changes
+                    moved = tab.js("""new Promise(r => { window.addEventListener('hashchange', () => r(
+                        [...document.querySelectorAll('mark.book-hit')].map(m => [m.textContent,
+                         m.closest('p').previousElementSibling.id])), {once: true}); location.hash = 'a'; })""")
+                    assert moved == [["built once by ", "a"], ["python", "a"]], moved
     finally:
         page.unlink()
 

@@ -39,6 +39,9 @@
     if (end < text.length) {
       while (end > i + n && isWordChar(text.charAt(end - 1)) && isWordChar(text.charAt(end))) { end--; }
     }
+    // never cut a character outside the Basic Multilingual Plane (a surrogate pair) in two
+    if (start > 0 && /[\uDC00-\uDFFF]/.test(text.charAt(start))) { start--; }
+    if (end < text.length && /[\uDC00-\uDFFF]/.test(text.charAt(end))) { end++; }
     return (start > 0 ? "… " : "") + esc(text.slice(start, i)) + "<mark>" + esc(text.slice(i, i + n)) +
       "</mark>" + esc(text.slice(i + n, end)) + (end < text.length ? " …" : "");
   }
@@ -181,4 +184,18 @@
     }
   }
   landing();
+  // Another result on the same page with the same query changes only the address's #section: the browser does not
+  // reload, so the marks move here.
+  window.addEventListener("hashchange", function () {
+    if (!main || !new URLSearchParams(window.location.search).get("q")) { return; }
+    Array.prototype.forEach.call(main.querySelectorAll("mark.book-hit"), function (m) {
+      var parent = m.parentNode;
+      parent.replaceChild(document.createTextNode(m.textContent), m);
+      parent.normalize();
+    });
+    Array.prototype.forEach.call(main.querySelectorAll(".book-hit-figure"), function (f) {
+      f.classList.remove("book-hit-figure");
+    });
+    landing();
+  });
 }());
