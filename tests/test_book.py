@@ -617,6 +617,16 @@ def test_search_lands_on_the_sections_anchor_with_the_match_marked(browser, buil
             return r.top < i.bottom && r.left < i.right && r.right > i.left;
         })()""")
         assert not covered, "the results panel covers the search box"
+        if query == "浦东新区法规":  # the arrow keys walk the results and come back to the search box
+            walk = tab.js("""(() => {
+                const key = (el, k) => el.dispatchEvent(new KeyboardEvent('keydown', {key: k, bubbles: true}));
+                const input = document.getElementById('book-search-input'), seen = [];
+                key(input, 'ArrowDown'); seen.push(document.activeElement.getAttribute('href'));
+                key(document.activeElement, 'ArrowDown'); seen.push(document.activeElement.getAttribute('href'));
+                key(document.activeElement, 'ArrowUp'); key(document.activeElement, 'ArrowUp');
+                seen.push(document.activeElement.id);
+                return seen; })()""")
+            assert walk == [links[0], links[1], "book-search-input"], walk
         link = next(h for h in links if h.startswith(page + "?q="))
         assert "#" in link
         tab.navigate((out / link.split("?")[0]).as_uri() + "?" + link.split("?", 1)[1])

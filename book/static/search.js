@@ -80,10 +80,24 @@
   if (input && box) {
     input.addEventListener("input", run);
     input.addEventListener("keydown", function (ev) {
+      var first = box.querySelector("ol a");
       if (ev.key === "Enter") {
-        var first = box.querySelector("ol a");
         if (first) { window.location.href = first.getAttribute("href"); }
+      } else if (ev.key === "ArrowDown" && first) {
+        ev.preventDefault();
+        first.focus();
       }
+    });
+    // the arrow keys walk the results (and back up to the search box)
+    box.addEventListener("keydown", function (ev) {
+      if (ev.key !== "ArrowDown" && ev.key !== "ArrowUp") { return; }
+      var links = Array.prototype.slice.call(box.querySelectorAll("ol a"));
+      var k = links.indexOf(document.activeElement);
+      if (k < 0) { return; }
+      ev.preventDefault();
+      if (ev.key === "ArrowDown") { links[Math.min(k + 1, links.length - 1)].focus(); }
+      else if (k === 0) { input.focus(); }
+      else { links[k - 1].focus(); }
     });
     document.addEventListener("keydown", function (ev) {
       if (ev.key === "Escape") { input.value = ""; run(); }
