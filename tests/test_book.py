@@ -3,13 +3,16 @@ page by page, in headless Chromium at a desktop (1366×900) and a phone (390×84
 
 Build checks (always run): reading order, nothing from the network, every figure the file of figures/ (mapped
 robustly from the save_figure calls), gallery titles, tables classified cell by cell, the search index (headings,
-prose, table text, figure titles, one anchor per section), every link and anchor resolving inside the book, the
-embedded fonts covering every character, a failed build keeping the previous book, and the incremental build.
+prose, table text, printed results, figure titles, one anchor per section), every link and anchor resolving inside
+the book, the embedded fonts covering every character, a failed build keeping the previous book, and the incremental
+build (only what changed is rendered; the bytes are those of a build from scratch).
 
 Browser checks: no broken image, no glyph drawn by a fallback font, no console error; computed alignment of table
-text and number cells; a search that lands on a heading's anchor with the match marked and in view; the phone
-layout (contents folded behind a button, not covering the first screen; results not covering the search box; no
-sideways scrolling of the page); figures linked to their full-size file; links that look like links.
+text and number cells; a search that lands on a heading's anchor with the match marked and in view (also across a
+line break of the source or into code, and again when only the #section changes), snippets cut at word boundaries,
+arrow keys through the results; the phone layout (contents folded behind a button, not covering the first screen;
+results not covering the search box; no sideways scrolling of the page; no output clipped by its area); figures
+linked to their full-size file; links that look like links.
 
 The browser is driven through the Chrome DevTools protocol with ``websocket-client`` (a dependency of Jupyter
 Server already): no browser download, no extra package. Where the Debian package ``chromium`` is not installed
