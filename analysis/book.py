@@ -39,8 +39,8 @@ Incremental: each page's rendered cells, the font subset and JupyterLab's styles
 under a key of everything they are made from (the source file's bytes, this module, the templates, the versions
 of the rendering libraries, the figure list and titles, the list of pages; for the font, its characters and the
 font files). A build re-renders only what changed, and writes the same bytes as a build from scratch (tested); with
-nothing changed it imports neither nbformat nor nbconvert. The output goes to ``build/book/`` (git-ignored), written to a temporary folder first and
-moved into place, so a failed build leaves the previous book as it was.
+nothing changed it imports neither nbformat nor nbconvert. The output goes to ``build/book/`` (git-ignored), written
+to a temporary folder first and moved into place, so a failed build leaves the previous book as it was.
 """
 from __future__ import annotations
 
