@@ -368,6 +368,15 @@ def test_an_unchanged_book_renders_nothing_and_a_changed_notebook_only_its_page(
     assert _tree(out) == _tree(full)
 
 
+def test_the_whole_book_from_the_cache_is_the_book_built_from_scratch(built):
+    """Every page of the real book survives the cache (JSON) unchanged: a warm build writes the cold build's bytes."""
+    out, _, _ = built
+    warm: dict = {}
+    again = B.build_book(out.parent / "warm-book", cache_dir=out.parent / "cache", info=warm)
+    assert warm["rendered"] == [] and warm["font"] == "cached" and len(warm["cached"]) > 20
+    assert _tree(again) == _tree(out)
+
+
 def _tree(folder: Path) -> dict[str, bytes]:
     """Every file of a folder, by its path inside it, with its bytes."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
