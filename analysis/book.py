@@ -805,6 +805,15 @@ class _Cache:
         tmp.write_text(json.dumps({"key": key, "value": value}, ensure_ascii=False), encoding="utf-8")
         tmp.replace(self.folder / f"{name}.json")
 
+    def prune(self, keep: set[str]) -> list[str]:
+        """Remove the rendered pages this build did not use (a renamed or removed notebook's); returns their names."""
+        if self.folder is None or not self.folder.is_dir():
+            return []
+        gone = sorted(f.stem for f in self.folder.glob("page-*.json") if f.stem not in keep)
+        for name in gone:
+            (self.folder / f"{name}.json").unlink(missing_ok=True)
+        return gone
+
 
 def _import_nbconvert() -> None:
     """Import nbformat and nbconvert without jsonschema's optional URI grammars.
@@ -1012,8 +1021,8 @@ def build_book(out_dir: Path | str | None = None, *, cache_dir: Path | str | Non
         everything from scratch and keeps nothing.
     info : dict, optional
         Filled with what the build did: ``rendered`` and ``cached`` page slugs, ``font`` (``"built"`` or
-        ``"cached"``), ``missing_glyphs`` (characters no embedded font has), and ``seconds`` (wall) and ``cpu``
-        per step (``render``, ``font``, ``total``).
+        ``"cached"``), ``missing_glyphs`` (characters no embedded font has), ``pruned`` (cached pages of files no
+        longer in the book, removed), and ``seconds`` (wall) and ``cpu`` per step (``render``, ``font``, ``total``).
 
     Raises
     ------
@@ -1109,6 +1118,7 @@ def build_book(out_dir: Path | str | None = None, *, cache_dir: Path | str | Non
         cache.put("font", font_key, font)
         info["font"] = "built"
     info["missing_glyphs"] = font["missing"]
+    info["pruned"] = cache.prune({f"page-{p.slug}" for p in book + extra})
     lab_key = _sha(_CACHE_FORMAT, _versions(("nbconvert", "pygments", "jupyterlab-pygments")))
     lab_css = cache.get("jupyterlab-css", lab_key)
     if lab_css is None:

@@ -346,7 +346,10 @@ def test_an_unchanged_book_renders_nothing_and_a_changed_notebook_only_its_page(
     monkeypatch.setattr(B, "pages", lambda: small)
     cache, out = tmp_path / "cache", tmp_path / "book"
     first, second, third = {}, {}, {}
+    cache.mkdir()
+    (cache / "page-09-removed-notebook.json").write_text('{"key": "x", "value": {}}', encoding="utf-8")
     B.build_book(out, cache_dir=cache, info=first)
+    assert first["pruned"] == ["page-09-removed-notebook"] and not (cache / "page-09-removed-notebook.json").exists()
     before = {p.name: p.read_bytes() for p in out.glob("*.html")}
     B.build_book(out, cache_dir=cache, info=second)
     assert second["rendered"] == [] and second["font"] == "cached"
