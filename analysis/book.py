@@ -7,9 +7,9 @@ contents fold behind a button in a one-line bar that also holds the search box.
 
 What a reader gets:
 
-* **Search** over headings, prose, the text of every table and the title of every figure, one entry per section
-  (a plain substring search, which suits Chinese; the index is a script, so search works from ``file://`` without a
-  server). A result opens the section's own anchor and marks the match there.
+* **Search** over headings, prose, the text of every table, printed results and the title of every figure, one
+  entry per section (a plain substring search, which suits Chinese; the index is a script, so search works from
+  ``file://`` without a server). A result opens the section's own anchor and marks the match there.
 * **Anchors**: every heading gets the id GitHub gives it (``## Large corpora`` → ``#large-corpora``), so the links the
   README and notebooks write for GitHub work in the book; the id JupyterLab gives the same heading is kept beside it.
 * **Tables**: every cell is classified when the book is built — a number (right-aligned, tabular figures), a missing
@@ -36,10 +36,11 @@ Tool: nbconvert's HTML exporter renders the cells (``book/templates/offline``, a
 only); the page around them is ``book/templates/page.html.j2``. Measured times: ``tests/benchmarks/book.md``.
 
 Incremental: each page's rendered cells, the font subset and JupyterLab's stylesheet are kept in ``.cache/book/``
-under a key of everything they are made from (the source file's bytes, this module, the templates, the figure
-list and titles, the list of pages). A build re-renders only what changed; with nothing changed it imports neither
-nbformat nor nbconvert. The output goes to ``build/book/`` (git-ignored), written to a temporary folder first and
-moved into place, so a failed build leaves the previous book as it was.
+under a key of everything they are made from (the source file's bytes, this module, the templates, the versions
+of the rendering libraries, the figure list and titles, the list of pages; for the font, its characters and the
+font files). A build re-renders only what changed, and writes the same bytes as a build from scratch (tested); with
+nothing changed it imports neither nbformat nor nbconvert. The output goes to ``build/book/`` (git-ignored), written
+to a temporary folder first and moved into place, so a failed build leaves the previous book as it was.
 """
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from .paths import CACHE_DIR, FIGURES_DIR, NOTEBOOKS_DIR, ROOT
 
@@ -205,6 +206,82 @@ def _rewrite_links(text: str, source_dir: str, links: dict[str, str], wanted: se
         return m.group(1) + _target(m.group(2), source_dir, links, wanted) + m.group(3)
 
     return _HTML_LINK.sub(sub, _MD_LINK.sub(sub, text))
+
+
+class _LinksAndIds(HTMLParser):
+    """The links (``href``/``src`` of ``a``, ``img``, ``link``, ``script``, ``source``) of one HTML page outside code,
+    and every ``id`` (and ``<a name>``) it defines."""
+
+    TAGS = {"a", "img", "link", "script", "source", "iframe"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+        self.code = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("name"):
+            self.ids.add(a["name"])
+        if tag in ("pre", "code"):
+            self.code += 1
+        elif tag in self.TAGS and not self.code:
+            self.links += [a[k] for k in ("href", "src") if a.get(k)]
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag in ("pre", "code"):
+            self.code -= 1
+
+    def handle_endtag(self, tag):
+        if tag in ("pre", "code") and self.code:
+            self.code -= 1
+
+
+def broken_links(folder: Path | str) -> list[str]:
+    """The link and anchor checker of a built book: every link of every HTML page that does not resolve *inside*
+    ``folder``, as ``"page: link (reason)"``.
+
+    A relative link must name a file of the folder (never one outside it, so the book works offline wherever it is
+    copied); a ``#fragment`` must be an ``id`` of its target page (or of the page itself); ``file:`` and absolute
+    paths are broken by definition. Links to the web (``http``, ``https``, ``mailto``) are not followed. Links
+    inside ``<pre>``/``<code>`` are text, not links.
+    """
+    folder = Path(folder).resolve()
+    parsed: dict[Path, _LinksAndIds] = {}
+
+    def parse(path: Path) -> _LinksAndIds:
+        if path not in parsed:
+            p = _LinksAndIds()
+            p.feed(path.read_text(encoding="utf-8"))
+            p.close()
+            parsed[path] = p
+        return parsed[path]
+
+    broken = []
+    for page in sorted(folder.rglob("*.html")):
+        name = page.relative_to(folder).as_posix()
+        for url in parse(page).links:
+            parts = urlsplit(url)
+            if parts.scheme in ("http", "https", "mailto"):
+                continue
+            if parts.scheme or parts.netloc or parts.path.startswith("/"):
+                broken.append(f"{name}: {url} (not a path inside the book)")
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.is_relative_to(folder):
+                broken.append(f"{name}: {url} (outside the book's folder)")
+            elif not target.is_file():
+                broken.append(f"{name}: {url} (no such file in the book)")
+            elif parts.fragment:
+                if target.suffix != ".html":
+                    broken.append(f"{name}: {url} (an anchor into a file that is not a page)")
+                elif unquote(parts.fragment) not in parse(target).ids:
+                    broken.append(f"{name}: {url} (no such anchor)")
+    return broken
 
 
 # ----------------------------------------------------------------------------- figures
@@ -537,9 +614,9 @@ def _tables(body: str, missing_marker: bool) -> str:
 
 class _Sections(HTMLParser):
     """Walks a rendered page in order and collects, per heading, the text a reader searches: the heading, prose,
-    table text and figure titles (code and printed text outputs are left out)."""
+    table text, printed results (a cell's text output) and figure titles; code is left out."""
 
-    SKIP = {"jp-InputArea-editor", "jp-RenderedText", "jp-InputPrompt", "jp-OutputPrompt"}
+    SKIP = {"jp-InputArea-editor", "jp-InputPrompt", "jp-OutputPrompt"}
     BREAKS = {"p", "li", "td", "th", "tr", "br", "div", "dd", "dt", "blockquote", "figure", "h1", "h2", "h3",
               "h4", "h5", "h6", "pre", "table"}
 
@@ -728,6 +805,15 @@ class _Cache:
         tmp.write_text(json.dumps({"key": key, "value": value}, ensure_ascii=False), encoding="utf-8")
         tmp.replace(self.folder / f"{name}.json")
 
+    def prune(self, keep: set[str]) -> list[str]:
+        """Remove the rendered pages this build did not use (a renamed or removed notebook's); returns their names."""
+        if self.folder is None or not self.folder.is_dir():
+            return []
+        gone = sorted(f.stem for f in self.folder.glob("page-*.json") if f.stem not in keep)
+        for name in gone:
+            (self.folder / f"{name}.json").unlink(missing_ok=True)
+        return gone
+
 
 def _import_nbconvert() -> None:
     """Import nbformat and nbconvert without jsonschema's optional URI grammars.
@@ -885,14 +971,41 @@ def _page_shell():
     return env.get_template("page.html.j2")
 
 
+#: The libraries a rendered page is made with: a new version of any of them may change the HTML, so it re-renders
+#: every page (an incremental build must give the bytes a full build gives).
+_RENDER_LIBRARIES = ("nbconvert", "nbformat", "mistune", "pygments", "jinja2", "markupsafe")
+
+
+def _versions(names) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = []
+    for name in names:
+        try:
+            out.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            out.append(f"{name} absent")
+    return ";".join(out)
+
+
 def _book_inputs_key(book: list[Page]) -> str:
-    """What every page depends on besides its own source: this module, the templates, the page list, the figures
-    and their titles."""
+    """What every page depends on besides its own source: this module, the templates, the rendering libraries'
+    versions, the page list, the figures and their titles."""
     tmpl = b"".join(p.read_bytes() for p in sorted((TEMPLATE_DIR / "offline").glob("*")))
     figs = [(p.name, _png_size(p)) for p in sorted(FIGURES_DIR.glob("*.png"))]  # pages carry their width/height
     fig_titles = FIGURE_TITLES.read_bytes() if FIGURE_TITLES.is_file() else b""
-    return _sha(_CACHE_FORMAT, Path(__file__).read_bytes(), tmpl, json.dumps(figs), fig_titles,
-                json.dumps([(p.slug, p.title) for p in book]))
+    return _sha(_CACHE_FORMAT, Path(__file__).read_bytes(), tmpl, _versions(_RENDER_LIBRARIES), json.dumps(figs),
+                fig_titles, json.dumps([(p.slug, p.title) for p in book]))
+
+
+def _font_files_key() -> str:
+    """The fonts the subset is cut from (file name and size) and the fontTools that cuts them: a changed font
+    package or fontTools re-cuts the font (reading the 8 MB font to hash it would cost a warm build 0.08 s CPU)."""
+    from .plotting import cjk_font_path
+
+    files = [p for p in (cjk_font_path(), _dejavu_path()) if p is not None]
+    return _sha(_versions(("fonttools", "matplotlib", "pylopdf-fonts-zh-cn")),
+                *[f"{p.name}:{p.stat().st_size}" for p in files])
 
 
 def build_book(out_dir: Path | str | None = None, *, cache_dir: Path | str | None = BOOK_CACHE_DIR,
@@ -908,8 +1021,8 @@ def build_book(out_dir: Path | str | None = None, *, cache_dir: Path | str | Non
         everything from scratch and keeps nothing.
     info : dict, optional
         Filled with what the build did: ``rendered`` and ``cached`` page slugs, ``font`` (``"built"`` or
-        ``"cached"``), ``missing_glyphs`` (characters no embedded font has), and ``seconds`` (wall) and ``cpu``
-        per step (``render``, ``font``, ``total``).
+        ``"cached"``), ``missing_glyphs`` (characters no embedded font has), ``pruned`` (cached pages of files no
+        longer in the book, removed), and ``seconds`` (wall) and ``cpu`` per step (``render``, ``font``, ``total``).
 
     Raises
     ------
@@ -993,7 +1106,7 @@ def build_book(out_dir: Path | str | None = None, *, cache_dir: Path | str | Non
     static_text = {f: (STATIC_DIR / f).read_text(encoding="utf-8") for f in ("book.css", "search.js")}
 
     chars = set(index_js).union(*map(set, html_pages.values()), *map(set, static_text.values()))
-    font_key = _sha(_CACHE_FORMAT, Path(__file__).read_bytes(), "".join(sorted(chars)))
+    font_key = _sha(_CACHE_FORMAT, Path(__file__).read_bytes(), _font_files_key(), "".join(sorted(chars)))
     font = cache.get("font", font_key)
     info["font"] = "cached"
     if font is None:
@@ -1005,9 +1118,8 @@ def build_book(out_dir: Path | str | None = None, *, cache_dir: Path | str | Non
         cache.put("font", font_key, font)
         info["font"] = "built"
     info["missing_glyphs"] = font["missing"]
-    from importlib.metadata import version
-
-    lab_key = _sha(_CACHE_FORMAT, version("nbconvert"), version("pygments"))
+    info["pruned"] = cache.prune({f"page-{p.slug}" for p in book + extra})
+    lab_key = _sha(_CACHE_FORMAT, _versions(("nbconvert", "pygments", "jupyterlab-pygments")))
     lab_css = cache.get("jupyterlab-css", lab_key)
     if lab_css is None:
         lab_css = _jupyterlab_css()

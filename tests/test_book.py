@@ -3,13 +3,16 @@ page by page, in headless Chromium at a desktop (1366×900) and a phone (390×84
 
 Build checks (always run): reading order, nothing from the network, every figure the file of figures/ (mapped
 robustly from the save_figure calls), gallery titles, tables classified cell by cell, the search index (headings,
-prose, table text, figure titles, one anchor per section), every link and anchor resolving inside the book, the
-embedded fonts covering every character, a failed build keeping the previous book, and the incremental build.
+prose, table text, printed results, figure titles, one anchor per section), every link and anchor resolving inside
+the book, the embedded fonts covering every character, a failed build keeping the previous book, and the incremental
+build (only what changed is rendered; the bytes are those of a build from scratch).
 
 Browser checks: no broken image, no glyph drawn by a fallback font, no console error; computed alignment of table
-text and number cells; a search that lands on a heading's anchor with the match marked and in view; the phone
-layout (contents folded behind a button, not covering the first screen; results not covering the search box; no
-sideways scrolling of the page); figures linked to their full-size file; links that look like links.
+text and number cells; a search that lands on a heading's anchor with the match marked and in view (also across a
+line break of the source or into code, and again when only the #section changes), snippets cut at word boundaries,
+arrow keys through the results; the phone layout (contents folded behind a button, not covering the first screen;
+results not covering the search box; no sideways scrolling of the page; no output clipped by its area); figures
+linked to their full-size file; links that look like links.
 
 The browser is driven through the Chrome DevTools protocol with ``websocket-client`` (a dependency of Jupyter
 Server already): no browser download, no extra package. Where the Debian package ``chromium`` is not installed
@@ -30,7 +33,7 @@ import tempfile
 import time
 import unicodedata
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import pytest
 
@@ -262,30 +265,18 @@ def test_search_index_has_one_anchored_entry_per_section_with_tables_and_figure_
     assert "浦东新区法规" in by_url["08-local-legislation.html#1--the-local-corpus"]["text"]  # table text
     assert "主题间距离图" in by_url["05-topics.html#6--the-intertopic-map"]["text"]  # figure title
     assert "import analysis" not in by_url["05-topics.html#2--the-topics"]["text"]  # code is not indexed
-
-
-def _links(html: str) -> list[str]:
-    html = re.sub(r"<(pre|code)\b.*?</\1>", "", html, flags=re.S)
-    return re.findall(r'(?:href|src)="([^"]+)"', html)
+    printed = [e["url"] for e in entries if "stored article pairs by kind of shared text" in e["text"]]
+    assert printed and printed[0].startswith("08-local-legislation.html#")  # a printed result (a cell's text output)
+    assert not any("load_table(" in e["text"] for e in entries if e["url"].startswith("08-"))  # its code is not
 
 
 def test_every_link_and_anchor_resolves_inside_the_book(built):
-    """The link and anchor checker: from any page, every relative link names a file of the book (none leaves the
-    book's folder, so it works offline wherever the folder is copied) and every #anchor exists in its target."""
+    """The link and anchor checker (``analysis.book.broken_links``, itself tested in tests/test_book_links.py): from
+    any page, every relative link names a file of the book (none leaves the book's folder, so it works offline
+    wherever the folder is copied) and every #anchor exists in its target."""
     out, _, _ = built
     ids = {p.name: _ids(p.read_text(encoding="utf-8")) for p in out.glob("*.html")}
-    broken = []
-    for page in sorted(out.glob("*.html")):
-        for url in _links(page.read_text(encoding="utf-8")):
-            parts = urlsplit(url)
-            if parts.scheme in ("http", "https", "mailto"):
-                continue
-            target = page.name if not parts.path else unquote(parts.path)
-            file = (out / target).resolve()
-            if parts.scheme or not file.is_relative_to(out.resolve()) or not file.is_file():
-                broken.append(f"{page.name}: {url} (no such file in the book)")
-            elif parts.fragment and unquote(parts.fragment) not in ids.get(target, set()):
-                broken.append(f"{page.name}: {url} (no such anchor)")
+    broken = B.broken_links(out)
     assert not broken, broken[:20]
     front = (out / "index.html").read_text(encoding="utf-8")
     for anchor in ("#large-corpora", "#local-legislation-against-national-law-text-reuse"):
@@ -355,7 +346,10 @@ def test_an_unchanged_book_renders_nothing_and_a_changed_notebook_only_its_page(
     monkeypatch.setattr(B, "pages", lambda: small)
     cache, out = tmp_path / "cache", tmp_path / "book"
     first, second, third = {}, {}, {}
+    cache.mkdir()
+    (cache / "page-09-removed-notebook.json").write_text('{"key": "x", "value": {}}', encoding="utf-8")
     B.build_book(out, cache_dir=cache, info=first)
+    assert first["pruned"] == ["page-09-removed-notebook"] and not (cache / "page-09-removed-notebook.json").exists()
     before = {p.name: p.read_bytes() for p in out.glob("*.html")}
     B.build_book(out, cache_dir=cache, info=second)
     assert second["rendered"] == [] and second["font"] == "cached"
@@ -366,6 +360,29 @@ def test_an_unchanged_book_renders_nothing_and_a_changed_notebook_only_its_page(
     B.build_book(out, cache_dir=cache, info=third)
     assert third["rendered"] == ["07-claims-check"] and third["font"] == "built"  # 龘靐齉 are new characters
     assert "龘靐齉" in (out / "07-claims-check.html").read_text(encoding="utf-8")
+    # the incremental book is, file for file and byte for byte, the book a build from scratch writes
+    full = B.build_book(tmp_path / "full", cache_dir=None)
+    assert _tree(out) == _tree(full)
+    # a new version of a rendering library (here: one more library in the key) re-renders every page
+    monkeypatch.setattr(B, "_RENDER_LIBRARIES", B._RENDER_LIBRARIES + ("websocket-client",))
+    fourth: dict = {}
+    B.build_book(out, cache_dir=cache, info=fourth)
+    assert fourth["cached"] == [] and {p.slug for p in small if p.kind != "figures"} <= set(fourth["rendered"])
+    assert _tree(out) == _tree(full)
+
+
+def test_the_whole_book_from_the_cache_is_the_book_built_from_scratch(built):
+    """Every page of the real book survives the cache (JSON) unchanged: a warm build writes the cold build's bytes."""
+    out, _, _ = built
+    warm: dict = {}
+    again = B.build_book(out.parent / "warm-book", cache_dir=out.parent / "cache", info=warm)
+    assert warm["rendered"] == [] and warm["font"] == "cached" and len(warm["cached"]) > 20
+    assert _tree(again) == _tree(out)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file of a folder, by its path inside it, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 # ----------------------------------------------------------------------------- the browser
@@ -556,6 +573,12 @@ def test_page_in_chromium(browser, built, page, size):
         assert set(align["num"]) <= {"right", "end"}, sorted(set(align["num"]))
         if page == "04-keywords":  # the KWIC table's own alignment is recognised as the notebook's choice
             assert align["styled"] > 0
+        # no output reaches past its output area, which clips it (JupyterLab's phone rule did: the last characters
+        # of printed lines, the right edge of tables and figures)
+        clipped = tab.js("""[...document.querySelectorAll('main .jp-OutputArea-output')].filter(o => {
+            const r = o.getBoundingClientRect(), c = o.closest('.jp-OutputArea-child').getBoundingClientRect();
+            return r.right > c.right + 1 || r.left < c.left - 1; }).map(o => o.className)""")
+        assert clipped == [], clipped[:3]
         overflow = tab.js("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 1, f"the page scrolls sideways by {overflow} px (a wide table or figure escapes its box)"
         assert tab.errors() == [], tab.errors()[:3]
@@ -597,7 +620,8 @@ def _search(tab: Tab, query: str) -> list[str]:
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("query, page", [("Benjamini–Hochberg", "05-topics.html"),  # prose
                                          ("浦东新区法规", "08-local-legislation.html"),  # table text
-                                         ("主题间距离图", "05-topics.html")])  # figure title
+                                         ("主题间距离图", "05-topics.html"),  # figure title
+                                         ("stored article pairs", "08-local-legislation.html")])  # printed result
 def test_search_lands_on_the_sections_anchor_with_the_match_marked(browser, built, size, query, page):
     out, _, _ = built
     with Tab(browser, (out / "index.html").as_uri(), size) as tab:
@@ -608,6 +632,16 @@ def test_search_lands_on_the_sections_anchor_with_the_match_marked(browser, buil
             return r.top < i.bottom && r.left < i.right && r.right > i.left;
         })()""")
         assert not covered, "the results panel covers the search box"
+        if query == "浦东新区法规":  # the arrow keys walk the results and come back to the search box
+            walk = tab.js("""(() => {
+                const key = (el, k) => el.dispatchEvent(new KeyboardEvent('keydown', {key: k, bubbles: true}));
+                const input = document.getElementById('book-search-input'), seen = [];
+                key(input, 'ArrowDown'); seen.push(document.activeElement.getAttribute('href'));
+                key(document.activeElement, 'ArrowDown'); seen.push(document.activeElement.getAttribute('href'));
+                key(document.activeElement, 'ArrowUp'); key(document.activeElement, 'ArrowUp');
+                seen.push(document.activeElement.id);
+                return seen; })()""")
+            assert walk == [links[0], links[1], "book-search-input"], walk
         link = next(h for h in links if h.startswith(page + "?q="))
         assert "#" in link
         tab.navigate((out / link.split("?")[0]).as_uri() + "?" + link.split("?", 1)[1])
@@ -629,6 +663,68 @@ def test_search_lands_on_the_sections_anchor_with_the_match_marked(browser, buil
         assert res["marks"] >= 1 and res["before"] and res["inView"], res
         assert query.lower() in res["text"].lower() and res["input"] == query
         tab.screenshot(B.SCREENSHOT_DIR / f"search-{size}-{page.split('.')[0]}-{len(query)}.png")
+
+
+@pytest.mark.parametrize("query", ["reg", "Jensen", "数据"])
+def test_search_snippets_start_and_end_at_word_boundaries_with_the_match_marked(browser, built, query):
+    """Each result's snippet is a piece of its section's indexed text that neither starts nor ends inside a Latin
+    word (a query inside words, "reg", tempts a cut at "…gulations"), with the query marked inside it."""
+    out, _, _ = built
+    with Tab(browser, (out / "index.html").as_uri(), "phone") as tab:
+        _search(tab, query)
+        res = tab.js("""(() => {
+            const byUrl = new Map(window.BOOK_INDEX.map(e => [e.url, e]));
+            const word = c => /[A-Za-z0-9_\u00C0-\u024F]/.test(c || '');
+            return [...document.querySelectorAll('#book-search-results li')].map(li => {
+                const href = li.querySelector('a').getAttribute('href');
+                const url = href.replace(/[?]q=[^#]*/, "");
+                const sn = li.querySelector('.snippet');
+                if (!sn) { return {url, title: true}; }
+                const lead = sn.textContent.startsWith('… '), tail = sn.textContent.endsWith(' …');
+                const body = sn.textContent.slice(lead ? 2 : 0, tail ? -2 : undefined);
+                const text = byUrl.get(url).text, at = text.indexOf(body);
+                return {url, found: at >= 0, lead, tail, mark: (sn.querySelector('mark') || {}).textContent,
+                        startOk: at === 0 ? !lead : !(word(text[at - 1]) && word(text[at])),
+                        endOk: at + body.length === text.length ? !tail :
+                            !(word(text[at + body.length - 1]) && word(text[at + body.length]))};
+            });
+        })()""")
+    snippets = [r for r in res if not r.get("title")]
+    assert len(snippets) >= 3, res[:3]
+    for r in snippets:
+        assert r["found"] and r["startOk"] and r["endOk"], r
+        assert r["mark"] is not None and r["mark"].lower() == query.lower(), r
+    if query == "reg":  # the cut really happened somewhere: some snippets start after "… "
+        assert any(r["lead"] for r in snippets)
+
+
+def test_landing_marks_a_match_across_a_line_break_and_into_code(browser, built):
+    """The index joins a paragraph's text into one line, so a query found there may cross a line break of the
+    Markdown source or run into a word in <code>; the landing page must mark it all the same (and only in the
+    section the address names)."""
+    out, _, _ = built
+    page = out / "landing-probe.html"  # a page of the built book's shape, with the book's own script
+    page.write_text(
+        '<!doctype html><meta charset="utf-8"><input id="book-search-input"><main id="book-main">'
+        '<h2 id="a">A</h2><p>comparison is built once by <code>python -m analysis build</code>.</p>'
+        '<h2 id="b">B</h2><p>comparison is built\nonce by <code>python</code> again, line break\n  every time</p>'
+        '<table><tr><td>last cell</td><td>next cell</td></tr></table>'
+        '</main><script src="static/search.js"></script>', encoding="utf-8")
+    try:
+        for query, want in [("built once by python", ["built\nonce by ", "python"]),
+                            ("line break every", ["line break\n  every"]),
+                            ("cell next", ["cell", "next"])]:  # across table cells, as the index joins them
+            with Tab(browser, page.as_uri() + "?q=" + query.replace(" ", "%20") + "#b") as tab:
+                marks = tab.js("[...document.querySelectorAll('mark.book-hit')].map(m => m.textContent)")
+                assert marks == want, (query, marks)
+                assert tab.js("document.getElementById('book-search-input').value") == query
+                if query == "built once by python":  # another result on the same page: only the #section changes
+                    moved = tab.js("""new Promise(r => { window.addEventListener('hashchange', () => r(
+                        [...document.querySelectorAll('mark.book-hit')].map(m => [m.textContent,
+                         m.closest('p').previousElementSibling.id])), {once: true}); location.hash = 'a'; })""")
+                    assert moved == [["built once by ", "a"], ["python", "a"]], moved
+    finally:
+        page.unlink()
 
 
 def test_phone_layout_keeps_the_first_screen_for_the_page(browser, built):

@@ -1,5 +1,5 @@
 // The book's search and phone menu, offline: the index is a script (search-index.js, window.BOOK_INDEX: one entry
-// per heading section with its prose, table text and figure titles), not a fetch, so it works from file:// without
+// per heading section with its prose, table text, printed results and figure titles), not a fetch, so it works from file:// without
 // a server. Plain substring matching, which suits Chinese (no word breaks). A result opens the section's anchor
 // with the query in the address (page.html?q=…#heading); the page then marks the matches in that section and
 // scrolls to the first one.
@@ -39,6 +39,9 @@
     if (end < text.length) {
       while (end > i + n && isWordChar(text.charAt(end - 1)) && isWordChar(text.charAt(end))) { end--; }
     }
+    // never cut a character outside the Basic Multilingual Plane (a surrogate pair) in two
+    if (start > 0 && /[\uDC00-\uDFFF]/.test(text.charAt(start))) { start--; }
+    if (end < text.length && /[\uDC00-\uDFFF]/.test(text.charAt(end))) { end++; }
     return (start > 0 ? "… " : "") + esc(text.slice(start, i)) + "<mark>" + esc(text.slice(i, i + n)) +
       "</mark>" + esc(text.slice(i + n, end)) + (end < text.length ? " …" : "");
   }
@@ -51,7 +54,7 @@
 
   function run() {
     if (!input || !box || !window.BOOK_INDEX) { return; }
-    var raw = input.value.trim(), q = raw.toLowerCase();
+    var raw = input.value.trim().replace(/\s+/g, " "), q = raw.toLowerCase();
     if (q.length === 0) { box.hidden = true; box.innerHTML = ""; return; }
     var hits = [];
     window.BOOK_INDEX.forEach(function (e, order) {
@@ -77,10 +80,24 @@
   if (input && box) {
     input.addEventListener("input", run);
     input.addEventListener("keydown", function (ev) {
+      var first = box.querySelector("ol a");
       if (ev.key === "Enter") {
-        var first = box.querySelector("ol a");
         if (first) { window.location.href = first.getAttribute("href"); }
+      } else if (ev.key === "ArrowDown" && first) {
+        ev.preventDefault();
+        first.focus();
       }
+    });
+    // the arrow keys walk the results (and back up to the search box)
+    box.addEventListener("keydown", function (ev) {
+      if (ev.key !== "ArrowDown" && ev.key !== "ArrowUp") { return; }
+      var links = Array.prototype.slice.call(box.querySelectorAll("ol a"));
+      var k = links.indexOf(document.activeElement);
+      if (k < 0) { return; }
+      ev.preventDefault();
+      if (ev.key === "ArrowDown") { links[Math.min(k + 1, links.length - 1)].focus(); }
+      else if (k === 0) { input.focus(); }
+      else { links[k - 1].focus(); }
     });
     document.addEventListener("keydown", function (ev) {
       if (ev.key === "Escape") { input.value = ""; run(); }
@@ -91,7 +108,7 @@
   function landing() {
     var q = new URLSearchParams(window.location.search).get("q");
     if (!q || !main) { return; }
-    q = q.trim();
+    q = q.trim().replace(/\s+/g, " ");
     if (input) { input.value = q; }
     var needle = q.toLowerCase();
     var id = decodeURIComponent(window.location.hash.slice(1));
@@ -112,43 +129,64 @@
       }
       return !(end && !(end.compareDocumentPosition(n) & Node.DOCUMENT_POSITION_PRECEDING));
     }
-    // text nodes holding the query, and figures whose title (the image's alt text) holds it, in document order
+    // The section's text nodes in document order (and figures whose title, the image's alt text, holds the query).
+    // The query is matched over their joined text, as the index saw it: any run of white space (a line break of
+    // the Markdown source) matches a space, and a match may run across nodes (a word in <code> or a link inside a
+    // sentence). Text nodes of different blocks (paragraphs, table cells) are joined with a space, as in the index.
     var walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT, {
       acceptNode: function (n) {
         if (n.nodeType === 1) {
-          if (n.matches(".jp-InputArea-editor, script, style")) { return NodeFilter.FILTER_REJECT; }
+          if (n.matches(".jp-InputArea-editor, script, style, .anchor-link")) { return NodeFilter.FILTER_REJECT; }
           return n.tagName === "IMG" && inSection(n) && (n.getAttribute("alt") || "").toLowerCase().indexOf(needle) >= 0 ?
             NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP;
         }
-        var p = n.parentNode;
-        if (!p || p.closest(".anchor-link, mark") || !inSection(n)) { return NodeFilter.FILTER_REJECT; }
-        return n.nodeValue.toLowerCase().indexOf(needle) >= 0 ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
+        return n.parentNode && inSection(n) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_REJECT;
       }
     });
-    var nodes = [];
-    while (walker.nextNode()) { nodes.push(walker.currentNode); }
-    var first = null;
-    nodes.forEach(function (node) {
-      if (node.nodeType === 1) {
-        var fig = node.closest("figure") || node;
-        fig.classList.add("book-hit-figure");
-        if (!first) { first = fig; }
-        return;
+    var BLOCK = "p, li, td, th, h1, h2, h3, h4, h5, h6, pre, dd, dt, blockquote, figcaption, div";
+    var first = null, figures = [], segs = [], joined = "", lastBlock = null;
+    while (walker.nextNode()) {
+      var n = walker.currentNode;
+      if (n.nodeType === 1) { figures.push(n); continue; }
+      var block = n.parentNode.closest(BLOCK);
+      if (segs.length && block !== lastBlock) { joined += " "; }
+      lastBlock = block;
+      segs.push({node: n, at: joined.length, ranges: []});
+      joined += n.nodeValue;
+    }
+    var words = q.split(/\s+/).map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); });
+    var re = new RegExp(words.join("\\s+"), "gi"), hit, k = 0;
+    while ((hit = re.exec(joined)) !== null) {
+      if (hit[0].length === 0) { re.lastIndex++; continue; }
+      var a = hit.index, b = a + hit[0].length;
+      while (k < segs.length && segs[k].at + segs[k].node.nodeValue.length <= a) { k++; }
+      for (var j = k; j < segs.length && segs[j].at < b; j++) {
+        var s0 = Math.max(a, segs[j].at) - segs[j].at;
+        var s1 = Math.min(b, segs[j].at + segs[j].node.nodeValue.length) - segs[j].at;
+        if (s1 > s0) { segs[j].ranges.push([s0, s1]); }
       }
-      var text = node.nodeValue, lower = text.toLowerCase(), at = 0, i;
+    }
+    var firstFigure = figures.length ? (figures[0].closest("figure") || figures[0]) : null;
+    segs.forEach(function (seg) {
+      if (!seg.ranges.length) { return; }
+      var text = seg.node.nodeValue, at = 0;
       var frag = document.createDocumentFragment();
-      while ((i = lower.indexOf(needle, at)) >= 0) {
-        frag.appendChild(document.createTextNode(text.slice(at, i)));
+      seg.ranges.forEach(function (r) {
+        frag.appendChild(document.createTextNode(text.slice(at, r[0])));
         var m = document.createElement("mark");
         m.className = "book-hit";
-        m.textContent = text.slice(i, i + needle.length);
+        m.textContent = text.slice(r[0], r[1]);
         frag.appendChild(m);
         if (!first) { first = m; }
-        at = i + needle.length;
-      }
+        at = r[1];
+      });
       frag.appendChild(document.createTextNode(text.slice(at)));
-      node.parentNode.replaceChild(frag, node);
+      seg.node.parentNode.replaceChild(frag, seg.node);
     });
+    figures.forEach(function (img) { (img.closest("figure") || img).classList.add("book-hit-figure"); });
+    if (firstFigure && (!first || (firstFigure.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING))) {
+      first = firstFigure;
+    }
     var target = first || start;
     if (target) {
       var go = function () {
@@ -160,4 +198,18 @@
     }
   }
   landing();
+  // Another result on the same page with the same query changes only the address's #section: the browser does not
+  // reload, so the marks move here.
+  window.addEventListener("hashchange", function () {
+    if (!main || !new URLSearchParams(window.location.search).get("q")) { return; }
+    Array.prototype.forEach.call(main.querySelectorAll("mark.book-hit"), function (m) {
+      var parent = m.parentNode;
+      parent.replaceChild(document.createTextNode(m.textContent), m);
+      parent.normalize();
+    });
+    Array.prototype.forEach.call(main.querySelectorAll(".book-hit-figure"), function (f) {
+      f.classList.remove("book-hit-figure");
+    });
+    landing();
+  });
 }());
