@@ -258,7 +258,9 @@ def setup(*, seed: int = SEED, quiet_jieba: bool = True) -> None:
       and then the project's rcParams so the font survives;
     - sets ``axes.unicode_minus=False`` so negative numbers need no U+2212 glyph;
     - fixes the seeds of :mod:`random` and NumPy;
-    - sets pandas display options for readable, stable tables;
+    - sets pandas display options for readable, stable tables, and in IPython shows DataFrames with text columns
+      left-aligned and numbers right-aligned, long text whole and line breaks kept (:mod:`analysis.display`;
+      the ``text/plain`` repr is pandas' own);
     - silences jieba's loader, which otherwise prints to stderr inside notebooks.
 
     Returns nothing (so a notebook's first cell shows no machine-specific path); the registered
@@ -283,6 +285,9 @@ def setup(*, seed: int = SEED, quiet_jieba: bool = True) -> None:
     pd.set_option("display.max_colwidth", 60)
     pd.set_option("display.width", 140)
     pd.set_option("display.precision", 4)
+    from .display import install as _install_table_html
+
+    _install_table_html()
 
     if quiet_jieba:
         # without importing jieba (0.2 s): its import sets its logger back to DEBUG, so besides the level a filter
