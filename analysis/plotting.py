@@ -409,7 +409,13 @@ def save_figure(fig, name: str, *, formats: Iterable[str] = ("png", "svg"),
                 raise ValueError(f"unsupported figure format {fmt!r}; use 'png' or 'svg'")
             path = out_dir / f"{name}.{fmt}"
             buf = io.BytesIO()
+            engine = fig.get_layout_engine()
             fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata[fmt], bbox_inches="tight", pad_inches=0.15)
+            if engine is None and fig.get_layout_engine() is not None:
+                # savefig(bbox_inches="tight") puts "no layout engine" back as the rcParams default, which the theme
+                # makes constrained layout: a figure drawn with a fixed layout (fig01) would be re-laid out in the
+                # next format and when the notebook shows it
+                fig.set_layout_engine("none")
             data = _stable_clip_ids(buf.getvalue()) if fmt == "svg" else buf.getvalue()
             atomic_write(path, lambda fh, data=data: fh.write(data))
             paths.append(path)

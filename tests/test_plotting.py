@@ -244,3 +244,19 @@ def test_a_crowded_label_gets_a_leader_line_from_its_centre_that_crosses_nothing
                 assert (px - x) ** 2 + (py - y) ** 2 >= r ** 2
     assert not _segments_cross((0, 0), (1, 1), (1, 1), (2, 0)) and _segments_cross((0, 0), (1, 1), (0, 1), (1, 0))
     plt.close("all")
+
+
+def test_save_figure_leaves_a_fixed_layout_fixed(tmp_path):
+    """matplotlib's savefig(bbox_inches="tight") restores "no layout engine" as the rc default (constrained under the
+    theme), which moved fig01's axes in its SVG and in the notebook's inline copy (its x label over the legend)."""
+    import matplotlib.pyplot as plt
+
+    analysis.setup()
+    fig, ax = plt.subplots(figsize=(4, 3), layout="none")
+    fig.subplots_adjust(left=0.3, bottom=0.3)
+    ax.set_xlabel("x")
+    before = ax.get_position().bounds
+    analysis.save_figure(fig, "fixed", directory=tmp_path)
+    fig.canvas.draw()
+    assert ax.get_position().bounds == before
+    plt.close(fig)
