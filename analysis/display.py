@@ -31,6 +31,16 @@ LONG_TEXT_MIN_EM = 16
 #: A text column is "long" when a value exceeds this many characters.
 LONG_TEXT_CHARS = 40
 
+#: A string that reads as a number, a range, a share or a date: 1,911 · −0.003 · 12 % · 0.64–0.87 · (−0.003, 0.285) ·
+#: <0.001 · 2021-06-10 (the reading the book uses for a table cell, analysis.book.NUMERIC). A column of such strings is
+#: a column of numbers and is right-aligned.
+_NUMBER = r"[-+−]?(?:\d{1,3}(?:[,\u202f]\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?"
+NUMBER_LIKE = re.compile(
+    rf"(?:[<>≤≥≈~]\s*)?[(\[]?{_NUMBER}\s*(?:%|‰|×)?(?:\s*(?:–|—|-|,|to)\s*{_NUMBER}\s*(?:%|‰)?)?[)\]]?"
+    r"|\d{4}-\d{2}(?:-\d{2})?(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|×\s*\d+(?:\.\d+)?")
+#: Strings that stand for a missing value (pandas' own spellings).
+MISSING_STRINGS = frozenset({"NaN", "nan", "<NA>", "None", "NaT", ""})
+
 LEFT = "text-align: left"
 RIGHT = "text-align: right"
 
@@ -43,7 +53,8 @@ def _is_number(x) -> bool:
 
 def is_text(values) -> bool:
     """Whether a column (or index level) is shown left-aligned: its dtype is not numeric, datetime or timedelta, and
-    it is not an object column holding only numbers (missing values aside)."""
+    it is not an object or string column holding only numbers, or strings that read as numbers or dates
+    (:data:`NUMBER_LIKE`; missing values aside)."""
     import pandas as pd
     from pandas.api import types
 
@@ -54,8 +65,9 @@ def is_text(values) -> bool:
         return True
     if types.is_numeric_dtype(dtype) or types.is_datetime64_any_dtype(dtype) or types.is_timedelta64_dtype(dtype):
         return False
-    present = [x for x in values if not _is_missing(x)]
-    return not (present and all(_is_number(x) for x in present))
+    present = [x for x in values if not _is_missing(x) and not (isinstance(x, str) and x.strip() in MISSING_STRINGS)]
+    return not (present and all(_is_number(x) or (isinstance(x, str) and NUMBER_LIKE.fullmatch(x.strip()))
+                                for x in present))
 
 
 def _is_missing(x) -> bool:

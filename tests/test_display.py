@@ -36,13 +36,27 @@ def test_text_cells_are_left_and_number_cells_right():
 
 
 def test_alignment_follows_the_column_not_the_cell():
-    # the same strings in a numeric column are right-aligned; a column of numbers stored as objects too
+    # a number in a column of text is left-aligned with its column; a column of numbers stored as objects is right
     numeric = pd.DataFrame({"x": [1, 2]})
-    as_text = pd.DataFrame({"x": ["1", "2"]})
+    as_text = pd.DataFrame({"x": ["1", "第二条"]})
     as_objects = pd.DataFrame({"x": pd.Series([1, None], dtype=object)})
     assert all("right" in s for s, _ in _cells(D.frame_html(numeric)))
     assert all("left" in s for s, _ in _cells(D.frame_html(as_text)))
     assert all("right" in s for s, _ in _cells(D.frame_html(as_objects)))
+
+
+def test_strings_that_read_as_numbers_or_dates_are_a_column_of_numbers():
+    df = pd.DataFrame({"adopted": ["2021-06-10", None], "range": ["0.64–0.87", "1,911"], "mixed": ["12", "第十二条"]})
+    styles = [s for s, _ in _cells(D.frame_html(df))]
+    assert "right" in styles[0] and "right" in styles[1] and "left" in styles[2]
+
+
+def test_the_number_reading_is_the_books():
+    # the book classifies a cell as a number by the same expression, so both align a column alike
+    from analysis import book
+
+    assert D.NUMBER_LIKE.pattern == book.NUMERIC.pattern
+    assert D.NOWRAP_CHARS == book.SHORT_TEXT
 
 
 def test_line_breaks_are_kept_and_long_text_is_not_cut():
