@@ -149,6 +149,8 @@ def frame_html(df) -> str:
         col = shown.iloc[:, j]
         strings[j] = [_text_cell(x) for x in col] if text_cols[j] else _column_strings(col)
     col_styles = [_text_style(strings[j]) if text_cols[j] else RIGHT for j in range(shown.shape[1])]
+    # a heading is right-aligned over numbers, left over text or over a column with nothing in it (as the book reads it)
+    numbers_below = [not text_cols[j] and bool(shown.iloc[:, j].notna().any()) for j in range(shown.shape[1])]
     index = shown.index
     levels = [index.get_level_values(i) for i in range(index.nlevels)]
     index_styles = [f"{LEFT}; white-space: nowrap" if is_text(lv) else RIGHT for lv in levels]
@@ -161,6 +163,7 @@ def frame_html(df) -> str:
         body.insert(half_c, _gap_label(body.columns), "…", allow_duplicates=True)
         col_styles.insert(half_c, RIGHT)
         text_cols.insert(half_c, False)
+        numbers_below.insert(half_c, False)
     if cut_rows:                                   # a row of … where rows were left out
         gap = pd.DataFrame([["…"] * body.shape[1]], columns=body.columns, index=_gap_index(body.index))
         body = pd.concat([body.iloc[:half], gap, body.iloc[half:]])
@@ -181,7 +184,7 @@ def frame_html(df) -> str:
         if tag == "td" and j:
             style = col_styles[int(j.group(1))]
         elif "col_heading" in cls and j:
-            style = LEFT if text_cols[int(j.group(1))] else RIGHT
+            style = RIGHT if numbers_below[int(j.group(1))] else LEFT
         elif "row_heading" in cls:
             lv = re.search(r"\blevel(\d+)\b", cls)
             style = index_styles[int(lv.group(1))] if lv else LEFT

@@ -153,3 +153,9 @@ def test_chromium_computes_left_for_text_and_right_for_numbers_under_jupyterlabs
     found = dict(x.split("=") for x in re.search(r"<pre id=\"out\">(.*?)</pre>", out, re.S).group(1).split("|"))
     assert found["数据安全法"] == "left" and found["第一条"] == "left"
     assert found["55"] == "right" and found["0.250"] == "right"
+
+
+def test_a_heading_over_a_column_with_nothing_in_it_is_left_as_the_book_reads_it():
+    df = pd.DataFrame({"page": pd.array([pd.NA, pd.NA], dtype="Int64"), "n": [1, 2]})
+    heads = {text: style for style, text in _cells(D.frame_html(df), "th")}
+    assert "left" in heads["page"] and "right" in heads["n"]
