@@ -9,6 +9,7 @@ wrapping into that cell's ``style`` attribute:
 
 * text columns (object, string and categorical columns whose values are not all numbers) are left-aligned; numbers,
   dates and durations right-aligned; the header cell of a column follows its column, the index cells their level;
+  a missing value is centred (the book draws its marker there);
 * text keeps its line breaks (``white-space: pre-wrap``) and is never cut: the HTML shows the whole value, whatever
   ``display.max_colwidth`` says (the plain-text repr keeps that option's visible ``...`` cut); a short text column
   (no value longer than :data:`NOWRAP_CHARS` characters and no line break) does not wrap at all, so that a name such
@@ -42,6 +43,7 @@ NUMBER_LIKE = re.compile(
 MISSING_STRINGS = frozenset({"NaN", "nan", "<NA>", "None", "NaT", ""})
 
 LEFT = "text-align: left"
+MISSING = "text-align: center"
 RIGHT = "text-align: right"
 
 
@@ -155,6 +157,12 @@ def frame_html(df) -> str:
     levels = [index.get_level_values(i) for i in range(index.nlevels)]
     index_styles = [f"{LEFT}; white-space: nowrap" if is_text(lv) else RIGHT for lv in levels]
 
+    # missing values are centred, as the book draws them (its marker in place of NaN / <NA>), in any column
+    missing = {(r, j) for j in range(shown.shape[1]) for r, x in enumerate(shown.iloc[:, j]) if _is_missing(x)}
+    if cut_rows:
+        missing = {(r + (r >= half), j) for r, j in missing}          # the row of … sits between the halves
+    if cut_cols:
+        missing = {(r, j + (j >= half_c)) for r, j in missing}
     # the strings go in by position, so duplicate labels are no problem for the Styler
     body = pd.DataFrame({j: strings[j] for j in strings}, index=pd.RangeIndex(len(shown)), dtype=object)
     body.columns = shown.columns
@@ -182,7 +190,9 @@ def frame_html(df) -> str:
         tag, cls = m.group(1), m.group(2)
         j = re.search(r"\bcol(\d+)\b", cls)
         if tag == "td" and j:
-            style = col_styles[int(j.group(1))]
+            row = re.search(r"\brow(\d+)\b", cls)
+            at = (int(row.group(1)) if row else -1, int(j.group(1)))
+            style = MISSING if at in missing else col_styles[at[1]]
         elif "col_heading" in cls and j:
             style = RIGHT if numbers_below[int(j.group(1))] else LEFT
         elif "row_heading" in cls:

@@ -42,7 +42,7 @@ def test_alignment_follows_the_column_not_the_cell():
     as_objects = pd.DataFrame({"x": pd.Series([1, None], dtype=object)})
     assert all("right" in s for s, _ in _cells(D.frame_html(numeric)))
     assert all("left" in s for s, _ in _cells(D.frame_html(as_text)))
-    assert all("right" in s for s, _ in _cells(D.frame_html(as_objects)))
+    assert [s for s, _ in _cells(D.frame_html(as_objects))] == ["text-align: right", "text-align: center"]
 
 
 def test_strings_that_read_as_numbers_or_dates_are_a_column_of_numbers():
@@ -159,3 +159,14 @@ def test_a_heading_over_a_column_with_nothing_in_it_is_left_as_the_book_reads_it
     df = pd.DataFrame({"page": pd.array([pd.NA, pd.NA], dtype="Int64"), "n": [1, 2]})
     heads = {text: style for style, text in _cells(D.frame_html(df), "th")}
     assert "left" in heads["page"] and "right" in heads["n"]
+
+
+def test_missing_values_are_centred_in_any_column():
+    df = pd.DataFrame({"n": [1.0, np.nan], "t": ["a", None]})
+    cells = _cells(D.frame_html(df))
+    assert [s for s, _ in cells] == ["text-align: right", "text-align: left; white-space: nowrap",
+                                     "text-align: center", "text-align: center"]
+    big = pd.DataFrame({"v": [np.nan] + list(range(99))})
+    with pd.option_context("display.max_rows", 40, "display.min_rows", 10):
+        cells = _cells(D.frame_html(big))
+    assert cells[0] == ("text-align: center", "NaN") and cells[5][1] == "…" and cells[6][0] == "text-align: right"
