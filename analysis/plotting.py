@@ -258,7 +258,9 @@ def setup(*, seed: int = SEED, quiet_jieba: bool = True) -> None:
       and then the project's rcParams so the font survives;
     - sets ``axes.unicode_minus=False`` so negative numbers need no U+2212 glyph;
     - fixes the seeds of :mod:`random` and NumPy;
-    - sets pandas display options for readable, stable tables;
+    - sets pandas display options for readable, stable tables, and in IPython shows DataFrames with text columns
+      left-aligned and numbers right-aligned, long text whole and line breaks kept (:mod:`analysis.display`;
+      the ``text/plain`` repr is pandas' own);
     - silences jieba's loader, which otherwise prints to stderr inside notebooks.
 
     Returns nothing (so a notebook's first cell shows no machine-specific path); the registered
@@ -283,6 +285,9 @@ def setup(*, seed: int = SEED, quiet_jieba: bool = True) -> None:
     pd.set_option("display.max_colwidth", 60)
     pd.set_option("display.width", 140)
     pd.set_option("display.precision", 4)
+    from .display import install as _install_table_html
+
+    _install_table_html()
 
     if quiet_jieba:
         # without importing jieba (0.2 s): its import sets its logger back to DEBUG, so besides the level a filter
@@ -404,8 +409,139 @@ def save_figure(fig, name: str, *, formats: Iterable[str] = ("png", "svg"),
                 raise ValueError(f"unsupported figure format {fmt!r}; use 'png' or 'svg'")
             path = out_dir / f"{name}.{fmt}"
             buf = io.BytesIO()
+            engine = fig.get_layout_engine()
             fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata[fmt], bbox_inches="tight", pad_inches=0.15)
+            if engine is None and fig.get_layout_engine() is not None:
+                # savefig(bbox_inches="tight") puts "no layout engine" back as the rcParams default, which the theme
+                # makes constrained layout: a figure drawn with a fixed layout (fig01) would be re-laid out in the
+                # next format and when the notebook shows it
+                fig.set_layout_engine("none")
             data = _stable_clip_ids(buf.getvalue()) if fmt == "svg" else buf.getvalue()
             atomic_write(path, lambda fh, data=data: fh.write(data))
             paths.append(path)
     return paths
+
+
+#: Positions tried around a mark by :func:`place_point_labels`, in order: (direction from the mark's centre to the
+#: point on its edge where the label is anchored, x and y; the label's ha and va; a sideways shift of that anchor
+#: in mark radii). Above first (a label reads best over its mark), then right, left, below, the four diagonals,
+#: and above or below running off to one side.
+LABEL_POSITIONS = (
+    (0.0, 1.0, "center", "bottom", 0.0), (1.0, 0.0, "left", "center", 0.0), (-1.0, 0.0, "right", "center", 0.0),
+    (0.0, -1.0, "center", "top", 0.0), (0.71, 0.71, "left", "bottom", 0.0), (-0.71, 0.71, "right", "bottom", 0.0),
+    (0.71, -0.71, "left", "top", 0.0), (-0.71, -0.71, "right", "top", 0.0),
+    *((0.0, uy, ha, va, sign * k) for uy, va in ((1.0, "bottom"), (-1.0, "top")) for k in (0.5, 1.0)
+      for ha, sign in (("right", 1), ("left", -1))),
+)
+
+
+def place_point_labels(ax, texts, marks, *, obstacles=(), gap: float = 3.0, pad: float = 2.0,
+                       reach: Iterable[float] = (12, 24, 36, 50, 65, 80)) -> list:
+    """Put each label right beside its mark, at the first free one of :data:`LABEL_POSITIONS` (deterministic).
+
+    Cartographers' point-label placement: the label touches its mark (a circle of radius ``r`` pixels), above it
+    if there is room, else to the right, left, below, on a diagonal, or above or below running off to one side,
+    so that no leader line is needed. Labels are placed in the order given (put the largest marks first); a
+    position is free when the label's box stays inside the axes and covers no mark, no obstacle and no label
+    placed before it. A label with no free place beside its mark is tried at the same positions moved ``reach``
+    pixels further out, with a leader line from the mark's centre that may cross no other mark, no label and no
+    other leader line; a
+    label with no place at all is left where it was.
+
+    Call ``fig.canvas.draw()`` first and keep the layout fixed afterwards (the positions are in pixels).
+
+    Parameters
+    ----------
+    ax : matplotlib Axes holding the texts (data coordinates).
+    texts : list of matplotlib.text.Text
+    marks : list of (x, y, r)
+        Centre (display pixels) and radius (pixels) of each text's mark, in the order of ``texts``.
+    obstacles : list of matplotlib.transforms.Bbox (display pixels)
+        Other things labels must not cover.
+    gap : float
+        Pixels between a mark's edge and its label.
+    pad : float
+        Minimum pixels between two labels.
+    reach : sequence of float
+        Further distances (pixels) tried, in order, for a label that finds no place beside its mark.
+
+    Returns
+    -------
+    list
+        For each text: ``True`` (beside its mark), ``((x0, y0), (x1, y1))`` the leader line in data coordinates
+        (placed further out), or ``False`` (not placed).
+    """
+    renderer = ax.figure.canvas.get_renderer()
+    ax.set_xlim(ax.get_xlim())
+    ax.set_ylim(ax.get_ylim())
+    to_data = ax.transData.inverted()
+    axbox = ax.get_window_extent(renderer)
+    fixed = list(obstacles)
+    placed: list = []
+    lines: list = []
+
+    def overlaps(a, b, margin):
+        return a.x0 < b.x1 + margin and b.x0 < a.x1 + margin and a.y0 < b.y1 + margin and b.y0 < a.y1 + margin
+
+    def covers_mark(box, mx, my, mr):   # the box reaches into the circle (not only into its bounding square)
+        nx = min(max(mx, box.x0), box.x1)
+        ny = min(max(my, box.y0), box.y1)
+        return (nx - mx) ** 2 + (ny - my) ** 2 < mr ** 2
+
+    def free(box):
+        return not (box.x0 < axbox.x0 or box.x1 > axbox.x1 or box.y0 < axbox.y0 or box.y1 > axbox.y1
+                    or any(covers_mark(box, *m) for m in marks) or any(overlaps(box, b, 0.0) for b in fixed)
+                    or any(overlaps(box, b, pad) for b in placed))
+
+    def line_clear(p0, p1, own):
+        pts = [(p0[0] + (p1[0] - p0[0]) * k / 24, p0[1] + (p1[1] - p0[1]) * k / 24) for k in range(1, 24)]
+        for i, (mx, my, mr) in enumerate(marks):
+            if i != own and any((px - mx) ** 2 + (py - my) ** 2 < mr ** 2 for px, py in pts):
+                return False
+        boxes = [*placed, *fixed]
+        return not any(b.x0 <= px <= b.x1 and b.y0 <= py <= b.y1 for b in boxes for px, py in pts) and \
+            not any(_segments_cross(p0, p1, q0, q1) for q0, q1 in lines)
+
+    out: list = []
+    for i, (t, (x, y, r)) in enumerate(zip(texts, marks)):
+        start = (t.get_position(), t.get_horizontalalignment(), t.get_verticalalignment())
+        result = False
+        for extra in (0.0, *reach):
+            for ux, uy, ha, va, shift in LABEL_POSITIONS:
+                d = r + gap + extra
+                anchor = (x + ux * d + shift * r, y + uy * d)
+                t.set_position(to_data.transform(anchor))
+                t.set_horizontalalignment(ha)
+                t.set_verticalalignment(va)
+                box = t.get_window_extent(renderer)
+                if not free(box):
+                    continue
+                if extra:
+                    edge = (x, y)               # from the mark's centre: a line from an edge can look like another's
+                    end = (min(max(edge[0], box.x0), box.x1), min(max(edge[1], box.y0), box.y1))
+                    if not line_clear(edge, end, i):
+                        continue
+                    lines.append((edge, end))
+                    result = (tuple(to_data.transform(edge)), tuple(to_data.transform(end)))
+                else:
+                    result = True
+                placed.append(box)
+                break
+            if result:
+                break
+        if not result:
+            t.set_position(start[0])
+            t.set_horizontalalignment(start[1])
+            t.set_verticalalignment(start[2])
+        out.append(result)
+    return out
+
+
+def _segments_cross(p0, p1, q0, q1) -> bool:
+    """Whether two line segments cross (touching end points do not count)."""
+    def side(a, b, c):
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+
+    d1, d2 = side(q0, q1, p0), side(q0, q1, p1)
+    d3, d4 = side(p0, p1, q0), side(p0, p1, q1)
+    return d1 * d2 < 0 and d3 * d4 < 0

@@ -41,6 +41,7 @@ def test_no_other_palette_colour_can_be_taken_for_a_technology_colour():
               **{f"rule line {k}": v for k, v in P.RULE_LINE_COLORS.items()},
               **{f"issuer {k}": v for k, v in P.ISSUER_COLORS.items()},
               **{f"capability level {k}": v for k, v in rf.LEVEL_COLORS.items()},
+              **{f"report stage {k}": v for k, v in rf.STAGE_COLORS.items()},
               **{f"instrument {k}": v for k, v in P.INSTRUMENT_COLORS.items()},
               **{f"group {i}": v for i, v in enumerate(P.GROUP_COLORS)},
               **{f"community {i}": P.community_style(i)[0] for i in range(len(P.COMMUNITY_GREYS))},

@@ -180,3 +180,83 @@ def test_palette_covers_every_technology_and_category_with_distinct_colours():
     colours = list(analysis.TECH_COLORS.values()) + list(analysis.CATEGORY_COLORS.values())
     assert len(set(c.lower() for c in colours)) == len(colours)
     assert all(k in analysis.ENGLISH for k in pal)
+
+
+# ----------------------------------------------------------------------------- point labels beside their marks
+def _label_scene(points):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4), layout="none")
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    fig.canvas.draw()
+    marks, texts = [], []
+    for i, (x, y, r) in enumerate(points):
+        cx, cy = ax.transData.transform((x, y))
+        marks.append((cx, cy, r))
+        texts.append(ax.text(x, y, f"T{i:02d} label text", ha="center", va="bottom"))
+    return fig, ax, texts, marks
+
+
+def test_point_labels_sit_beside_their_marks_without_overlap():
+    import matplotlib.pyplot as plt
+
+    from analysis.plotting import place_point_labels
+
+    fig, ax, texts, marks = _label_scene([(3, 5, 20), (3.6, 5.2, 15), (3.1, 6.2, 14), (8, 2, 10)])
+    res = place_point_labels(ax, texts, marks)
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    assert all(r is not False for r in res)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b)
+        for x, y, r in marks:     # no label reaches into any circle
+            nx, ny = min(max(x, a.x0), a.x1), min(max(y, a.y0), a.y1)
+            assert (nx - x) ** 2 + (ny - y) ** 2 >= r ** 2 - 1e-6
+    assert res[3] is True and texts[3].get_verticalalignment() == "bottom"   # alone: above its mark
+    again = _label_scene([(3, 5, 20), (3.6, 5.2, 15), (3.1, 6.2, 14), (8, 2, 10)])
+    place_point_labels(again[1], again[2], again[3])
+    assert [t.get_position() for t in again[2]] == [t.get_position() for t in texts]   # deterministic
+    plt.close("all")
+
+
+def test_a_crowded_label_gets_a_leader_line_from_its_centre_that_crosses_nothing():
+    import matplotlib.pyplot as plt
+
+    from analysis.plotting import _segments_cross, place_point_labels
+
+    # a big mark hemmed in on three sides and by the left edge of the axes (the issue's T03 among T07 and T05)
+    fig, ax, texts, marks = _label_scene([(0.9, 5, 28), (0.9, 6.3, 22), (1.9, 5.3, 25), (1.8, 3.6, 19)])
+    res = place_point_labels(ax, texts, marks)
+    assert isinstance(res[0], tuple) and res[1:] == [True, True, True]
+    lines = [r for r in res if isinstance(r, tuple)]
+    assert lines and all(r is not False for r in res)
+    for (p0, p1) in lines:
+        a0, a1 = ax.transData.transform(p0), ax.transData.transform(p1)
+        owner = [i for i, (x, y, _) in enumerate(marks) if abs(x - a0[0]) < 1e-6 and abs(y - a0[1]) < 1e-6]
+        assert owner, "a leader line starts at its mark's centre"
+        for i, (x, y, r) in enumerate(marks):
+            if i in owner:
+                continue
+            for k in range(1, 24):
+                px, py = a0 + (a1 - a0) * k / 24
+                assert (px - x) ** 2 + (py - y) ** 2 >= r ** 2
+    assert not _segments_cross((0, 0), (1, 1), (1, 1), (2, 0)) and _segments_cross((0, 0), (1, 1), (0, 1), (1, 0))
+    plt.close("all")
+
+
+def test_save_figure_leaves_a_fixed_layout_fixed(tmp_path):
+    """matplotlib's savefig(bbox_inches="tight") restores "no layout engine" as the rc default (constrained under the
+    theme), which moved fig01's axes in its SVG and in the notebook's inline copy (its x label over the legend)."""
+    import matplotlib.pyplot as plt
+
+    analysis.setup()
+    fig, ax = plt.subplots(figsize=(4, 3), layout="none")
+    fig.subplots_adjust(left=0.3, bottom=0.3)
+    ax.set_xlabel("x")
+    before = ax.get_position().bounds
+    analysis.save_figure(fig, "fixed", directory=tmp_path)
+    fig.canvas.draw()
+    assert ax.get_position().bounds == before
+    plt.close(fig)

@@ -40,7 +40,7 @@ from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 from scipy.spatial.distance import jensenshannon
 
-from ..plotting import use_cjk_font
+from ..plotting import place_point_labels, use_cjk_font
 
 DEFAULT_SEED = 20221130  # analysis.plotting.SEED; repeated here so this module imports without matplotlib
 
@@ -754,7 +754,10 @@ def plot_intertopic_map(coords: pd.DataFrame, *, ax=None, size_scale: float = 60
 
     The axes have an equal aspect (one unit of distance is as long across as up), no ticks and no grid: MDS
     coordinates have no meaning of their own, only the distances between circles do. Labels sit next to their
-    circles (moved apart by :func:`analysis.text.networks.repel_labels` where they would overlap); a size key
+    circles: touching the circle, above it or, where that is taken, to its right, left, below or on a diagonal
+    (:func:`analysis.plotting.place_point_labels`), so that no leader line is needed; a label with no free place
+    beside its circle goes a little further out with a short leader line that crosses no circle, no label and no
+    other line (and, should even that fail, is moved by :func:`analysis.text.networks.repel_labels`); a size key
     shows the area of ``size_key`` prevalences.
 
     Parameters
@@ -807,22 +810,34 @@ def plot_intertopic_map(coords: pd.DataFrame, *, ax=None, size_scale: float = 60
     fig.set_layout_engine("none")
     px = fig.dpi / 72.0
     to_data = ax.transData.inverted()
-    markers, texts, anchors = [], [], []
+    markers, texts, anchors, marks = [], [], [], []
     for r, s_ in sorted(zip(coords.itertuples(index=False), size), key=lambda z: (-z[1], z[0].topic)):
         cx, cy = ax.transData.transform((r.x, r.y))
         rad = 0.5 * np.sqrt(s_) * px
         markers.append(Bbox.from_extents(cx - rad, cy - rad, cx + rad, cy + rad))
+        marks.append((cx, cy, rad))
         label = str(r.label) if str(r.label).startswith(f"T{int(r.topic):02d}") else f"T{int(r.topic):02d} {r.label}"
         text = label + (f"  {r.prevalence * 100:.0f}%" if key else "")
         tx, ty = to_data.transform((cx, cy + rad + 3 * px))
         texts.append(ax.text(tx, ty, text, ha="center", va="bottom", fontsize=key_fontsize, path_effects=halo,
                              zorder=5))
         anchors.append((r.x, r.y, tx, ty))
-    repel_labels(ax, texts, obstacles=markers)
-    for t, (x, y, tx, ty) in zip(texts, anchors):  # a label moved away from its circle gets a leader line
-        nx_, ny_ = t.get_position()
-        if np.hypot(*(ax.transData.transform((nx_, ny_)) - ax.transData.transform((tx, ty)))) > 2:
-            ax.plot([x, nx_], [y, ny_], color="#777777", lw=0.6, zorder=1)
+    # beside its circle (above, right, left, below, diagonals: no leader line); a label with no free place beside
+    # its circle goes a little further out with a leader line that crosses no circle, label or other line
+    placement = place_point_labels(ax, texts, marks)
+    stuck = [t for t, res in zip(texts, placement) if res is False]
+    if stuck:                                   # no place at all: the old repulsion, with a line from the centre
+        renderer = fig.canvas.get_renderer()
+        repel_labels(ax, stuck, obstacles=markers + [t.get_window_extent(renderer)
+                                                     for t, res in zip(texts, placement) if res is not False])
+    for t, res, (x, y, tx, ty) in zip(texts, placement, anchors):
+        if isinstance(res, tuple):
+            (x0, y0), (x1, y1) = res
+            ax.plot([x0, x1], [y0, y1], color="#555555", lw=0.7, zorder=3)   # over the circles: seen to its centre
+        elif res is False:
+            nx_, ny_ = t.get_position()
+            if np.hypot(*(ax.transData.transform((nx_, ny_)) - ax.transData.transform((tx, ty)))) > 2:
+                ax.plot([x, nx_], [y, ny_], color="#777777", lw=0.6, zorder=1)
     return ax
 
 
