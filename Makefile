@@ -16,9 +16,12 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $(STAMP)
 
-## test: unit tests, data validation and every notebook under nbval (strict)
+## test: unit tests, data validation and every notebook under nbval (strict), on every core (pytest-xdist;
+## --dist loadscope keeps a notebook's cells in order in one kernel and a module's tests on one worker;
+## TEST_WORKERS=0 runs in one process)
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval tests notebooks
+	$(BIN)/python -m pytest --nbval -n $(TEST_WORKERS) --dist loadscope tests notebooks
 
 ## test-portable: every notebook again under other numpy SIMD levels, OpenBLAS cores and hash seeds
 ## (each switch proven to change the kernels first), compared strictly with the stored outputs
