@@ -839,7 +839,7 @@ GROUP_METHODS = ("coded", "coded weighted", "CC", "PCC", "ACC", "PACC", "ACC gro
 def unit_groups(frame: pd.DataFrame) -> pd.DataFrame:
     """Rule line, category, period and year of each unit, from its corpus and document.
 
-    * ``rule_line`` / ``category``: cited texts only, from :func:`analysis.load_documents` (the assignment notebook
+    * ``rule_line`` / ``category``: cited texts only, from the processed documents table, as :func:`analysis.load_documents` gives it (the assignment notebook
       06 uses; 13 cited texts with a full text: common rules 运营管理 / 数据治理 / 安全管理 / 数字鸿沟, technology rules
       互联网 / 人工智能 — 立项建设, 大数据 and 区块链 have no cited full text);
     * ``year``: the collection's ``release_date`` year where ``date_reliable`` (else missing), the national and local
@@ -858,9 +858,9 @@ def unit_groups(frame: pd.DataFrame) -> pd.DataFrame:
     and the constant ``corpus`` grouping ``all`` (column ``corpus_all``), index as ``frame``.
     """
     from ..corpus.corpora import load_corpus
-    from ..report.loaders import load_documents
+    from ..tables import load_table   # the processed documents table (what analysis.load_documents reads)
 
-    docs = load_documents()[["doc_id", "rule_line", "category"]].astype("string")
+    docs = load_table("documents_processed")[["doc_id", "rule_line", "category"]].astype("string")
     out = pd.DataFrame(index=frame.index)
     corpus = frame["corpus"].astype(str)
     doc = frame["doc_id"].astype(str)
