@@ -99,7 +99,9 @@ SCHEMAS = {
         unique=["earlier_doc", "later_doc"],
         name="diffusion_edges",
         description="The directed diffusion network (earlier → later regulation) as a table: one row per ordered pair "
-                    "of regulations sharing diffusion text (diffusion_pairs, category diffusion, order ordered).",
+                    "of regulations sharing diffusion text (diffusion_pairs, category diffusion, order ordered). The same "
+                    "network is data/processed/diffusion_network.graphml, for Gephi (nodes: title, province, adopted, "
+                    "kind, level, digital; edges: weight = chars, n_pairs, lag_years, same_province); notebook 09.",
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/processed/diffusion_edges.csv", "primary_key": ["earlier_doc", "later_doc"],
                   "foreign_keys": _FKS},
@@ -296,7 +298,8 @@ SCHEMAS = {
         unique=["model", "term"],
         name="adoption_model",
         description="Discrete-time event-history model of a city's adoption of a digital-governance theme (themes "
-                    "stacked). Few events and four clusters: read analysis.text.adoption's docstring before any number.",
+                    "stacked). Few events and four clusters: read analysis.text.adoption's docstring (or notebook 09, section "
+                    "6) before any number.",
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/processed/adoption_model.csv", "primary_key": ["model", "term"]},
     ),
