@@ -318,3 +318,35 @@ def test_cites_vs_restates_known_answer_and_flip():
     assert not f.at["中华人民共和国个人信息保护法", "cited_as_basis"] and f.at["中华人民共和国个人信息保护法", "restated"]
     committed = load_table("cites_restates", typed=False)
     assert len(committed) == len(t)
+
+
+def test_weighted_evaluation_weights_strata_by_their_share_of_the_table():
+    """Two strata, one large and always right, one small and always wrong: the sample rate is 1/2, the table's rate
+    is the large stratum's share; an error moved into the large stratum lowers the weighted rate (flip)."""
+    table = pd.DataFrame({"corpus": ["local"] * 90 + ["national"] * 10, "kind": ["other"] * 100})
+    out = pd.DataFrame({"cite_id": [f"c{i}" for i in range(8)],
+                        "stratum": ["local/other"] * 4 + ["national/other"] * 4,
+                        "extraction_ok": [True] * 8,
+                        "resolution_ok": pd.array([True] * 4 + [False] * 4, dtype="boolean")})
+    w = ct.weighted_evaluation(table, out, n_boot=200).set_index("measure")
+    assert w.at["resolution accuracy", "sample"] == 0.5
+    assert w.at["resolution accuracy", "weighted"] == pytest.approx(0.9)
+    assert w.at["extraction precision", "weighted"] == 1.0
+    assert w.at["resolution accuracy", "low"] == w.at["resolution accuracy", "high"] == pytest.approx(0.9)
+    flipped = out.copy()
+    flipped.loc[0, "resolution_ok"] = False
+    f = ct.weighted_evaluation(table, flipped, n_boot=200).set_index("measure")
+    assert f.at["resolution accuracy", "weighted"] == pytest.approx(0.9 * 0.75)
+    assert f.at["resolution accuracy", "low"] < f.at["resolution accuracy", "weighted"]
+
+
+def test_gold_outcomes_agree_with_the_built_evaluation():
+    from analysis.tables import load_table
+
+    c = load_table("citations", typed=False)
+    gold, labels = load_table("citation_gold", typed=False), load_table("citation_labels", typed=False)
+    o = ct.gold_outcomes(c, gold, labels)
+    ev = load_table("citation_evaluation", typed=False).set_index("measure")
+    assert int(o["extraction_ok"].sum()) == int(ev.at["extraction", "tp"])
+    assert int(o["resolution_ok"].sum()) == int(ev.at["resolution", "tp"])
+    assert len(o) == 213 and o["stratum"].nunique() == 11   # collection has no penalty referral

@@ -197,3 +197,40 @@ def test_dask_path_gives_the_same_local_pairs(client):  # noqa: F811
     a, _ = D.diffusion_pairs(mem, docs, nat)
     b, _ = D.diffusion_pairs(res.pairs, docs, nat)
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_wording_rule_puts_a_frequency_formula_back_into_diffusion(raw_pairs):
+    """Sensitivity check: a local article pair the frequency rule called a formula (a template shared by many local
+    titles) is set apart by default and is diffusion when only wording formulae are set apart; a purpose article
+    (a wording formula) stays a formula under both rules."""
+    p = raw_pairs.copy()
+    third = (p["source_unit"] == "第三条") & (p["target_unit"] == "第三条") & (p["source_doc"] != p["target_doc"])
+    assert third.sum() == 2
+    p.loc[third, "kind"] = "formula"
+    p.loc[third, "formula_kind"] = "many_titles"
+    p.loc[third, "n_target_titles"] = 30
+    docs, nat = _documents(), _national_pairs(NATIONAL)
+    default, _ = D.diffusion_pairs(p, docs, nat)
+    wording, counts = D.diffusion_pairs(p, docs, nat, formulae="wording")
+    default, wording = (t.set_index(["earlier_unit", "later_unit"]) for t in (default, wording))
+    assert default.loc[("第三条", "第三条"), "category"] == "formula"
+    assert wording.loc[("第三条", "第三条"), "category"] == "diffusion"
+    assert pd.isna(wording.loc[("第三条", "第三条"), "formula_kind"])
+    assert counts["frequency_reclassified"] == 2
+    for t in (default, wording):
+        assert t.loc[("第一条", "第一条"), "category"] == "formula"
+        assert t.loc[("第二条", "第二条"), "category"] == "common_national_source"
+    # too few rare shingles: stock, not substantive
+    few, _ = D.wording_formulae_only(p.assign(rare_shingles=p["rare_shingles"].where(~third, 3)))
+    assert set(few.loc[third, "kind"]) == {"stock"}
+    e_all = D.diffusion_edges(default.reset_index())
+    e_w = D.diffusion_edges(wording.reset_index())
+    assert len(e_all) == 0 and len(e_w) == 1
+    s = D.sensitivity_table({"all": default.reset_index(), "wording": wording.reset_index()},
+                            {"all": e_all, "wording": e_w}, docs).set_index("rule")
+    assert s.loc["all formulae", "n_edges"] == 0 and s.loc["wording formulae only", "n_edges"] == 1
+    assert s.loc["wording formulae only", "diffusion_pairs"] == 1
+    assert s.loc["wording formulae only", "formula_pairs"] == s.loc["all formulae", "formula_pairs"] - 1
+    assert s.loc["wording formulae only", "edges_in_default"] == 0
+    with pytest.raises(ValueError, match="formulae="):
+        D.diffusion_pairs(p, docs, nat, formulae="none")

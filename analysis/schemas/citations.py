@@ -59,7 +59,9 @@ SCHEMAS = {
         name="citations",
         description="Every 《…》 reference (and bare use of a defined abbreviation) in the clauses of the national, "
                     "local, cited and collection corpora, with its context kind and the cited document and version "
-                    "(analysis.text.citations; extraction and resolution measured on data/curated/citation_gold.csv).",
+                    "(analysis.text.citations; extraction and resolution measured on data/curated/citation_gold.csv). "
+                    "The build also writes the network citing document → cited title as "
+                    "data/processed/citations.graphml (for Gephi); notebook 09 reads both.",
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/processed/citations.csv", "primary_key": ["corpus", "doc_id", "start"]},
     ),

@@ -99,7 +99,9 @@ SCHEMAS = {
         unique=["earlier_doc", "later_doc"],
         name="diffusion_edges",
         description="The directed diffusion network (earlier → later regulation) as a table: one row per ordered pair "
-                    "of regulations sharing diffusion text (diffusion_pairs, category diffusion, order ordered).",
+                    "of regulations sharing diffusion text (diffusion_pairs, category diffusion, order ordered). The same "
+                    "network is data/processed/diffusion_network.graphml, for Gephi (nodes: title, province, adopted, "
+                    "kind, level, digital; edges: weight = chars, n_pairs, lag_years, same_province); notebook 09.",
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/processed/diffusion_edges.csv", "primary_key": ["earlier_doc", "later_doc"],
                   "foreign_keys": _FKS},
@@ -119,6 +121,8 @@ SCHEMAS = {
             "in_chars": _int("Characters of its own text shared with earlier regulations (union over all of them)."),
             "common_pairs": _int("Article pairs with another regulation set apart as common national source."),
             "unordered_pairs": _int("Diffusion article pairs without an order (same or missing adoption date)."),
+            "out_degree_wording": _int("out_degree when only wording formulae are set apart (diffusion_sensitivity)."),
+            "rank_wording": _int("rank by the same rule when only wording formulae are set apart."),
         },
         name="diffusion_regulations",
         description="Every newest-version local regulation with how much later regulations take from it (the "
@@ -183,6 +187,36 @@ SCHEMAS = {
         description="All local × local pairs by category and order in time, formula pairs included.",
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/processed/diffusion_counts.csv", "primary_key": ["category", "order"]},
+    ),
+    "diffusion_sensitivity": pa.DataFrameSchema(
+        {
+            "rule": pa.Column("string", pa.Check.isin(["all formulae", "wording formulae only"]), unique=True,
+                              description="all formulae: every formula the detector names is set apart (the default, "
+                                          "the other diffusion tables); wording formulae only: formulae recognised "
+                                          "from frequency in the local corpus (common, many_titles) are reclassified "
+                                          "as stock or substantive (analysis.text.diffusion.wording_formulae_only)."),
+            "formula_pairs": _int("Article pairs set apart as formula (all orders)."),
+            "stock_pairs": _int("Article pairs set apart as stock."),
+            "common_source_pairs": _int("Article pairs set apart as common national source."),
+            "diffusion_pairs": _int("Diffusion article pairs (all orders)."),
+            "n_edges": _int("Diffusion edges (ordered pairs of regulations)."),
+            "edges_within": _int("Edges within one province."),
+            "edges_across": _int("Edges across provinces."),
+            "edges_digital": _int("Edges from or to a digital-governance regulation."),
+            "n_sources": _int("Distinct earlier regulations."),
+            "n_adopters": _int("Distinct later regulations."),
+            "edges_in_default": _int("Edges the default rule also has."),
+            "chars_total": _int("Sum of the edge weights (characters of the later texts)."),
+            "lag_median": _float("Median lag (years)."),
+            "lag_within_2y": _float("Share of edges with a lag of at most two years.", lo=0.0, hi=1.0),
+            "top_in_default": _int("Of this rule's 20 most-copied regulations, how many are among the default's 20."),
+        },
+        name="diffusion_sensitivity",
+        description="Sensitivity check: the diffusion counts when every formula is set apart (default) and when only "
+                    "wording formulae are (frequency formulae counted in the local corpus catch shared local "
+                    "templates).",
+        strict=True, ordered=True, coerce=True,
+        metadata={"path": "data/processed/diffusion_sensitivity.csv", "primary_key": ["rule"]},
     ),
     "adoption_regulations": pa.DataFrameSchema(
         {
@@ -264,7 +298,8 @@ SCHEMAS = {
         unique=["model", "term"],
         name="adoption_model",
         description="Discrete-time event-history model of a city's adoption of a digital-governance theme (themes "
-                    "stacked). Few events and four clusters: read analysis.text.adoption's docstring before any number.",
+                    "stacked). Few events and four clusters: read analysis.text.adoption's docstring (or notebook 09, section "
+                    "6) before any number.",
         strict=True, ordered=True, coerce=True,
         metadata={"path": "data/processed/adoption_model.csv", "primary_key": ["model", "term"]},
     ),

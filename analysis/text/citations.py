@@ -79,7 +79,7 @@ __all__ = ["KINDS", "RESOLUTIONS", "RENAMED", "GOLD_SEED", "CITATION_COLUMNS", "
            "citing_dates", "repeal_table", "CitationIndex", "citation_index", "resolve_citations",
            "corpus_citations", "build_citation_tables", "citation_graph", "draw_evaluation_set",
            "candidate_documents", "write_packets", "score_labels", "final_citation_labels", "evaluate_citations",
-           "cites_vs_restates"]
+           "gold_outcomes", "weighted_evaluation", "cites_vs_restates"]
 
 KINDS = ("legal_basis", "penalty_referral", "other")
 RESOLUTIONS = ("resolved", "version not in corpus", "repealed", "not in corpus", "ambiguous")
@@ -856,6 +856,86 @@ def evaluate_citations(citations: pd.DataFrame, gold: pd.DataFrame, labels: pd.D
     out = score_labels(pred[["cite_id", "kind", "resolution", "cited_doc"]], fin.drop(columns=["source"]))
     for c_ in ("precision", "precision_low", "precision_high", "recall", "recall_low", "recall_high"):
         out[c_] = out[c_].astype(float).round(4)
+    return out
+
+
+def gold_outcomes(citations: pd.DataFrame, gold: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """Per gold reference: its stratum and whether the extractor's span and resolution agree with the final label.
+
+    Returns
+    -------
+    DataFrame
+        ``cite_id``, ``stratum`` (``<corpus>/<extractor's kind>``, the strata of :func:`draw_evaluation_set`),
+        ``extraction_ok`` (the span is one whole reference), ``resolution_ok`` (resolution, and for ``resolved`` the
+        document, agree; <NA> when the span is wrong — resolution is scored on correct spans, as in
+        :func:`score_labels`).
+    """
+    key = ["corpus", "doc_id", "start"]
+    g = gold.assign(start=gold["start"].astype("int64"))
+    c = citations.assign(start=citations["start"].astype("int64"))
+    pred = g[["cite_id"] + key].merge(c[key + ["kind", "resolution", "cited_doc"]], on=key, how="left",
+                                      validate="one_to_one")
+    if pred["kind"].isna().any():
+        raise ValueError(f"citation_gold.csv: {pred.loc[pred['kind'].isna(), 'cite_id'].iloc[0]} is not in the "
+                         "citation table")
+    fin = final_citation_labels(labels)
+    m = pred.merge(fin, on="cite_id", how="inner", suffixes=("_pred", "_true"), validate="one_to_one")
+    ok = m["extraction_correct"].astype(str).str.lower().isin(["true", "1", "yes"]).to_numpy()
+    same_doc = (m["cited_doc_pred"].fillna("").astype(str) == m["cited_doc_true"].fillna("").astype(str)).to_numpy()
+    right = ((m["resolution_pred"].astype(str) == m["resolution_true"].astype(str)).to_numpy()
+             & ((m["resolution_true"].astype(str) != "resolved").to_numpy() | same_doc))
+    out = pd.DataFrame({"cite_id": m["cite_id"].astype(str),
+                        "stratum": m["corpus"].astype(str) + "/" + m["kind_pred"].astype(str),
+                        "extraction_ok": ok})
+    out["resolution_ok"] = pd.array(np.where(ok, right, False), dtype="boolean")
+    out.loc[~ok, "resolution_ok"] = pd.NA
+    return out.sort_values("cite_id", kind="stable", ignore_index=True)
+
+
+def weighted_evaluation(citations: pd.DataFrame, outcomes: pd.DataFrame, *, n_boot: int = 2000,
+                        seed: int = GOLD_SEED, confidence: float = 0.95) -> pd.DataFrame:
+    """Extraction precision and resolution accuracy **for the citation table**, not the sample: the rate of each
+    corpus × kind stratum of the gold draw weighted by the stratum's share of the table (the draw takes up to 26
+    references per stratum whatever its size), with a stratified bootstrap interval (references resampled within
+    each stratum, ``numpy.random.default_rng(seed)``, percentile interval).
+
+    Parameters
+    ----------
+    citations : DataFrame
+        The citation table (``corpus``, ``kind``): the strata's sizes.
+    outcomes : DataFrame
+        :func:`gold_outcomes`.
+
+    Returns
+    -------
+    DataFrame
+        One row per measure (``extraction precision``, ``resolution accuracy``): ``sample`` (the pooled rate of
+        the gold set), ``weighted`` (the table's rate), ``low``, ``high``, ``n_gold`` (references scored),
+        ``n_strata``.
+    """
+    size = (citations["corpus"].astype(str) + "/" + citations["kind"].astype(str)).value_counts()
+    rng = np.random.default_rng(seed)
+    rows = []
+    for measure, col in (("extraction precision", "extraction_ok"), ("resolution accuracy", "resolution_ok")):
+        d = outcomes[outcomes[col].notna()]
+        strata = sorted(set(d["stratum"]))
+        if set(strata) - set(size.index):
+            raise ValueError(f"weighted_evaluation: stratum {sorted(set(strata) - set(size.index))[0]} of the gold set "
+                             "is not in the citation table")
+        w = size.reindex(strata).to_numpy(dtype=float)
+        w = w / w.sum()
+        vals = [d.loc[d["stratum"] == h, col].astype(bool).to_numpy() for h in strata]
+        est = float(sum(wi * v.mean() for wi, v in zip(w, vals)))
+        boot = np.empty(n_boot)
+        for b in range(n_boot):
+            boot[b] = sum(wi * v[rng.integers(0, len(v), len(v))].mean() for wi, v in zip(w, vals))
+        a = (1 - confidence) / 2
+        rows.append(dict(measure=measure, sample=float(d[col].astype(bool).mean()), weighted=est,
+                         low=float(np.quantile(boot, a)), high=float(np.quantile(boot, 1 - a)), n_gold=len(d),
+                         n_strata=len(strata)))
+    out = pd.DataFrame(rows)
+    for c in ("sample", "weighted", "low", "high"):
+        out[c] = out[c].round(4)
     return out
 
 

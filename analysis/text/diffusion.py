@@ -39,6 +39,14 @@ diffusion pairs, earlier → later; its weight is the characters of the later re
 dates, ÷ 365.25), the two provinces and whether they are the same. :func:`build_diffusion_tables` builds the tables
 of ``python -m analysis build`` (step ``diffusion``).
 
+**Sensitivity to the formula rule.** The detector also calls a pair a formula *from frequency*
+(:data:`FREQUENCY_FORMULAE`): its text occurs in ten or more titles of the target corpus. Against national law that
+sets apart drafting boilerplate; here the target is the local corpus itself, so a template many local legislatures
+share (the 文明行为促进条例 family, model property-management rules) falls into ``formula`` although its spread is
+diffusion. :func:`diffusion_pairs` with ``formulae="wording"`` sets apart only the formulae recognised from their
+wording (:func:`wording_formulae_only`); :func:`sensitivity_table` puts the two rules side by side (table
+``diffusion_sensitivity``; ``diffusion_regulations.rank_wording``). The default tables keep the stricter rule.
+
 What the detector cannot see here: text two regulations share with a *common draft or model law* outside the
 corpora (a provincial template, a State Council department's model regulation) is counted as diffusion between
 them; so is text both took from a national *policy* document (the national corpus holds laws, administrative
@@ -62,9 +70,18 @@ from . import reuse
 __all__ = ["CATEGORIES", "ORDERS", "DIFFUSION_COLUMNS", "latest_local", "local_titles", "local_target",
            "local_pairs", "drop_within", "unordered", "national_keys", "common_source", "order_pairs",
            "diffusion_pairs", "diffusion_edges", "diffusion_network", "regulation_table", "province_table",
-           "summary_table", "count_table", "build_diffusion_tables", "GRAPHML"]
+           "summary_table", "count_table", "build_diffusion_tables", "GRAPHML", "FORMULA_RULES",
+           "FREQUENCY_FORMULAE", "wording_formulae_only", "copied_ranks", "sensitivity_table"]
 
 CATEGORIES = ["diffusion", "common_national_source", "formula", "stock"]
+#: The two rules for formulae (:func:`diffusion_pairs`'s ``formulae``): ``all`` sets apart every formula the detector
+#: names (the default, the built tables); ``wording`` only those recognised from their wording
+#: (:func:`analysis.text.reuse.formula_kind`), not those recognised from frequency (:data:`FREQUENCY_FORMULAE`).
+FORMULA_RULES = {"all": "all formulae", "wording": "wording formulae only"}
+#: Formula kinds the detector decides by counting titles of the *target* corpus (here the local corpus itself):
+#: ``common`` (most of the span's shingles occur in ``common_titles`` or more titles) and ``many_titles`` (the
+#: article is confirmed against ``formulaic_titles`` or more titles).
+FREQUENCY_FORMULAE = ("common", "many_titles")
 ORDERS = ["ordered", "same_date", "missing_date"]
 GRAPHML = "diffusion_network.graphml"
 
@@ -359,7 +376,7 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def diffusion_pairs(pairs: pd.DataFrame, documents: pd.DataFrame, national_pairs: pd.DataFrame,
-                    national_titles: dict | None = None, *, params: dict | None = None
+                    national_titles: dict | None = None, *, params: dict | None = None, formulae: str = "all"
                     ) -> tuple[pd.DataFrame, dict]:
     """Local × local detector pairs → one row per unordered pair of articles between two regulations, ordered
     in time and given a :data:`CATEGORIES` category (the module docstring's steps 1–4).
@@ -376,15 +393,24 @@ def diffusion_pairs(pairs: pd.DataFrame, documents: pd.DataFrame, national_pairs
         Title by national ``doc_id`` when ``national_pairs`` has no ``target_title``.
     params : dict, optional
         Detector parameters (for the ``many_titles`` correction).
+    formulae : {"all", "wording"}
+        :data:`FORMULA_RULES`: ``all`` (default) sets apart every formula pair; ``wording`` only the formulae
+        recognised from their wording, the frequency formulae being reclassified by :func:`wording_formulae_only`
+        (the sensitivity check of :func:`sensitivity_table`).
 
     Returns
     -------
     (table, counts)
         :data:`DIFFUSION_COLUMNS`, sorted by category, order, earlier doc and article, later doc and article;
-        ``counts`` from :func:`drop_within`.
+        ``counts`` from :func:`drop_within` (with ``"frequency_reclassified"`` under ``formulae="wording"``).
     """
+    if formulae not in FORMULA_RULES:
+        raise ValueError(f"diffusion_pairs: formulae={formulae!r}; use one of {sorted(FORMULA_RULES)}")
     titles = local_titles(documents)
     kept, counts = drop_within(pairs, titles, params)
+    if formulae == "wording":
+        kept, n = wording_formulae_only(kept, params)
+        counts = {**counts, "frequency_reclassified": n}
     one = unordered(kept)
     cs = common_source(one, national_keys(national_pairs, national_titles))
     kind = one["kind"].astype(str).to_numpy()
@@ -598,6 +624,106 @@ def count_table(table: pd.DataFrame, counts: dict, formula_pairs: int | None = N
     return out
 
 
+# --------------------------------------------------------------------------- sensitivity: wording formulae only
+def wording_formulae_only(pairs: pd.DataFrame, params: dict | None = None) -> tuple[pd.DataFrame, int]:
+    """Give the pairs the detector called a formula **from frequency** (:data:`FREQUENCY_FORMULAE`) the kind they
+    would have without that rule: ``stock`` when the span has fewer than ``stock_rare`` rare shingles, else
+    ``substantive`` (:func:`analysis.text.reuse.classify_pair`'s next two steps); formulae recognised from their
+    wording (purpose, penalty, commencement, …) stay formulae.
+
+    Why: in the local × local run the frequency rules count titles of the *local* corpus, so a wording that many
+    local regulations share — a provincial template such as the 文明行为促进条例 family — is called a formula and
+    set apart, although its spread between local legislatures is what diffusion measures. This is the check of
+    how much the default depends on that.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        Detector columns (``kind``, ``formula_kind``, ``rare_shingles``), e.g. :func:`drop_within` output.
+    params : dict, optional
+        Detector parameters (``stock_rare``); default :data:`analysis.text.reuse.DEFAULTS`.
+
+    Returns
+    -------
+    (pairs, n)
+        A copy with ``kind`` and ``formula_kind`` changed on the frequency-formula rows, and their number.
+    """
+    p = {**reuse.DEFAULTS, **(params or {})}
+    fk = pairs["formula_kind"].astype("string")
+    freq = (fk.isin(list(FREQUENCY_FORMULAE)).fillna(False)
+            & (pairs["kind"].astype(str) == "formula")).to_numpy(dtype=bool)
+    out = pairs.copy()
+    if freq.any():
+        rare = out["rare_shingles"].astype("int64").to_numpy()
+        new_kind = np.where(rare < p["stock_rare"], "stock", "substantive")
+        out.loc[freq, "kind"] = new_kind[freq]
+        out.loc[freq, "formula_kind"] = pd.NA
+    return out, int(freq.sum())
+
+
+def copied_ranks(edges: pd.DataFrame) -> pd.DataFrame:
+    """Regulations by how copied they are: ``doc_id``, ``out_degree``, ``out_chars``, ``rank`` (by out_degree, then
+    out_chars, descending, then doc_id; the order of :func:`regulation_table` among regulations with an edge out)."""
+    g = edges.groupby("earlier_doc", sort=True)
+    out = pd.DataFrame({"out_degree": g.size().astype("int64"),
+                        "out_chars": g["chars"].sum().astype("int64")}).rename_axis("doc_id").reset_index()
+    out = out.sort_values(["out_degree", "out_chars", "doc_id"], ascending=[False, False, True], kind="stable")
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out.reset_index(drop=True)
+
+
+def sensitivity_table(tables: dict, edges: dict, documents: pd.DataFrame, *, top: int = 20) -> pd.DataFrame:
+    """The diffusion counts under each formula rule (:data:`FORMULA_RULES`), side by side.
+
+    Parameters
+    ----------
+    tables : dict
+        ``{"all": table, "wording": table}``: :func:`diffusion_pairs` under each rule (formula pairs included).
+    edges : dict
+        ``{"all": edges, "wording": edges}``: :func:`diffusion_edges` of each.
+    documents : DataFrame
+        ``doc_id``, ``digital`` of the compared regulations.
+    top : int
+        Length of the most-copied list compared (``top_in_default``).
+
+    Returns
+    -------
+    DataFrame
+        One row per rule: ``rule``; article pairs (all orders) ``formula_pairs``, ``stock_pairs``,
+        ``common_source_pairs``, ``diffusion_pairs``; ``n_edges``, ``edges_within``, ``edges_across``,
+        ``edges_digital`` (from or to a digital-governance regulation), ``n_sources``, ``n_adopters``,
+        ``edges_in_default`` (edges the default rule also has), ``chars_total`` (sum of edge weights),
+        ``lag_median``, ``lag_within_2y``, ``top_in_default`` (of this rule's ``top`` most copied, how many are
+        among the default's ``top``).
+    """
+    dig = set(documents.loc[documents["digital"].astype(bool), "doc_id"])
+    base = set(zip(edges["all"]["earlier_doc"], edges["all"]["later_doc"]))
+    base_top = set(copied_ranks(edges["all"])["doc_id"].head(top))
+    rows = []
+    for rule, label in FORMULA_RULES.items():
+        t, e = tables[rule], edges[rule]
+        cat = t["category"].astype(str).value_counts()
+        same = e["same_province"].astype(bool)
+        lag = e["lag_years"].astype(float)
+        digital = e["earlier_doc"].isin(dig) | e["later_doc"].isin(dig)
+        rows.append(dict(
+            rule=label, formula_pairs=int(cat.get("formula", 0)), stock_pairs=int(cat.get("stock", 0)),
+            common_source_pairs=int(cat.get("common_national_source", 0)),
+            diffusion_pairs=int(cat.get("diffusion", 0)), n_edges=len(e), edges_within=int(same.sum()),
+            edges_across=int((~same).sum()), edges_digital=int(digital.sum()),
+            n_sources=int(e["earlier_doc"].nunique()), n_adopters=int(e["later_doc"].nunique()),
+            edges_in_default=len(set(zip(e["earlier_doc"], e["later_doc"])) & base),
+            chars_total=int(e["chars"].astype("int64").sum()),
+            lag_median=float(lag.median()) if len(e) else np.nan,
+            lag_within_2y=float((lag <= 2).mean()) if len(e) else np.nan,
+            top_in_default=len(set(copied_ranks(e)["doc_id"].head(top)) & base_top)))
+    out = pd.DataFrame(rows)
+    for c in out.columns[1:]:
+        out[c] = out[c].astype("Float64").round(4) if c in ("lag_median", "lag_within_2y") else out[c].astype("Int64")
+    out["rule"] = out["rule"].astype("string")
+    return out
+
+
 def stored_pairs(table: pd.DataFrame) -> pd.DataFrame:
     """The pairs ``data/processed/diffusion_pairs.csv`` keeps: every diffusion, common-source and stock pair. Formula
     pairs (about nine in ten of all local × local pairs: penalty articles match hundreds of others) are counted in
@@ -623,8 +749,9 @@ def build_diffusion_tables(corpus: pd.DataFrame | None = None, *, n_jobs: int = 
     Returns
     -------
     dict
-        ``diffusion_pairs`` (:func:`stored_pairs`), ``diffusion_edges``, ``diffusion_regulations``,
-        ``diffusion_provinces``, ``diffusion_summary``, ``diffusion_counts`` (DataFrames) and
+        ``diffusion_pairs`` (:func:`stored_pairs`), ``diffusion_edges``, ``diffusion_regulations`` (with the
+        ranks when only wording formulae are set apart), ``diffusion_provinces``, ``diffusion_summary``,
+        ``diffusion_counts``, ``diffusion_sensitivity`` (:func:`sensitivity_table`) (DataFrames) and
         ``diffusion_network.graphml`` (the networkx graph, written with :func:`analysis.text.networks.write_graphml`).
     """
     from ..corpus.corpora import load_clauses
@@ -643,13 +770,34 @@ def build_diffusion_tables(corpus: pd.DataFrame | None = None, *, n_jobs: int = 
     body = reuse.body_chars(lu, latest["doc_id"])
     edges = diffusion_edges(table, body)
     ldocs = docs[docs["doc_id"].isin(set(latest["doc_id"]))]
+    table_w, counts_w = diffusion_pairs(pairs, docs, national, titles, params=target.params, formulae="wording")
+    edges_w = diffusion_edges(table_w, body)
     if keep is not None:
-        keep.update(pairs=pairs, table=table, edges=edges, counts=counts)
+        keep.update(pairs=pairs, table=table, edges=edges, counts=counts, table_wording=table_w,
+                    edges_wording=edges_w)
+    regs = _with_wording_ranks(regulation_table(table, edges, ldocs), edges_w)
     return {"diffusion_pairs": stored_pairs(table), "diffusion_edges": edges,
-            "diffusion_regulations": regulation_table(table, edges, ldocs),
+            "diffusion_regulations": regs,
             "diffusion_provinces": province_table(edges), "diffusion_summary": summary_table(edges, ldocs),
             "diffusion_counts": count_table(table, counts),
+            "diffusion_sensitivity": sensitivity_table({"all": table, "wording": table_w},
+                                                       {"all": edges, "wording": edges_w}, ldocs),
             GRAPHML: diffusion_network(edges, ldocs)}
+
+
+def _with_wording_ranks(regs: pd.DataFrame, edges_w: pd.DataFrame) -> pd.DataFrame:
+    """:func:`regulation_table` with ``out_degree_wording`` and ``rank_wording``: the out-degree and rank of each
+    regulation when only wording formulae are set apart (same ranking rule over every regulation)."""
+    c = copied_ranks(edges_w).set_index("doc_id")
+    d = regs.assign(out_degree_wording=regs["doc_id"].map(c["out_degree"]).fillna(0).astype("int64"),
+                    _chars=regs["doc_id"].map(c["out_chars"]).fillna(0).astype("int64"),
+                    _doc=regs["doc_id"].astype(str))
+    order = d.sort_values(["out_degree_wording", "_chars", "_doc"], ascending=[False, False, True],
+                          kind="stable").index
+    d.loc[order, "rank_wording"] = np.arange(1, len(d) + 1)
+    d["out_degree_wording"] = d["out_degree_wording"].astype("Int64")
+    d["rank_wording"] = d["rank_wording"].astype("int64").astype("Int64")
+    return d.drop(columns=["_chars", "_doc"])
 
 
 def _national_titles(doc_ids: set) -> dict:
