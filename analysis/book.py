@@ -545,13 +545,15 @@ def _classify_table(table: str, missing_marker: bool) -> str:
             start = row.start(1) + cell.start()
             cells.append((start, row.start(1) + cell.end(), tag, attrs, content, range(col, col + width), in_head))
             if tag == "td" and not in_head:
+                # an empty cell does not decide its column (as analysis.display reads it: "" counts as missing)
+                kind = cell_kind(content) if _text_of(content).strip() else "empty"
                 for c in range(col, col + width):
-                    grid_kinds.setdefault(c, set()).add(cell_kind(content))
+                    grid_kinds.setdefault(c, set()).add(kind)
             col += width
         pending = next_pending
 
     def column_is_numeric(cols: range) -> bool:
-        kinds = [grid_kinds.get(c, set()) - {"na"} for c in cols]
+        kinds = [grid_kinds.get(c, set()) - {"na", "empty"} for c in cols]
         return all(k == {"num"} for k in kinds) and bool(kinds)
 
     # A table of long text reads as one card per row on a phone, each cell after the first labelled with its
@@ -573,6 +575,8 @@ def _classify_table(table: str, missing_marker: bool) -> str:
             kind = cell_kind(content)
             if kind == "num" and tag == "td" and not column_is_numeric(cols):
                 kind = "text"  # a number in a column of text (the glossary's "03, 07") aligns with its column
+            elif tag == "td" and not text and column_is_numeric(cols):
+                kind = "num"   # an empty cell in a column of numbers aligns with its column
         classes = kind
         extra = ""
         if kind == "na" and missing_marker:

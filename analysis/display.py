@@ -94,6 +94,20 @@ def _missing_text(x) -> str:
     return "NaN"
 
 
+def _labels_shown(index):
+    """``index`` with each missing label replaced by the text pandas prints for it (unchanged when none is missing)."""
+    import pandas as pd
+
+    if isinstance(index, pd.MultiIndex):
+        if not any(_is_missing(v) for t in index for v in t):
+            return index
+        return pd.MultiIndex.from_tuples([tuple(_missing_text(v) if _is_missing(v) else v for v in t) for t in index],
+                                         names=index.names)
+    if not any(_is_missing(v) for v in index):
+        return index
+    return pd.Index([_missing_text(v) if _is_missing(v) else v for v in index], name=index.name, dtype=object)
+
+
 def _text_cell(x) -> str:
     from pandas.io.formats.printing import pprint_thing
 
@@ -175,6 +189,10 @@ def frame_html(df) -> str:
     if cut_rows:                                   # a row of … where rows were left out
         gap = pd.DataFrame([["…"] * body.shape[1]], columns=body.columns, index=_gap_index(body.index))
         body = pd.concat([body.iloc[:half], gap, body.iloc[half:]])
+    # a missing label (a column or row of NA, as a pivot gives) is written as pandas prints it, escaped like any
+    # label: the Styler would write it raw, and "<NA>" would reach the page as an HTML element
+    body.columns = _labels_shown(body.columns)
+    body.index = _labels_shown(body.index)
     from pandas.io.formats.style import Styler
 
     precision = pd.get_option("display.precision")

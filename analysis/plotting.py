@@ -60,8 +60,9 @@ ENGLISH = {
     "政府采购": "procurement", "示范试点": "pilots", "服务外包": "outsourcing",
     "国际合作与贸易管制": "international cooperation & trade", "应用推广": "application & diffusion",
 }
-#: Rothwell & Zegveld policy-instrument types, kept apart from the technology and category colours.
-INSTRUMENT_COLORS = {"供给型": "#332288", "环境型": "#999999", "需求型": "#999933"}
+#: Rothwell & Zegveld policy-instrument types, kept apart from the technology and category colours (supply: a dark
+#: slate, not the earlier indigo #332288, whose translucent interval bands came within ΔE 27 of the Internet blue).
+INSTRUMENT_COLORS = {"供给型": "#2F4F4F", "环境型": "#999999", "需求型": "#999933"}
 NEUTRAL = "#7F7F7F"
 HIGHLIGHT = "#C00000"  # China in comparisons
 #: Neutral colours for groups that are not technologies: regions, issuing levels, models, rule lines' partners.

@@ -58,3 +58,17 @@ def test_a_page_in_a_subfolder_resolves_links_from_its_own_folder(tmp_path):
     (out / "repo" / "note.html").write_text('<a href="data/x.csv">ok</a><a href="../index.html#large-corpora">ok'
                                             '</a><a href="x.csv">bad</a>', encoding="utf-8")
     assert B.broken_links(out) == ["repo/note.html: x.csv (no such file in the book)"]
+
+
+def test_an_empty_cell_does_not_turn_a_column_of_numbers_into_text():
+    """analysis.display counts "" as missing; the book must read the column the same way (else the browser test
+    finds a right-aligned cell classed as text)."""
+    from analysis import book as B
+
+    table = ('<table class="dataframe"><thead><tr><th></th><th>interval</th></tr></thead><tbody>'
+             '<tr><th>0</th><td>0.45–0.68</td></tr><tr><th>1</th><td></td></tr></tbody></table>')
+    out = B._classify_table(table, True)
+    assert '<th class="num">interval</th>' in out
+    assert '<td class="num">0.45–0.68</td>' in out and '<td class="num"></td>' in out
+    text = table.replace("0.45–0.68", "wide")
+    assert '<td class="text short">wide</td>' in B._classify_table(text, True)

@@ -170,3 +170,15 @@ def test_missing_values_are_centred_in_any_column():
     with pd.option_context("display.max_rows", 40, "display.min_rows", 10):
         cells = _cells(D.frame_html(big))
     assert cells[0] == ("text-align: center", "NaN") and cells[5][1] == "…" and cells[6][0] == "text-align: right"
+
+
+def test_a_missing_column_label_is_escaped_text_not_an_html_element():
+    """A pivot over a string column with <NA> has a column labelled <NA>: written raw it became an unknown HTML
+    element (an empty header in the browser, and the book took the heading for text)."""
+    import pandas as pd
+    from analysis.display import frame_html
+
+    df = pd.DataFrame({"basis": pd.array(["published", "written", pd.NA], dtype="string"), "n": [7, 18, 9]})
+    html = frame_html(df.set_index("basis").T)
+    assert "&lt;NA&gt;</th>" in html and "<NA>" not in html
+    assert frame_html(df.set_index("basis").T.iloc[:, :2]).count("&lt;NA&gt;") == 0
