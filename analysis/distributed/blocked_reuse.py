@@ -237,14 +237,13 @@ def _direction(S: dict, T: dict, p: dict) -> tuple[pd.DataFrame, int]:
         starts, ends = offsets[(side, i)]
         return int(starts[a]), int(ends[b - 1])
 
-    s_rows, t_rows, out = su.to_dict("records"), {}, []
     t_cols = ["doc_id", "unit", "start", "end", "text", "norm", "clause_paths", "clause_starts", "clause_ends"]
+    s_rows, out = su[t_cols].to_dict("records"), []
+    t_rows = s_rows if S is T else tu[t_cols].to_dict("records")
     for si, ti, c in zip(s.tolist(), t.tolist(), cont.tolist()):
         al = reuse.align(s_norm[si], t_norm[ti], min_block=p["min_block"], gap_cost=p["gap_cost"])
         if al is None or al.matched < p["min_matched"] or al.similarity < p["min_similarity"]:
             continue
-        if ti not in t_rows:
-            t_rows[ti] = {cc: tu[cc].iat[ti] for cc in t_cols}
         su_r, tu_r = s_rows[si], t_rows[ti]
         sa, sb = span("s", si, su_r["text"], al.a0, al.a1)
         ta, tb = span("t", ti, tu_r["text"], al.b0, al.b1)
@@ -456,7 +455,7 @@ def synthetic_local(corpus: pd.DataFrame, times: int, *, edit_rate: float = 0.03
     every document as a regulation of a new province (``province`` ``<province>·合成<c>``, ``doc_id`` prefixed by
     it, so every copy is a new title key of :func:`analysis.text.diffusion.local_titles`), its text with random
     character edits (:func:`analysis.text.reuse._edit`: substitution, insertion or deletion, about ``edit_rate`` of
-    its characters, never on article numbers, headings or punctuation — the clause structure is kept).
+    its Chinese characters, never on article numbers, numerals, markup or punctuation — the articles are kept).
 
     Deterministic: copy ``c`` of the document at position ``i`` (in ``doc_id`` order) draws from
     ``numpy.random.default_rng([seed, c, i])``. Each copy is a near-duplicate of its original (similarity about
@@ -490,14 +489,16 @@ def synthetic_local(corpus: pd.DataFrame, times: int, *, edit_rate: float = 0.03
 
 
 def _edit_text(text: str, rate: float, rng: np.random.Generator) -> str:
-    """Edit each line's editable characters: ``rate`` × their number edits, by :func:`analysis.text.reuse._edit`
-    on the runs of characters between kept ones."""
+    """Edit the runs of Chinese characters (U+4E00–U+9FFF) between kept ones — article and chapter numbers
+    (``第…条``), numerals, headings' markup, punctuation, Latin text and line breaks are never touched: about
+    ``rate`` × the run's length edits by :func:`analysis.text.reuse._edit` in each run."""
     import re
 
-    parts = re.split("([" + re.escape("".join(sorted(_KEEP_CHARS))) + "]|第[^条章节]{1,8}[条章节])", text)
+    keep = "".join(sorted(c for c in _KEEP_CHARS if "\u4e00" <= c <= "\u9fff"))
+    parts = re.split(f"(第[^条章节\\n]{{1,8}}[条章节]|[^\u4e00-\u9fff]+|[{keep}])", text)
     out = []
     for part in parts:
-        if not part or part in _KEEP_CHARS or (part.startswith("第") and part[-1] in "条章节"):
+        if not part or not ("\u4e00" <= part[0] <= "\u9fff") or part[0] in _KEEP_CHARS:
             out.append(part)
             continue
         k = int(rng.binomial(len(part), rate))
