@@ -203,7 +203,7 @@ def small_local():
 
 
 #: small thresholds, so that the max_df filter, the common-title and the many-titles rules all act on 48 documents
-SMALL = dict(max_df=4, common_titles=3, formulaic_titles=3)
+SMALL = dict(max_df=4, common_titles=3, formulaic_titles=2)
 
 
 @pytest.mark.parametrize("params", [{}, SMALL], ids=["defaults", "small-thresholds"])

@@ -56,7 +56,7 @@ import pandas as pd
 
 from ..text import reuse
 
-__all__ = ["BLOCK_CHARS", "LocalReuseResult", "blocks_of", "run_local_reuse"]
+__all__ = ["BLOCK_CHARS", "SYNTHETIC_SEED", "LocalReuseResult", "blocks_of", "run_local_reuse", "synthetic_local"]
 
 BLOCK_CHARS = 1_000_000
 """Characters of text per block (whole documents): the unit of a worker's memory."""

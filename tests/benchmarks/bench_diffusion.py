@@ -208,12 +208,22 @@ def render(rows: list, up: str) -> str:
             x = [d["docs"] for d in ds]
             fits = {name: _fit(x, [f(d) for d in ds]) for name, f in (
                 ("candidate pairs", lambda d: d["candidates"]), ("detector pairs", lambda d: d["pairs"]),
-                ("CPU s", lambda d: d["worker_cpu_s"] + d["client_cpu_s"]), ("wall s", lambda d: d["wall_s"]),
+                ("worker CPU s", lambda d: d["worker_cpu_s"]), ("wall s", lambda d: d["wall_s"]),
                 ("peak GB per worker", lambda d: max(d["worker_peak_gb"])))}
             lines.append(f"Growth with the number of documents (every {m}th, ×{', ×'.join(str(d['times']) for d in ds)}), "
                          "exponent b of a log-log least-squares fit (± its standard error): " +
                          "; ".join(f"{k} b = {b:.2f}" + ("" if se != se else f" ± {se:.2f}") for k, (b, se) in fits.items())
                          + ".")
+    real = sorted([d for d in scale if d["times"] == 1] + [d for d in full if d["mode"].startswith("blocked")],
+                  key=lambda d: d["docs"])
+    if len(real) >= 2:
+        fits = {name: _fit([d["docs"] for d in real], [f(d) for d in real]) for name, f in (
+            ("detector pairs", lambda d: d["pairs"]), ("worker CPU s", lambda d: d["worker_cpu_s"]))}
+        sizes = ", ".join(f"{d['docs']:,}" for d in real)
+        lines.append(f"Growth on the real corpus (subsamples of {sizes} documents, "
+                     "no copies), exponent b of a log-log least-squares fit (± its standard error): " +
+                     "; ".join(f"{k} b = {b:.2f}" + ("" if se != se else f" ± {se:.2f}") for k, (b, se) in fits.items())
+                     + ".")
     return "\n".join(lines)
 
 
