@@ -188,7 +188,8 @@ def render(rows: list, up: str) -> str:
                   ""]
     scale = [d for d in rows if d["mode"].startswith("scale")]
     if scale:
-        lines += ["### Synthetic corpora on the blocked Dask path (2 workers, 1 thread each, 4 GB limit each)\n",
+        lines += ["### Subsamples of the real corpus (×1) and synthetic corpora (×2 and more) on the blocked Dask path "
+                  "(2 workers, 1 thread each, 4 GB limit each)\n",
                   "| corpus | documents | characters | blocks | units | candidate pairs | detector pairs | wall s | "
                   "CPU s (workers + client) | peak GB per worker | peak GB by step (max over workers) | longest task s | "
                   "load before → after |",
@@ -227,7 +228,7 @@ def render(rows: list, up: str) -> str:
     return "\n".join(lines)
 
 
-def write(rows: list, up: str, t0: float, out: Path | None = None) -> str:
+def write(rows: list, up: str, t0: float | None, out: Path | None = None) -> str:
     """Write the markdown (``diffusion.md`` by default; its ``## Notes`` section is kept) and the rows as JSON beside
     it (``<name>.json``, what ``--combine`` reads)."""
     body = render(rows, up)
@@ -237,8 +238,9 @@ def write(rows: list, up: str, t0: float, out: Path | None = None) -> str:
     prev = out.read_text(encoding="utf-8").split("\n## Notes", 1) if out.is_file() else ["", ""]
     notes = "\n## Notes" + prev[1] if len(prev) > 1 else ""
     out.write_text("# Local × local text reuse (diffusion)\n\nWritten by `tests/benchmarks/bench_diffusion.py "
-                   f"{' '.join(sys.argv[1:])}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
-                   f"({time.perf_counter() - t0:.0f} s in all).\n\n{body}\n{notes}", encoding="utf-8")
+                   f"{' '.join(sys.argv[1:])}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+                   + ("" if t0 is None else f" ({time.perf_counter() - t0:.0f} s in all)")
+                   + f".\n\n{body}\n{notes}", encoding="utf-8")
     return body
 
 
@@ -272,7 +274,6 @@ if __name__ == "__main__":
     args = ap.parse_args()
     if args.combine:
         got = [json.loads(f.read_text(encoding="utf-8")) for f in args.combine]
-        print(write([r for g in got for r in g["rows"]], " / ".join(g["uptime"] for g in got), time.perf_counter(),
-                    args.out))
+        print(write([r for g in got for r in g["rows"]], " / ".join(g["uptime"] for g in got), None, args.out))
     else:
         print(main(args.modes, args.out))
