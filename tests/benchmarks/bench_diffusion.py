@@ -32,6 +32,7 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -70,9 +71,10 @@ def run_scale(mode: str) -> dict:
     titles = D.local_titles(corpus)
     t_make = time.perf_counter() - t0
     cpu0 = _cpu()
-    with cluster(n_workers=2, memory_limit=WORKER_MEMORY, dashboard=False, stream=None) as client:
+    with cluster(n_workers=2, memory_limit=WORKER_MEMORY, dashboard=False, stream=None) as client, \
+            tempfile.TemporaryDirectory(prefix="bench_diffusion_") as work:
         res = run_local_reuse(corpus[["doc_id", "text"]], titles, client=client, block_chars=BLOCK_CHARS,
-                              gather=False)
+                              work=work, gather=False)
     tasks = res.tasks
     step_peak = tasks.groupby("step")["peak_rss"].max()
     return dict(mode=mode, base_every=m, times=s, docs=len(corpus), chars=int(corpus["text"].str.len().sum()),
