@@ -4,6 +4,7 @@ import io
 import tarfile
 
 import cloudpickle
+import numpy as np
 import pandas as pd
 import pytest
 from test_pipeline import _children, client  # noqa: F401  (the 2-worker LocalCluster fixture and its process check)
@@ -185,3 +186,94 @@ def test_cli_writes_the_pair_table(tmp_path, capsys):
     # options of the counts pipeline are refused with --reuse, before any cluster starts
     assert main(["pipeline", str(folder), "--reuse", str(target), "--topics", "3", "--out", str(tmp_path / "no")]) == 2
     assert "--topics" in capsys.readouterr().err and not (tmp_path / "no").exists()
+
+
+# --------------------------------------------------------------------------- local × local by blocks (diffusion)
+from analysis.distributed import blocked_reuse as blocked  # noqa: E402
+from analysis.text import diffusion  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def small_local():
+    """Every 80th of the newest local regulations and one edited copy of each (synthetic_local ×2): 48 documents,
+    two of each regulation, so pairs exist across documents, titles and blocks."""
+    latest = diffusion.latest_local()
+    base = latest.iloc[::80].reset_index(drop=True)
+    return blocked.synthetic_local(base, 2)
+
+
+#: small thresholds, so that the max_df filter, the common-title and the many-titles rules all act on 48 documents
+SMALL = dict(max_df=4, common_titles=3, formulaic_titles=2)
+
+
+@pytest.mark.parametrize("params", [{}, SMALL], ids=["defaults", "small-thresholds"])
+def test_blocked_local_reuse_equals_local_pairs(client, small_local, params, tmp_path):  # noqa: F811
+    """The blocked Dask path gives diffusion.local_pairs's table byte for byte, over several blocks."""
+    mem = diffusion.local_pairs(small_local, **params)
+    res = blocked.run_local_reuse(small_local, diffusion.local_titles(small_local), client=client,
+                                  block_chars=60_000, work=tmp_path, **params)
+    assert res.n_blocks >= 4
+    assert len(mem) > 1000 and res.n_pairs == len(mem)
+    assert csv_bytes(res.pairs) == csv_bytes(mem)
+    # the parts, concatenated in block order, are already the sorted table
+    parts = pd.concat([pd.read_pickle(p) for p in res.parts], ignore_index=True)
+    assert csv_bytes(parts) == csv_bytes(mem)
+    if params:
+        kinds = set(mem["formula_kind"].dropna())
+        assert {"common", "many_titles"} <= kinds      # the corpus-wide rules were exercised
+    # pairs across the two copies of one regulation exist (a copy is a new province's title)
+    cross = mem[mem["source_doc"].str.contains("合成") != mem["target_doc"].str.contains("合成")]
+    assert len(cross) > 100
+
+
+def test_blocked_local_reuse_sees_an_edit(client, small_local, tmp_path):  # noqa: F811
+    """Flip: a copy's article replaced by filler loses its pairs with the original's article."""
+    copy = small_local[small_local["doc_id"].str.contains("合成")].iloc[0]
+    units = reuse.units(load_clauses(small_local[small_local["doc_id"] == copy["doc_id"]]),
+                        {copy["doc_id"]: copy["text"]})
+    u = units.iloc[len(units) // 2]
+    edited = small_local.copy()
+    text = copy["text"][:u["start"]] + "之" * (u["end"] - u["start"]) + copy["text"][u["end"]:]
+    edited.loc[edited["doc_id"] == copy["doc_id"], "text"] = text
+    titles = diffusion.local_titles(edited)
+    before = blocked.run_local_reuse(small_local, titles, client=client, block_chars=60_000, work=tmp_path / "a")
+    after = blocked.run_local_reuse(edited, titles, client=client, block_chars=60_000, work=tmp_path / "b")
+
+    def hit(p):
+        return ((p["source_doc"] == copy["doc_id"]) & (p["source_unit"] == u["unit"])).sum()
+
+    assert hit(before.pairs) > 0 and hit(after.pairs) == 0
+
+
+def test_blocks_are_whole_documents_in_doc_id_order(small_local):
+    blocks = blocked.blocks_of(small_local[["doc_id", "text"]], 60_000)
+    ids = [d for b in blocks for d in b["doc_id"]]
+    assert ids == sorted(small_local["doc_id"])
+    assert all(b["text"].str.len().sum() >= 60_000 for b in blocks[:-1])
+    with pytest.raises(ValueError, match="occurs more than once"):
+        blocked.blocks_of(pd.concat([small_local.iloc[:2], small_local.iloc[:1]]), 60_000)
+
+
+def test_synthetic_local_copies_are_new_edited_regulations(small_local):
+    latest = diffusion.latest_local()
+    base = latest.iloc[::80].reset_index(drop=True)
+    again = blocked.synthetic_local(base, 2)
+    pd.testing.assert_frame_equal(again, small_local)                # deterministic
+    n = len(base)
+    assert len(small_local) == 2 * n and small_local["doc_id"].is_unique
+    orig, cp = small_local.iloc[:n], small_local.iloc[n:].reset_index(drop=True)
+    assert sorted(orig["doc_id"]) == sorted(base["doc_id"])
+    assert (cp["province"] == orig["province"].to_numpy() + "·合成1").all()
+    assert set(diffusion.local_titles(cp).values()).isdisjoint(diffusion.local_titles(orig).values())
+    changed = sum(a != b for a, b in zip(orig["text"], cp["text"]))
+    assert changed == n                                               # every copy edited
+    # about 3 % of the characters edited; the articles (clause structure) kept
+    from rapidfuzz.distance import Indel
+    ratio = np.mean([Indel.normalized_similarity(a, b) for a, b in zip(orig["text"], cp["text"])])
+    assert 0.94 < ratio < 0.995
+    for a, b in zip(orig.itertuples(), cp.itertuples()):
+        ua = reuse.units(load_clauses(orig[orig["doc_id"] == a.doc_id]), {a.doc_id: a.text})["unit"].tolist()
+        ub = reuse.units(load_clauses(cp[cp["doc_id"] == b.doc_id]), {b.doc_id: b.text})["unit"].tolist()
+        assert ua == ub, a.doc_id
+    with pytest.raises(ValueError, match="at least 1"):
+        blocked.synthetic_local(base, 0)

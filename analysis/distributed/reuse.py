@@ -26,7 +26,10 @@ the reduction is :func:`~analysis.text.reuse.combine_pairs` (concatenate in part
 The target is prepared by one task on a worker (the client never holds the target texts or index); every
 partition task takes its future as an argument, so Dask copies it once to each worker that runs a
 partition (worker to worker) and keeps it there for the run. Memory per worker is the target index (about
-1 GB for national law, see ``tests/benchmarks/distributed_reuse.md``) plus one partition.
+1 GB for national law, see ``tests/benchmarks/distributed_reuse.md``) plus one partition. When the target is the
+source itself (local × local, :mod:`analysis.text.diffusion`) that index grows with the corpus;
+:func:`analysis.distributed.blocked_reuse.run_local_reuse` splits it instead (blocks of documents, shingle
+statistics by bucket), and gives the same table.
 """
 from __future__ import annotations
 

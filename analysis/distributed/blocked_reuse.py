@@ -1,0 +1,511 @@
+"""A corpus's text reuse against itself (local × local, :mod:`analysis.text.diffusion`) on a Dask cluster, with no
+worker holding the whole corpus or its shingle index.
+
+Library: Dask (``dask.distributed``); numpy and scipy.sparse for the shingle statistics and the candidate
+product; the detector's own steps from :mod:`analysis.text.reuse` (units, normalisation,
+:func:`~analysis.text.reuse.align`, :func:`~analysis.text.reuse.formula_kind`, :func:`~analysis.text.reuse.sort_pairs`).
+
+Why not :func:`analysis.distributed.run_reuse`: it prepares the whole target index once and copies it to every
+worker. For local × local the target is the corpus itself, so every worker holds an index that grows with the
+corpus (1.5 GB per worker at 1,888 regulations, ``tests/benchmarks/diffusion.md``). Here nothing a worker holds
+is the whole corpus or its whole vocabulary. The corpus (sorted by ``doc_id``) is cut into **blocks** of about
+``block_chars`` characters of whole documents, contiguous in ``doc_id`` order, and written to a work folder; every
+intermediate result is a file there (a shared file system when the workers are on several machines).
+
+The target side of the detector has two corpus-wide statistics per shingle (:class:`analysis.text.reuse.ShingleIndex`):
+the number of units holding it (``max_df`` drops shingles of more than 500 units) and the number of titles
+holding it (``group_df``, read by :func:`analysis.text.reuse.classify_pair`). They are computed exactly, by shingle
+**buckets** (a hash of the shingle's characters, as many buckets as blocks):
+
+1. per block (``_shingle_block``): units, normalised texts, each unit's distinct shingles with its title code,
+   written by bucket;
+2. per bucket (``_bucket_stats``): units and distinct titles per shingle, over the bucket's entries from every block;
+3. per block (``_block_stats``): each unit's kept shingles (``df <= max_df``), their count, and the title count of
+   the shingle starting at each normalised position, looked up bucket by bucket;
+4. per pair of blocks ``i <= j`` (``_pair_block``): the candidate product of block ``i``'s units against block
+   ``j``'s on the union of their kept shingles (shared counts and containment are exactly the index's: a
+   shingle of either block's units is kept or not by its global count), alignment and confirmation of each
+   candidate, spans, clause paths, ``common_share``/``rare_shingles`` and the formula wording — in both
+   directions (``i`` against ``j`` and ``j`` against ``i``; one direction when ``i = j``);
+5. per source block (``_merge_source``): every confirmed pair whose source unit is in the block: one version per
+   (source unit, target title) as :func:`analysis.text.reuse.reuse_against` chooses it, ``n_target_titles``,
+   the ``many_titles`` formula, the kinds, sorted by :func:`analysis.text.reuse.sort_pairs` and written.
+
+Since blocks are contiguous in ``doc_id`` order and :func:`~analysis.text.reuse.sort_pairs` sorts by source
+document first, the pair table is the blocks' tables concatenated in block order, and it equals
+:func:`analysis.text.diffusion.local_pairs` of the same corpus byte for byte
+(``tests/test_distributed_reuse.py``). What a task holds: one or two blocks with their shingles, one bucket's
+entries, or the pairs of one block pair or one source block — set by ``block_chars``, not by the corpus, except
+that a unit's number of pairs grows with the number of texts like it (step 5 holds the pairs of one source
+block; step 4 those of one block pair). Measured (``tests/benchmarks/diffusion.md``, blocks of 1 M characters): the
+index steps peak at 0.19–0.28 GB per worker from 118 to 1,180 texts, the whole run at 0.21–0.25 → 0.46–0.48 GB
+(the pairs). The client holds the corpus table it was given (to write the blocks) and, when asked
+(``gather=True``), the pair table.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import resource
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..text import reuse
+
+__all__ = ["BLOCK_CHARS", "SYNTHETIC_SEED", "LocalReuseResult", "blocks_of", "run_local_reuse", "synthetic_local"]
+
+BLOCK_CHARS = 1_000_000
+"""Characters of text per block (whole documents): the unit of a worker's memory."""
+
+
+def _dump(obj, path: Path) -> None:
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def _load(path: Path):
+    with open(path, "rb") as fh:
+        return pickle.load(fh)
+
+
+def _peak() -> int:
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024
+
+
+def blocks_of(corpus: pd.DataFrame, block_chars: int = BLOCK_CHARS) -> list[pd.DataFrame]:
+    """The corpus sorted by ``doc_id`` (code-point order, as :func:`analysis.text.reuse.sort_pairs` sorts) and cut into
+    consecutive runs of whole documents of at least ``block_chars`` characters (the last may be shorter)."""
+    if corpus["doc_id"].duplicated().any():
+        dup = corpus.loc[corpus["doc_id"].duplicated(), "doc_id"].iloc[0]
+        raise ValueError(f"blocks_of: doc_id {dup!r} occurs more than once in the corpus table")
+    order = sorted(range(len(corpus)), key=lambda i: str(corpus["doc_id"].iat[i]))
+    c = corpus.iloc[order].reset_index(drop=True)
+    n = c["text"].str.len().to_numpy()
+    out, a, acc = [], 0, 0
+    for i, x in enumerate(n):
+        acc += int(x)
+        if acc >= block_chars:
+            out.append(c.iloc[a:i + 1].reset_index(drop=True))
+            a, acc = i + 1, 0
+    if a < len(c):
+        out.append(c.iloc[a:].reset_index(drop=True))
+    return out
+
+
+def _shingles(norm: str, k: int) -> np.ndarray:
+    """Shingle at each position of ``norm`` (fixed-width unicode, exact)."""
+    if len(norm) < k:
+        return np.array([], dtype=f"<U{k}")
+    return np.array([norm[i:i + k] for i in range(len(norm) - k + 1)], dtype=f"<U{k}")
+
+
+def _bucket(keys: np.ndarray, k: int, n_buckets: int) -> np.ndarray:
+    """A deterministic bucket per shingle from its code points (no per-process hash salt)."""
+    if not len(keys):
+        return np.array([], dtype=np.int64)
+    cp = keys.view(np.uint32).reshape(len(keys), k).astype(np.int64)
+    h = np.zeros(len(keys), dtype=np.int64)
+    for c in range(k):
+        h = (h * 1_000_003 + cp[:, c]) % 2_147_483_647
+    return h % n_buckets
+
+
+# --------------------------------------------------------------------------- tasks (run on workers)
+def _shingle_block(work: str, b: int, n_buckets: int, params: dict) -> dict:
+    from ..corpus.corpora import load_clauses
+
+    t0 = time.perf_counter()
+    w = Path(work)
+    docs = _load(w / f"docs_{b}.pkl")
+    k = params["k"]
+    clauses = load_clauses(docs[["doc_id", "text"]])
+    su = reuse.units(clauses, dict(zip(docs["doc_id"], docs["text"])))
+    su = su[su["norm"].str.len() >= k].reset_index(drop=True)
+    tkey = dict(zip(docs["doc_id"], docs["title_code"]))
+    keys, unit_ix, titles = [], [], []
+    for i, (norm, d) in enumerate(zip(su["norm"], su["doc_id"])):
+        u = np.unique(_shingles(norm, k))
+        keys.append(u)
+        unit_ix.append(np.full(len(u), i, dtype=np.int32))
+        titles.append(np.full(len(u), tkey[d], dtype=np.int64))
+    keys = np.concatenate(keys) if keys else np.array([], dtype=f"<U{k}")
+    titles = np.concatenate(titles) if titles else np.array([], dtype=np.int64)
+    bk = _bucket(keys, k, n_buckets)
+    for h in range(n_buckets):
+        m = bk == h
+        _dump((keys[m], titles[m]), w / f"sh_{b}_{h}.pkl")
+    _dump(su, w / f"units_{b}.pkl")
+    return dict(step="shingles", block=b, n_docs=len(docs), n_units=len(su), entries=len(keys),
+                seconds=time.perf_counter() - t0, peak_rss=_peak(), pid=os.getpid())
+
+
+def _bucket_stats(work: str, h: int, n_blocks: int, params: dict) -> dict:
+    t0 = time.perf_counter()
+    w = Path(work)
+    ks, ts = [], []
+    for b in range(n_blocks):
+        kk, tt = _load(w / f"sh_{b}_{h}.pkl")
+        ks.append(kk)
+        ts.append(tt)
+    keys = np.concatenate(ks)
+    titles = np.concatenate(ts)
+    uk, inv, df = np.unique(keys, return_inverse=True, return_counts=True)
+    pair = np.unique(np.stack([inv.astype(np.int64).ravel(), titles]), axis=1)
+    gdf = np.bincount(pair[0], minlength=len(uk)).astype(np.int32)
+    del keys, titles, inv, pair
+    for b, kk in enumerate(ks):       # each block's answer: its shingles of this bucket, units and titles holding them
+        bu = np.unique(kk)
+        j = np.searchsorted(uk, bu)
+        _dump((bu, df[j].astype(np.int64), gdf[j]), w / f"ans_{b}_{h}.pkl")
+    return dict(step="buckets", bucket=h, entries=int(sum(len(x) for x in ks)), shingles=len(uk),
+                seconds=time.perf_counter() - t0, peak_rss=_peak(), pid=os.getpid())
+
+
+def _block_stats(work: str, b: int, n_buckets: int, params: dict) -> dict:
+    t0 = time.perf_counter()
+    w = Path(work)
+    k, max_df = params["k"], params["max_df"]
+    su = _load(w / f"units_{b}.pkl")
+    got = [_load(w / f"ans_{b}_{h}.pkl") for h in range(n_buckets)]
+    sk = np.concatenate([g[0] for g in got]) if got else np.array([], dtype=f"<U{k}")
+    sdf = np.concatenate([g[1] for g in got]) if got else np.array([], dtype=np.int64)
+    sg = np.concatenate([g[2] for g in got]) if got else np.array([], dtype=np.int32)
+    o = np.argsort(sk, kind="stable")
+    sk, sdf, sg = sk[o], sdf[o], sg[o]
+    gdf_pos, kept_keys = [], []
+    for n in su["norm"]:
+        sh = _shingles(n, k)
+        j = np.searchsorted(sk, sh)
+        if len(sh) and ((j >= len(sk)).any() or (sk[np.minimum(j, len(sk) - 1)] != sh).any()):
+            raise RuntimeError(f"blocked reuse: a shingle of block {b} has no statistics")
+        gdf_pos.append(sg[j].astype(np.int32))
+        kept_keys.append(np.unique(sh[sdf[j] <= max_df]))
+    _dump({"units": su, "gdf_pos": gdf_pos, "kept": kept_keys,
+           "n_kept": np.array([len(x) for x in kept_keys], dtype=np.int64)}, w / f"block_{b}.pkl")
+    return dict(step="block stats", block=b, n_units=len(su), seconds=time.perf_counter() - t0, peak_rss=_peak(),
+                pid=os.getpid())
+
+
+def _csr(kept: list, vocab: np.ndarray):
+    from scipy import sparse
+
+    indptr, indices = [0], []
+    for u in kept:
+        ids = np.searchsorted(vocab, u)
+        indices.append(np.sort(ids))
+        indptr.append(indptr[-1] + len(ids))
+    ind = np.concatenate(indices) if indices else np.array([], dtype=np.int64)
+    return sparse.csr_matrix((np.ones(len(ind), dtype=np.int32), ind.astype(np.int64),
+                              np.array(indptr, dtype=np.int64)), shape=(len(kept), len(vocab)))
+
+
+def _direction(S: dict, T: dict, p: dict) -> tuple[pd.DataFrame, int]:
+    """Confirmed pairs of the units of block ``S`` (source) against those of block ``T`` (target), every version,
+    before the choice of version and the title count. Returns (rows, candidates)."""
+    vocab = np.unique(np.concatenate(S["kept"] + T["kept"])) if (S["kept"] or T["kept"]) else np.array([])
+    src = _csr(S["kept"], vocab)
+    tgt_t = _csr(T["kept"], vocab).T.tocsr()
+    n_s, n_t = S["n_kept"], T["n_kept"]
+    out_s, out_t, out_n = [], [], []
+    for a in range(0, src.shape[0], 4000):
+        prod = (src[a:a + 4000] @ tgt_t).tocoo()
+        m = prod.data >= p["min_shared"]
+        r, c, v = prod.row[m] + a, prod.col[m], prod.data[m]
+        denom = np.minimum(n_s[r], n_t[c])
+        ok = v >= p["min_containment"] * np.maximum(denom, 1)
+        if p["route_shared"] is not None:
+            ok |= v >= p["route_shared"]
+        out_s.append(r[ok]); out_t.append(c[ok]); out_n.append(v[ok])
+    s = np.concatenate(out_s).astype(np.int64) if out_s else np.array([], dtype=np.int64)
+    t = np.concatenate(out_t).astype(np.int64) if out_t else np.array([], dtype=np.int64)
+    n = np.concatenate(out_n).astype(np.int64) if out_n else np.array([], dtype=np.int64)
+    cont = n / np.maximum(np.minimum(n_s[s], n_t[t]), 1)
+    su, tu = S["units"], T["units"]
+    s_norm, t_norm = su["norm"].tolist(), tu["norm"].tolist()
+    k, ct = p["k"], p["common_titles"]
+    offsets: dict = {}
+
+    def span(side, i, text, a, b):
+        if (side, i) not in offsets:
+            offsets[(side, i)] = reuse.normalize_offsets(text)[1:]
+        starts, ends = offsets[(side, i)]
+        return int(starts[a]), int(ends[b - 1])
+
+    t_cols = ["doc_id", "unit", "start", "end", "text", "norm", "clause_paths", "clause_starts", "clause_ends"]
+    s_rows, out = su[t_cols].to_dict("records"), []
+    t_rows = s_rows if S is T else tu[t_cols].to_dict("records")
+    for si, ti, c in zip(s.tolist(), t.tolist(), cont.tolist()):
+        al = reuse.align(s_norm[si], t_norm[ti], min_block=p["min_block"], gap_cost=p["gap_cost"])
+        if al is None or al.matched < p["min_matched"] or al.similarity < p["min_similarity"]:
+            continue
+        su_r, tu_r = s_rows[si], t_rows[ti]
+        sa, sb = span("s", si, su_r["text"], al.a0, al.a1)
+        ta, tb = span("t", ti, tu_r["text"], al.b0, al.b1)
+        # classify_pair without the title count (added per source unit in _merge_source): the title count of each
+        # shingle of the target span is T's per-position table
+        freq = T["gdf_pos"][ti][al.b0:al.b1 - k + 1] if al.b1 - al.b0 >= k else np.array([], dtype=np.int32)
+        common = float((freq >= ct).mean()) if len(freq) else 0.0
+        rare = int((freq < ct).sum())
+        fk = reuse.formula_kind(su_r["text"], su_r["text"][sa:sb])
+        if fk is None and common >= p["common_share"]:
+            fk = "common"
+        out.append(dict(
+            s=su_r["doc_id"] + "\x00" + str(su_r["start"]), title=T["titles"][tu_r["doc_id"]], doc=tu_r["doc_id"],
+            source_doc=su_r["doc_id"], source_unit=su_r["unit"], source_start=su_r["start"] + sa,
+            source_end=su_r["start"] + sb,
+            source_clauses=reuse._clauses_in(su_r["clause_paths"], su_r["clause_starts"], su_r["clause_ends"],
+                                             su_r["unit"], su_r["start"] + sa, su_r["start"] + sb),
+            target_doc=tu_r["doc_id"], target_title=T["titles"][tu_r["doc_id"]], target_unit=tu_r["unit"],
+            target_start=tu_r["start"] + ta, target_end=tu_r["start"] + tb,
+            target_clauses=reuse._clauses_in(tu_r["clause_paths"], tu_r["clause_starts"], tu_r["clause_ends"],
+                                             tu_r["unit"], tu_r["start"] + ta, tu_r["start"] + tb),
+            containment=round(c, 4), matched=al.matched, similarity=round(al.similarity, 3),
+            coverage_target=round(al.matched / max(len(tu_r["norm"]), 1), 3),
+            coverage_source=round(al.matched / max(len(su_r["norm"]), 1), 3),
+            common_share=round(common, 3), rare_shingles=rare, formula_kind=fk))
+    return pd.DataFrame(out), len(s)
+
+
+def _pair_block(work: str, i: int, j: int, params: dict) -> dict:
+    t0 = time.perf_counter()
+    w = Path(work)
+    A = _load(w / f"block_{i}.pkl")
+    A["titles"] = _load(w / f"titles_{i}.pkl")
+    B = A if i == j else {**_load(w / f"block_{j}.pkl"), "titles": _load(w / f"titles_{j}.pkl")}
+    rows, cand = 0, 0
+    for (si, S), (ti, T) in ([((i, A), (j, B))] + ([((j, B), (i, A))] if i != j else [])):
+        got, n = _direction(S, T, params)
+        _dump(got, w / f"pairs_{si}_{ti}.pkl")
+        rows += len(got)
+        cand += n
+    return dict(step="block pairs", block=i, other=j, candidates=cand, confirmed=rows,
+                seconds=time.perf_counter() - t0, peak_rss=_peak(), pid=os.getpid())
+
+
+def _merge_source(work: str, i: int, n_blocks: int, params: dict, out: str) -> dict:
+    t0 = time.perf_counter()
+    w = Path(work)
+    parts = [_load(w / f"pairs_{i}_{j}.pkl") for j in range(n_blocks)]
+    parts = [x for x in parts if len(x)]
+    if not parts:
+        pairs = reuse._typed_pairs(pd.DataFrame(columns=reuse.PAIR_COLUMNS))
+    else:
+        pairs = pd.concat(parts, ignore_index=True)
+        # one version per (source unit, title), as reuse_against chooses it
+        tot = pairs.groupby(["s", "title", "doc"], sort=True)["matched"].agg(["max", "sum"]).reset_index()
+        tot = tot.sort_values(["s", "title", "max", "sum", "doc"], ascending=[True, True, False, False, False],
+                              kind="stable")
+        best = tot.drop_duplicates(["s", "title"], keep="first")
+        pairs = pairs.merge(best[["s", "title", "doc"]], on=["s", "title", "doc"], how="inner")
+        n_titles = pairs.groupby("s")["title"].transform("nunique").astype("int64").to_numpy()
+        fk = pairs["formula_kind"].to_numpy(dtype=object)
+        many = pd.isna(fk) & (n_titles >= params["formulaic_titles"])
+        fk = np.where(many, "many_titles", fk)
+        rare = pairs["rare_shingles"].astype("int64").to_numpy()
+        fk = np.where(pd.isna(fk), None, fk)
+        kind = np.where(~pd.isna(fk), "formula",
+                        np.where(rare < params["stock_rare"], "stock", "substantive"))
+        pairs["n_target_titles"] = n_titles
+        pairs["formula_kind"] = fk
+        pairs["kind"] = kind
+        pairs = reuse.sort_pairs(reuse._typed_pairs(pairs[reuse.PAIR_COLUMNS].copy()))
+    _dump(pairs, Path(out) / f"part_{i:05d}.pkl")
+    return dict(step="merge", block=i, pairs=len(pairs), seconds=time.perf_counter() - t0, peak_rss=_peak(),
+                pid=os.getpid())
+
+
+def _worker_usage() -> dict:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return dict(peak_rss=int(r.ru_maxrss) * 1024, cpu_s=r.ru_utime + r.ru_stime, pid=os.getpid())
+
+
+# --------------------------------------------------------------------------- the driver
+@dataclass
+class LocalReuseResult:
+    """What :func:`run_local_reuse` returns.
+
+    Attributes
+    ----------
+    pairs : DataFrame or None
+        :func:`analysis.text.diffusion.local_pairs` of the corpus (same columns, same order, same bytes); None
+        unless ``gather=True``.
+    parts : list of Path
+        The pair table by source block (pickled DataFrames, in block order; concatenated they are ``pairs``).
+    tasks : DataFrame
+        One row per task: step, block(s), sizes, seconds, peak memory of the worker process so far, process id.
+    n_blocks, n_pairs, n_candidates : int
+    seconds : float
+        Wall time (writing the blocks included, cluster start excluded); ``step_seconds`` by step.
+    workers : dict
+        Per worker address: ``peak_rss`` (bytes, the process's maximum resident set) and ``cpu_s`` (user + system
+        seconds of the process) at the end of the run.
+    """
+
+    pairs: pd.DataFrame | None
+    parts: list
+    tasks: pd.DataFrame
+    n_blocks: int
+    n_pairs: int
+    n_candidates: int
+    seconds: float
+    step_seconds: dict = field(default_factory=dict)
+    workers: dict = field(default_factory=dict)
+
+
+def run_local_reuse(corpus: pd.DataFrame, titles: dict, *, client, block_chars: int = BLOCK_CHARS,
+                    work: str | os.PathLike | None = None, gather: bool = True, retries: int = 1,
+                    **params) -> LocalReuseResult:
+    """:func:`analysis.text.diffusion.local_pairs` of ``corpus`` (every unit against every unit of the same corpus,
+    ``target_title`` from ``titles``) by blocks on a Dask cluster (module docstring).
+
+    Parameters
+    ----------
+    corpus : DataFrame
+        ``doc_id`` (unique) and ``text``; e.g. :func:`analysis.text.diffusion.latest_local`.
+    titles : dict
+        Title key by ``doc_id`` (:func:`analysis.text.diffusion.local_titles`); versions of one title share it.
+    client : distributed.Client
+    block_chars : int
+        Characters of text per block (:func:`blocks_of`).
+    work : path, optional
+        Folder for the intermediate files and the parts (made if missing; a temporary folder by default, removed
+        at the end unless ``gather=False``). Must be visible to every worker.
+    gather : bool
+        Read the parts back into one table (``pairs``); with ``False`` only ``parts`` are returned.
+    **params
+        Overrides of :data:`analysis.text.reuse.DEFAULTS`.
+    """
+    unknown = sorted(set(params) - set(reuse.DEFAULTS))
+    if unknown:
+        raise TypeError(f"run_local_reuse: unknown parameter(s) {unknown}; known: {sorted(reuse.DEFAULTS)}")
+    missing = sorted(set(corpus["doc_id"].astype(str)) - set(titles))
+    if missing:
+        raise ValueError(f"run_local_reuse: no title for doc_id {missing[0]!r} ({len(missing)} without one)")
+    p = {**reuse.DEFAULTS, **params}
+    t0 = time.perf_counter()
+    remove = work is None and gather          # a folder of our own, not needed once the pairs are gathered
+    w = Path(tempfile.mkdtemp(prefix="blocked_reuse_") if work is None else work)
+    w.mkdir(parents=True, exist_ok=True)
+    try:
+        return _run_blocks(corpus, titles, client, w, block_chars, gather, retries, p, t0, remove)
+    finally:
+        if remove:
+            shutil.rmtree(w, ignore_errors=True)
+
+
+def _run_blocks(corpus, titles, client, w: Path, block_chars: int, gather: bool, retries: int, p: dict, t0: float,
+                remove: bool) -> LocalReuseResult:
+    from distributed import wait
+
+    codes = {t: i for i, t in enumerate(sorted(set(str(titles[d]) for d in corpus["doc_id"])))}
+    blocks = blocks_of(corpus[["doc_id", "text"]].assign(doc_id=corpus["doc_id"].astype(str)), block_chars)
+    nb = len(blocks)
+    for b, blk in enumerate(blocks):
+        _dump(blk.assign(title_code=[codes[str(titles[d])] for d in blk["doc_id"]]), w / f"docs_{b}.pkl")
+        _dump({d: str(titles[d]) for d in blk["doc_id"]}, w / f"titles_{b}.pkl")
+    del blocks
+    steps, infos = {"write blocks": time.perf_counter() - t0}, []
+
+    def run(name, fn, args_list):
+        t = time.perf_counter()
+        futs = [client.submit(fn, *a, pure=False, retries=retries) for a in args_list]
+        wait(futs)
+        bad = [f for f in futs if f.status == "error"]
+        if bad:
+            raise RuntimeError(f"blocked reuse, step {name}: {len(bad)} task(s) failed; first: {bad[0].exception()!r}")
+        infos.extend(client.gather(futs))
+        steps[name] = time.perf_counter() - t
+
+    ws = str(w)
+    run("shingles", _shingle_block, [(ws, b, nb, p) for b in range(nb)])
+    run("buckets", _bucket_stats, [(ws, h, nb, p) for h in range(nb)])
+    run("block stats", _block_stats, [(ws, b, nb, p) for b in range(nb)])
+    run("block pairs", _pair_block, [(ws, i, j, p) for i in range(nb) for j in range(i, nb)])
+    outdir = w / "parts"
+    outdir.mkdir(exist_ok=True)
+    run("merge", _merge_source, [(ws, i, nb, p, str(outdir)) for i in range(nb)])
+    workers = client.run(_worker_usage)
+    tasks = pd.DataFrame(infos)
+    parts = [outdir / f"part_{i:05d}.pkl" for i in range(nb)]
+    pairs = None
+    t1 = time.perf_counter()
+    if gather:
+        got = [_load(x) for x in parts]
+        pairs = reuse.combine_pairs(got)
+        if len(pairs) == 0:
+            pairs = got[0] if got else pairs
+    steps["gather"] = time.perf_counter() - t1
+    n_pairs = int(tasks.loc[tasks["step"] == "merge", "pairs"].sum())
+    n_cand = int(tasks.loc[tasks["step"] == "block pairs", "candidates"].sum())
+    return LocalReuseResult(pairs, [] if remove else parts, tasks, nb, n_pairs, n_cand, time.perf_counter() - t0,
+                            steps, workers)
+
+
+# --------------------------------------------------------------------------- synthetic corpora for the benchmark
+SYNTHETIC_SEED = 20261207
+_KEEP_CHARS = set("第条章节款项目编一二三四五六七八九十百千零〇两之（）()《》〈〉、，。；：\n")
+
+
+def synthetic_local(corpus: pd.DataFrame, times: int, *, edit_rate: float = 0.03,
+                    seed: int = SYNTHETIC_SEED) -> pd.DataFrame:
+    """A synthetic local corpus ``times`` the size of ``corpus``: the corpus itself, then ``times - 1`` copies of
+    every document as a regulation of a new province (``province`` ``<province>·合成<c>``, ``doc_id`` prefixed by
+    it, so every copy is a new title key of :func:`analysis.text.diffusion.local_titles`), its text with random
+    character edits (:func:`analysis.text.reuse._edit`: substitution, insertion or deletion, about ``edit_rate`` of
+    its Chinese characters, never on article numbers, numerals, markup or punctuation — the articles are kept).
+
+    Deterministic: copy ``c`` of the document at position ``i`` (in ``doc_id`` order) draws from
+    ``numpy.random.default_rng([seed, c, i])``. Each copy is a near-duplicate of its original (similarity about
+    ``1 - 2 * edit_rate`` on its articles), so a ×s corpus has about s² times the pairs of ×1: the growth of a
+    corpus in which every regulation has counterparts elsewhere, not that of ``times`` unrelated corpora.
+
+    Returns
+    -------
+    DataFrame
+        Columns of ``corpus`` (``doc_id``, ``province``, ``text``, ``title`` and whatever else it has; ``n_chars``
+        updated when present), originals first, then copy 1 of every document, copy 2, …
+    """
+    if times < 1:
+        raise ValueError(f"synthetic_local: times must be at least 1, got {times}")
+    base = corpus.iloc[sorted(range(len(corpus)), key=lambda i: str(corpus["doc_id"].iat[i]))].reset_index(drop=True)
+    out = [base]
+    for c in range(1, times):
+        cp = base.copy()
+        prov = cp["province"].astype(str) + f"·合成{c}"
+        cp["doc_id"] = [f"{p}/{str(d).split('/', 1)[-1]}" for p, d in zip(prov, cp["doc_id"])]
+        cp["province"] = prov
+        texts = []
+        for i, text in enumerate(cp["text"].astype(str)):
+            rng = np.random.default_rng([seed, c, i])
+            texts.append(_edit_text(text, edit_rate, rng))
+        cp["text"] = texts
+        if "n_chars" in cp:
+            cp["n_chars"] = cp["text"].str.len()
+        out.append(cp)
+    return pd.concat(out, ignore_index=True)
+
+
+def _edit_text(text: str, rate: float, rng: np.random.Generator) -> str:
+    """Edit the runs of Chinese characters (U+4E00–U+9FFF) between kept ones — article and chapter numbers
+    (``第…条``), numerals, headings' markup, punctuation, Latin text and line breaks are never touched: about
+    ``rate`` × the run's length edits by :func:`analysis.text.reuse._edit` in each run."""
+    import re
+
+    keep = "".join(sorted(c for c in _KEEP_CHARS if "\u4e00" <= c <= "\u9fff"))
+    parts = re.split(f"(第[^条章节\\n]{{1,8}}[条章节]|[^\u4e00-\u9fff]+|[{keep}])", text)
+    out = []
+    for part in parts:
+        if not part or not ("\u4e00" <= part[0] <= "\u9fff") or part[0] in _KEEP_CHARS:
+            out.append(part)
+            continue
+        k = int(rng.binomial(len(part), rate))
+        out.append(reuse._edit(part, k, rng) if k else part)
+    return "".join(out)
