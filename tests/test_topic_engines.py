@@ -115,3 +115,19 @@ def test_engine_errors():
         T.fit_topic_model(dtm, vocab, 3, model="nmf", engine="tomotopy")
     with pytest.raises(ValueError, match="no tokens"):
         T.fit_topic_model(dtm * 0, vocab, 3, engine="tomotopy")
+
+
+def test_tomotopy_fit_does_not_depend_on_the_matrix_storage_order():
+    """The sampler visits tokens in column order whatever order the sparse matrix stores them in (the Dask path's
+    partition matrices are stored in another order than the in-memory matrix)."""
+    from scipy import sparse
+
+    docs, _ = planted()
+    dtm, vocab = T.build_dtm(docs, min_df=1)
+    coo = dtm.tocoo()
+    rev = np.arange(coo.nnz)[::-1]
+    shuffled = sparse.csr_matrix((coo.data[rev], (coo.row[rev], coo.col[rev])), shape=dtm.shape)
+    shuffled.has_sorted_indices = False
+    a = T.fit_topic_model(dtm, vocab, 3, engine="tomotopy", random_state=5, max_iter=50)
+    b = T.fit_topic_model(shuffled, vocab, 3, engine="tomotopy", random_state=5, max_iter=50)
+    assert np.array_equal(a.phi, b.phi) and np.array_equal(a.theta, b.theta)

@@ -270,8 +270,10 @@ def _import_tomotopy():
 
 
 def _row_words(dtm, vocab) -> list[list[str]]:
-    """Each clause as its list of terms, each term repeated by its count, in column order."""
-    dtm = dtm.tocsr()
+    """Each clause as its list of terms, each term repeated by its count, in column order (canonical whatever
+    the matrix's storage order: the Gibbs sampler visits tokens in this order)."""
+    dtm = dtm.tocsr().copy()
+    dtm.sum_duplicates()   # also sorts each row's column indices
     vocab = np.asarray(vocab, dtype=str)
     counts = dtm.data.astype(np.int64)
     if (counts < 0).any():
