@@ -131,3 +131,17 @@ def test_tomotopy_fit_does_not_depend_on_the_matrix_storage_order():
     a = T.fit_topic_model(dtm, vocab, 3, engine="tomotopy", random_state=5, max_iter=50)
     b = T.fit_topic_model(shuffled, vocab, 3, engine="tomotopy", random_state=5, max_iter=50)
     assert np.array_equal(a.phi, b.phi) and np.array_equal(a.theta, b.theta)
+
+
+def test_tomotopy_phi_covers_the_whole_vocabulary_with_the_prior():
+    """A term in no fitted clause gets eta / (n_k + V eta) in every topic (not 0), as scikit-learn's LDA gives every
+    column a share; a seen term's weight is (n_kw + eta) / (n_k + V eta)."""
+    docs, _ = planted(n_per_block=10)
+    dtm, vocab = T.build_dtm(docs + [["未见词"]], min_df=1)
+    dtm = dtm[:-1]                                   # the last term occurs in no fitted clause
+    j = list(vocab).index("未见词")
+    m = T.fit_topic_model(dtm, vocab, 3, engine="tomotopy", random_state=5, max_iter=50)
+    n_k = np.asarray(m.estimator.get_count_by_topics(), dtype=float)
+    eta = float(np.float32(T.TOMOTOPY_ETA))
+    np.testing.assert_allclose(m.phi[:, j], eta / (n_k + len(vocab) * eta), rtol=1e-6)
+    assert (m.phi > 0).all() and np.allclose(m.phi.sum(axis=1), 1)

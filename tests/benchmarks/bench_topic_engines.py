@@ -182,9 +182,9 @@ def _tomotopy_opt_fit(dtm, vocab, k, seed, iters):
     mdl.train(iters, workers=1, parallel=tp.ParallelScheme.NONE)
     col = {w: j for j, w in enumerate(np.asarray(vocab).tolist())}
     used = [col[w] for w in mdl.used_vocabs]
-    phi = np.zeros((k, len(vocab)))
+    phi = np.full((k, len(vocab)), float(np.float32(T.TOMOTOPY_ETA)))
     for t in range(k):
-        phi[t, used] = mdl.get_topic_word_dist(t)
+        phi[t, used] = mdl.get_topic_word_dist(t, normalize=False)
     phi /= phi.sum(axis=1, keepdims=True)
     return T.TopicModel("lda", k, phi, np.zeros((0, k)), np.asarray(vocab), estimator=mdl, random_state=seed,
                         engine="tomotopy")
@@ -305,6 +305,13 @@ def _stability(phis):
     return out
 
 
+def _perp(s):
+    fin = s[np.isfinite(s)]
+    if len(fin) == len(s):
+        return f"{s.mean():,.0f}"
+    return (f"{fin.mean():,.0f} ({len(fin)} of {len(s)} seeds)" if len(fin) else "n/a") + " ¹"
+
+
 def report():
     import pandas as pd
 
@@ -349,8 +356,12 @@ def report():
             means = np.array([p.mean() for p in pairs])
             stab = f"{means.mean():.2f} ({means.min():.2f})"
         lines.append(f"| {c} | {k} | {label[e]} | {len(g)} | {rng(g.npmi)} | {rng(g.diversity, '{:.2f}')} | {stab} | "
-                     f"{g.completion_perplexity.mean():,.0f} | {g.wall_s.mean():.1f} | {g.cpu_s.mean():.1f} | "
+                     f"{_perp(g.completion_perplexity)} | {g.wall_s.mean():.1f} | {g.cpu_s.mean():.1f} | "
                      f"{g.rss_mb.max():.0f} |")
+    if not np.isfinite(df.completion_perplexity).all():
+        lines += ["", "¹ Fits run before the engine gave terms outside the fitted clauses the prior's weight (they had "
+                  "weight 0, so held-out clauses using them had probability 0): perplexity infinite, left out; "
+                  "their topics and NPMI are unaffected (such terms were never among a topic's top terms)."]
     # cross-engine agreement: matched cosine between engines (first seed of each)
     lines += ["", "Agreement between engines (matched topic cosine, seed 20221130 of each; compare with the "
               "stability column):", "", "| corpus | K | engines | matched cosine (mean over topics) | lowest topic |",
