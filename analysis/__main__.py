@@ -188,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     pipe.add_argument("--partition-mb", type=float, default=2.0, help="text per partition, MB (default 2)")
     pipe.add_argument("--against", help="keyness reference: 'national' (the committed frequency list)")
     pipe.add_argument("--topics", type=int, help="fit a streamed topic model with this many topics")
-    pipe.add_argument("--model", choices=("lda", "nmf"), default="lda", help="online LDA or MiniBatchNMF")
+    pipe.add_argument("--model", choices=("lda", "nmf", "lda-sample"), default="lda",
+                      help="online LDA, MiniBatchNMF, or a batch LDA (tomotopy) of a 20,000-clause sample")
     pipe.add_argument("--passes", type=int, default=1, help="passes of the topic model over the partitions")
     pipe.add_argument("--mix", type=int, default=4,
                       help="partitions whose rows the topic model sees shuffled together (0: corpus order)")

@@ -615,6 +615,17 @@ def stream_order(sizes: Sequence[int], *, passes: int = 1, seed: int = DEFAULT_S
     return plan
 
 
+#: Clauses of the uniform sample on which the ``"lda-sample"`` topic model is fitted (a batch fit).
+SAMPLE_ROWS = 20_000
+
+
+def sample_rows(sizes: Sequence[int], *, seed: int = DEFAULT_SEED, rows: int = SAMPLE_ROWS) -> np.ndarray:
+    """Row numbers (of the stacked partition matrices, i.e. clause order; sorted) of a uniform random sample of
+    ``rows`` clauses (all rows if the corpus is smaller), seeded by ``seed``; the ``"lda-sample"`` topic model is
+    fitted on it. The same rows as :func:`nmf_init_rows` for the same ``rows``."""
+    return nmf_init_rows(sizes, seed=seed, rows=rows)
+
+
 def nmf_init_rows(sizes: Sequence[int], *, seed: int = DEFAULT_SEED, rows: int = NMF_INIT_ROWS) -> np.ndarray:
     """Row numbers (of the stacked partition matrices, sorted) of the uniform random sample of ``rows`` clauses on
     which the streamed MiniBatchNMF is initialised (all rows if the corpus is smaller); seeded by ``seed``."""
@@ -700,6 +711,8 @@ def _stream_topics(client, futures: list, vocabs: Vocabularies, n_clauses: int, 
 
     from ..text.topics import TopicModel, _row_normalise
 
+    if model == "lda-sample":
+        return _sample_topics(client, futures, vocabs, k, seed, dict(options or {}))
     est = topic_estimator(model, k, n_clauses, seed=seed, **(options or {}))
     t0 = time.perf_counter()
     sizes = [int(n) for n in client.gather([client.submit(lambda d: d["dtm"].shape[0], f, pure=False)
@@ -734,6 +747,35 @@ def _stream_topics(client, futures: list, vocabs: Vocabularies, n_clauses: int, 
                       random_state=seed, seconds=time.perf_counter() - t0)
 
 
+def _sample_topics(client, futures: list, vocabs: Vocabularies, k: int, seed: int, options: dict):
+    """The ``"lda-sample"`` topic model: a batch LDA (:func:`analysis.text.topics.fit_topic_model`) of a uniform
+    sample of clauses gathered from every partition (:func:`sample_rows`); with ``infer`` the topic shares of every
+    clause, inferred on the client one partition at a time (clause order)."""
+    from ..text.topics import TopicModel, fit_topic_model
+
+    rows_n = int(options.pop("rows", SAMPLE_ROWS))
+    engine = options.pop("engine", "tomotopy")
+    max_iter = options.pop("max_iter", None)
+    infer = bool(options.pop("infer", False))
+    if options:
+        raise ValueError(f"topic_options for 'lda-sample': rows, engine, max_iter, infer; got {sorted(options)}")
+    t0 = time.perf_counter()
+    sizes = [int(n) for n in client.gather([client.submit(lambda d: d["dtm"].shape[0], f, pure=False)
+                                             for f in futures])]
+    rows, off = sample_rows(sizes, seed=seed, rows=rows_n), np.concatenate([[0], np.cumsum(sizes)])
+    picks = [rows[(rows >= off[i]) & (rows < off[i + 1])] - off[i] for i in range(len(futures))]
+    sample = client.gather([client.submit(lambda d, r: d["dtm"][r], f, r, pure=False)
+                            for f, r in zip(futures, picks) if len(r)])
+    vocab = np.asarray(vocabs.dtm_vocab, dtype=str)
+    m = fit_topic_model(sparse.vstack(sample, format="csr"), vocab, k, model="lda", random_state=seed,
+                        max_iter=max_iter, engine=engine)
+    theta = np.zeros((0, k))
+    if infer:
+        theta = np.vstack([m.transform(client.submit(lambda d: d["dtm"], f, pure=False).result()) for f in futures])
+    return TopicModel(kind="lda-sample", k=k, phi=m.phi, theta=theta, vocab=vocab, estimator=m.estimator,
+                      random_state=seed, seconds=time.perf_counter() - t0, engine=m.engine)
+
+
 def run_pipeline(corpus, *, client=None, scheduler: str | None = None, n_workers: int | None = None,
                  partition_bytes: int = PARTITION_BYTES, against: str | pd.DataFrame | None = None,
                  stop=wordseg.DEFAULT_STOP, min_df: int = 2, top_n: int = 20, group: str = "all",
@@ -766,7 +808,12 @@ def run_pipeline(corpus, *, client=None, scheduler: str | None = None, n_workers
         (MiniBatchNMF on TF-IDF), built by :func:`topic_estimator` with ``topic_options`` (e.g. ``learning_decay``,
         ``forget_factor``). The model equals the in-memory scikit-learn estimator fed the same mini-batches
         (``partial_fit``), so it differs from :func:`analysis.text.topics.fit_topic_model` only by online against
-        batch optimisation.
+        batch optimisation. ``"lda-sample"``: a batch LDA by :func:`analysis.text.topics.fit_topic_model` of a
+        uniform sample of clauses gathered from every partition (:func:`sample_rows`), equal to the in-memory fit
+        of the same rows; ``topic_options``: ``rows`` (default :data:`SAMPLE_ROWS`), ``engine`` (default
+        ``"tomotopy"``), ``max_iter``, ``infer`` (``True``: the topic shares of every clause in ``topics.theta``,
+        inferred one partition at a time). Online LDA's topics are far less coherent than a batch fit's by NPMI;
+        the sample fit's are as coherent as a batch fit of the whole corpus (tests/benchmarks/topics_stream.md).
     passes : int
         Times the model sees every clause. Each pass reads every partition matrix again (from the workers' memory)
         in a new seeded order; it costs one streamed fit each (about 2 s per 30,000 clauses for LDA with K = 10).

@@ -1,0 +1,147 @@
+"""The tomotopy engine of fit_topic_model: deterministic with a fixed seed and one worker (byte-identical topics in
+fresh processes, also under another hash seed and another instruction set), seed-sensitive, correct term mapping,
+planted topics recovered, and errors for what it does not do."""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis.text import topics as T
+
+tp = pytest.importorskip("tomotopy", reason="tomotopy is not installed (pip install .[topics])")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def planted(n_per_block=40, seed=0):
+    """Three disjoint vocabularies of 8 terms; 6 tokens per clause from one block."""
+    rng = np.random.default_rng(seed)
+    blocks = [[f"{p}{i}" for i in range(8)] for p in ("数据", "人工", "政务")]
+    return [list(rng.choice(b, size=6)) for b in blocks for _ in range(n_per_block)], blocks
+
+
+FIT = """
+import hashlib, json, sys
+import numpy as np
+from analysis.text import topics as T
+sys.path.insert(0, {tests!r})
+from test_topic_engines import planted
+docs, _ = planted(n_per_block=60, seed=3)
+docs = [d + [w + "x" for w in d[:2]] for d in docs]          # some shared structure across blocks
+dtm, vocab = T.build_dtm(docs, min_df=1)
+m = T.fit_topic_model(dtm, vocab, 4, engine="tomotopy", random_state={seed}, max_iter=150)
+tops = T.top_terms(m, n=5)
+print(json.dumps({{"phi": hashlib.sha256(m.phi.tobytes()).hexdigest(),
+                  "theta": hashlib.sha256(m.theta.tobytes()).hexdigest(),
+                  "top": tops["term"].tolist()}}))
+"""
+
+
+def fit_in_fresh_process(seed, **env):
+    code = FIT.format(tests=str(ROOT / "tests"), seed=seed)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT), **env})
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_tomotopy_fit_byte_identical_in_fresh_processes_and_seed_sensitive():
+    a = fit_in_fresh_process(11)
+    b = fit_in_fresh_process(11, PYTHONHASHSEED="12345")        # another process, another hash seed
+    assert a == b                                              # topic-term and clause-topic bytes, top terms
+    c = fit_in_fresh_process(12)
+    assert c["phi"] != a["phi"] and c["theta"] != a["theta"]   # another seed, other sampling path
+
+
+def test_tomotopy_fit_identical_under_another_instruction_set():
+    """tomotopy picks an AVX-512/AVX2/SSE2 build at import (TOMOTOPY_ISA forces one): the fit is the same."""
+    isas = [tp.isa] + [i for i in ("avx2", "sse2") if i != tp.isa]
+    got = [fit_in_fresh_process(11, TOMOTOPY_ISA=i) for i in isas]
+    assert all(g == got[0] for g in got[1:])
+
+
+def test_tomotopy_same_process_rerun_equal_and_recovers_planted_topics():
+    docs, blocks = planted()
+    dtm, vocab = T.build_dtm(docs, min_df=1)
+    m1 = T.fit_topic_model(dtm, vocab, 3, engine="tomotopy", random_state=7, max_iter=200)
+    m2 = T.fit_topic_model(dtm, vocab, 3, engine="tomotopy", random_state=7, max_iter=200)
+    assert m1.engine == "tomotopy" and m1.kind == "lda"
+    assert np.array_equal(m1.phi, m2.phi) and np.array_equal(m1.theta, m2.theta)
+    assert m1.phi.shape == (3, len(vocab)) and np.allclose(m1.phi.sum(axis=1), 1)
+    assert np.allclose(m1.theta.sum(axis=1), 1)
+    # each topic's top 8 terms are one block: the columns of phi are mapped back to the project's vocabulary
+    tops = T.top_terms(m1, n=8)
+    found = sorted(sorted(g["term"]) for _, g in tops.groupby("topic"))
+    assert found == sorted(sorted(b) for b in blocks)
+    # clauses of one block share one dominant topic, each block another
+    dominant = m1.theta.argmax(axis=1).reshape(3, -1)
+    assert all(len(set(row)) == 1 for row in dominant) and len(set(dominant[:, 0])) == 3
+
+
+def test_tomotopy_transform_deterministic_and_per_clause():
+    docs, _ = planted()
+    dtm, vocab = T.build_dtm(docs, min_df=1)
+    m = T.fit_topic_model(dtm, vocab, 3, engine="tomotopy", random_state=7, max_iter=200)
+    full = m.transform(dtm)
+    assert np.array_equal(full, m.transform(dtm))                 # rerun
+    assert np.array_equal(full[30:90], m.transform(dtm[30:90]))   # a clause's shares do not depend on the others
+    assert (full.argmax(axis=1) == m.theta.argmax(axis=1)).all()
+    # a clause with no known term gets the prior's mean, not an error
+    empty = T.build_dtm([["未知"]], vocabulary=vocab)[0]
+    alpha = np.asarray(m.estimator.alpha, dtype=float)
+    assert np.allclose(m.transform(empty)[0], alpha / alpha.sum())
+
+
+def test_tomotopy_changed_input_changes_topics():
+    docs, _ = planted()
+    dtm, vocab = T.build_dtm(docs, min_df=1)
+    m = T.fit_topic_model(dtm, vocab, 3, engine="tomotopy", random_state=7, max_iter=100)
+    dtm2 = dtm.tolil()
+    dtm2[0, 0] += 5
+    m2 = T.fit_topic_model(dtm2.tocsr(), vocab, 3, engine="tomotopy", random_state=7, max_iter=100)
+    assert not np.array_equal(m.phi, m2.phi)
+
+
+def test_engine_errors():
+    docs, _ = planted(n_per_block=5)
+    dtm, vocab = T.build_dtm(docs, min_df=1)
+    with pytest.raises(ValueError, match="engine must be one of"):
+        T.fit_topic_model(dtm, vocab, 3, engine="gensim")
+    with pytest.raises(ValueError, match="LDA only"):
+        T.fit_topic_model(dtm, vocab, 3, model="nmf", engine="tomotopy")
+    with pytest.raises(ValueError, match="no tokens"):
+        T.fit_topic_model(dtm * 0, vocab, 3, engine="tomotopy")
+
+
+def test_tomotopy_fit_does_not_depend_on_the_matrix_storage_order():
+    """The sampler visits tokens in column order whatever order the sparse matrix stores them in (the Dask path's
+    partition matrices are stored in another order than the in-memory matrix)."""
+    from scipy import sparse
+
+    docs, _ = planted()
+    dtm, vocab = T.build_dtm(docs, min_df=1)
+    coo = dtm.tocoo()
+    rev = np.arange(coo.nnz)[::-1]
+    shuffled = sparse.csr_matrix((coo.data[rev], (coo.row[rev], coo.col[rev])), shape=dtm.shape)
+    shuffled.has_sorted_indices = False
+    a = T.fit_topic_model(dtm, vocab, 3, engine="tomotopy", random_state=5, max_iter=50)
+    b = T.fit_topic_model(shuffled, vocab, 3, engine="tomotopy", random_state=5, max_iter=50)
+    assert np.array_equal(a.phi, b.phi) and np.array_equal(a.theta, b.theta)
+
+
+def test_tomotopy_phi_covers_the_whole_vocabulary_with_the_prior():
+    """A term in no fitted clause gets eta / (n_k + V eta) in every topic (not 0), as scikit-learn's LDA gives every
+    column a share; a seen term's weight is (n_kw + eta) / (n_k + V eta)."""
+    docs, _ = planted(n_per_block=10)
+    dtm, vocab = T.build_dtm(docs + [["未见词"]], min_df=1)
+    dtm = dtm[:-1]                                   # the last term occurs in no fitted clause
+    j = list(vocab).index("未见词")
+    m = T.fit_topic_model(dtm, vocab, 3, engine="tomotopy", random_state=5, max_iter=50)
+    n_k = np.asarray(m.estimator.get_count_by_topics(), dtype=float)
+    eta = float(np.float32(T.TOMOTOPY_ETA))
+    np.testing.assert_allclose(m.phi[:, j], eta / (n_k + len(vocab) * eta), rtol=1e-6)
+    assert (m.phi > 0).all() and np.allclose(m.phi.sum(axis=1), 1)
