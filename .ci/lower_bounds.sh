@@ -4,7 +4,7 @@
 # error), the package itself with --no-deps, and pytest; then the unit tests run there (`make test-lower-bounds`).
 # What pip adds beyond the floors (dependencies of dependencies) is whatever it resolves today.
 #
-# Tests run: 552 of the 589 unit tests (no notebook is compared with its stored outputs, no nbval):
+# Tests run: the unit tests (no notebook is compared with its stored outputs, no nbval; counts in the README):
 #   1. `pytest tests -m "not slow"` without
 #        tests/test_lab.py   (needs jupyter_server, a test tool pinned in requirements.txt, not a dependency)
 #        tests/test_build.py (rebuilt tables byte-identical to the committed ones: a property of the pinned set)
@@ -55,8 +55,9 @@ installed=$(( $(date +%s) - start ))
 echo "lower bounds: environment ready in ${installed} s"
 
 before=$(git status --porcelain --untracked-files=no)
-# pyproject's addopts name nbval options; nbval is not installed here (no notebook is compared)
-run_pytest() { "$VENV/bin/python" -m pytest -o addopts="-ra --strict-markers" -p no:cacheprovider "$@"; }
+# pyproject's addopts name nbval options; nbval is not installed here (no notebook is compared). The session guard
+# (tests/session_guard.py: outputs to a temporary folder, work tree unchanged) is loaded as in every other run.
+run_pytest() { "$VENV/bin/python" -m pytest -o addopts="-ra --strict-markers" -p session_guard -p no:cacheprovider "$@"; }
 run_pytest tests -m "not slow" --ignore=tests/test_lab.py --ignore=tests/test_build.py --ignore=tests/benchmarks \
     --deselect tests/test_book.py::test_page_in_chromium \
     --deselect tests/test_book.py::test_chromium_check_sees_characters_missing_from_the_font \

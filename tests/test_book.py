@@ -444,6 +444,8 @@ class Chromium:
 def browser():
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (Debian: apt-get install chromium); browser tests of the book skipped")
+    pytest.importorskip("websocket", reason="websocket-client is not installed (a test tool pinned in requirements.txt, "
+                        "absent from the dependency-floor venv); browser tests of the book skipped")
     b = Chromium(CHROMIUM)
     yield b
     b.close()
