@@ -68,6 +68,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .display import NUMBER_LIKE
 from .paths import CACHE_DIR, FIGURES_DIR, NOTEBOOKS_DIR, ROOT
 
 BOOK_DIR = ROOT / "build" / "book"
@@ -89,11 +90,9 @@ _HTML_LINK = re.compile(r"((?:src|href)=\")([^\"]+)(\")")
 #: pandas writes a missing value as NaN, <NA>, None or NaT depending on the column's type; the book shows one marker.
 NA_STRINGS = frozenset({"NaN", "nan", "<NA>", "None", "NaT"})
 NA_MARKER = "—"
-#: A cell reads as a number: 1,911 · −0.003 · 12 % · 1.2e-05 · 0.64–0.87 · (−0.003, 0.285) · <0.001 · 2021-06-10.
-_NUMBER = r"[-+−]?(?:\d{1,3}(?:[,\u202f]\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?"
-NUMERIC = re.compile(
-    rf"(?:[<>≤≥≈~]\s*)?[(\[]?{_NUMBER}\s*(?:%|‰|×)?(?:\s*(?:–|—|-|,|to)\s*{_NUMBER}\s*(?:%|‰)?)?[)\]]?"
-    r"|\d{4}-\d{2}(?:-\d{2})?(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|×\s*\d+(?:\.\d+)?")
+#: A cell reads as a number: 1,911 · −0.003 · 12 % · 1.2e-05 · 0.64–0.87 · (−0.003, 0.285) · <0.001 · 2021-06-10 —
+#: the one reading analysis.display uses to right-align a column in JupyterLab, so the two always agree.
+NUMERIC = NUMBER_LIKE
 #: Text up to this many characters is kept on one line in a table (see book.css: td.short).
 SHORT_TEXT = 16
 _CACHE_FORMAT = "book-cache-3"
