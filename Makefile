@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.requirements-installed
 export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 
-.PHONY: test test-portable test-lower-bounds reproduce lab book check build bench clean-cache venv
+.PHONY: test test-rebuild test-portable test-lower-bounds reproduce lab book check build bench clean-cache venv
 
 venv: $(STAMP)
 
@@ -17,11 +17,18 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 ## test: unit tests, data validation and every notebook under nbval (strict), on every core (pytest-xdist;
-## --dist loadscope keeps a notebook's cells in order in one kernel and a module's tests on one worker;
-## TEST_WORKERS=0 runs in one process)
+## --dist loadgroup with tests/xdist_scopes.py: a notebook's cells in order in one kernel, a module's tests on one worker,
+## each build-identity step of tests/test_build.py on its own;
+## TEST_WORKERS=0 runs in one process). The byte-identity rebuilds of the three longest build steps (marker
+## `rebuild`) are left to test-rebuild; CI runs both.
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval -n $(TEST_WORKERS) --dist loadscope tests notebooks
+	$(BIN)/python -m pytest --nbval -n $(TEST_WORKERS) --dist loadgroup -m "not rebuild" tests notebooks
+
+## test-rebuild: rebuild the three longest build steps (reuse, instrument_model, diffusion) and compare every table
+## byte for byte with the committed one (tests/test_build.py, marker `rebuild`; about 5 CPU-minutes)
+test-rebuild: $(STAMP)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m rebuild tests/test_build.py
 
 ## test-portable: every notebook again under other numpy SIMD levels, OpenBLAS cores and hash seeds
 ## (each switch proven to change the kernels first), compared strictly with the stored outputs

@@ -36,6 +36,11 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in README.split("\n## ", 1)[0], "the README's first screen gives `make test`"
     assert re.search(r"^make test$", ci, flags=re.M)
+    # what `make test` leaves out (the marker `rebuild`), CI runs after it
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r'^\t.*pytest .*-m "not rebuild" tests notebooks$', make, flags=re.M)
+    assert re.search(r"^\t.*pytest .*-m rebuild tests/test_build.py$", make, flags=re.M)
+    assert re.search(r"^make test-rebuild$", ci, flags=re.M)
 
 
 def test_readme_lists_every_table_and_notebook():
