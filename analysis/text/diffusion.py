@@ -56,9 +56,10 @@ real one. The corpus covers seven provinces (LawRefBook ``DLC/`` packs), so diff
 
 Performance: the comparison is :func:`analysis.text.reuse.reuse_against` of the local corpus against itself
 (:func:`local_pairs`); ``n_jobs`` splits the source documents between processes (fork) and combines their pairs with
-:func:`analysis.text.reuse.combine_pairs` — the same table, as on the Dask path
-(:func:`analysis.distributed.run_reuse` with the local corpus as source and target). Times and memory:
-``tests/benchmarks/diffusion.md``.
+:func:`analysis.text.reuse.combine_pairs`. For corpora larger than one machine's memory, use the blocked Dask path,
+:func:`analysis.distributed.blocked_reuse.run_local_reuse`: no worker holds the whole index, and its pairs and
+diffusion tables are byte-identical to this module's (tests/test_distributed_reuse.py). Times, memory per worker and
+the growth with corpus size: ``tests/benchmarks/diffusion.md``.
 """
 from __future__ import annotations
 
