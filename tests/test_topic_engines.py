@@ -233,3 +233,13 @@ def test_topic_stability_engine_is_used():
     assert not np.allclose(sk["cosine"], pairs["cosine"], atol=1e-3)
     with pytest.raises(ValueError, match="reference model"):
         T.topic_stability(dtm, vocab, 4, seeds=(0, 1), max_iter=60, engine="sklearn", reference=a)
+
+
+def test_require_engine_names_the_engine_or_says_what_to_install(monkeypatch):
+    assert T.require_engine("tomotopy") == f"tomotopy {tp.__version__}"
+    assert T.require_engine("sklearn").startswith("scikit-learn ")
+    with pytest.raises(ValueError, match="engine must be one of"):
+        T.require_engine("gensim")
+    monkeypatch.setitem(sys.modules, "tomotopy", None)          # as on a machine without it: import fails
+    with pytest.raises(ImportError, match=r"pip install \.\[topics\]"):
+        T.require_engine("tomotopy")

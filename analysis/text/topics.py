@@ -45,7 +45,7 @@ from ..plotting import place_point_labels, use_cjk_font
 DEFAULT_SEED = 20221130  # analysis.plotting.SEED; repeated here so this module imports without matplotlib
 
 __all__ = [
-    "TopicModel", "build_dtm", "fit_topic_model", "top_term_ids", "top_terms", "npmi_coherence",
+    "TopicModel", "build_dtm", "fit_topic_model", "require_engine", "top_term_ids", "top_terms", "npmi_coherence",
     "topic_diversity", "topic_exclusivity", "heldout_perplexity", "completion_perplexity", "k_selection_panel",
     "topic_stability", "summarise_stability", "relevance_table", "topic_labels",
     "document_topics", "prevalence_by_covariate", "intertopic_distances", "plot_intertopic_map",
@@ -265,9 +265,25 @@ def _import_tomotopy():
     try:
         import tomotopy
     except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("engine='tomotopy' needs the tomotopy package: pip install .[topics] "
-                          "(or pip install tomotopy)") from err
+        raise ImportError("engine='tomotopy' needs the tomotopy package, which is not installed: pip install .[topics] "
+                          "(wheels for Linux and Windows on x86-64 and for macOS; on Linux on ARM pip builds it "
+                          "from source, which needs a C++ compiler)") from err
     return tomotopy
+
+
+def require_engine(engine: str) -> str:
+    """Check that ``engine`` can fit topic models here; return its name and version (e.g. ``"tomotopy 0.14.0"``).
+
+    Notebooks call it first so that a missing engine stops them at the top with what to install
+    (``pip install .[topics]`` for tomotopy), not halfway through with results of another engine.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
+    if engine == "tomotopy":
+        return f"tomotopy {_import_tomotopy().__version__}"
+    import sklearn
+
+    return f"scikit-learn {sklearn.__version__}"
 
 
 def _row_words(dtm, vocab) -> list[list[str]]:
