@@ -266,8 +266,8 @@ def _import_tomotopy():
         import tomotopy
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError("engine='tomotopy' needs the tomotopy package, which is not installed: pip install .[topics] "
-                          "(wheels for Linux and Windows on x86-64 and for macOS; on Linux on ARM pip builds it "
-                          "from source, which needs a C++ compiler)") from err
+                          "(wheels for Linux x86-64/aarch64 with glibc >= 2.27, macOS and Windows x86-64; elsewhere "
+                          "pip builds it from source, which needs a C++ compiler)") from err
     return tomotopy
 
 
