@@ -30,6 +30,7 @@ every clause) gives NPMI = 1. A topic's coherence is the mean over its ``N(N-1)/
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -328,9 +329,22 @@ def _fit_tomotopy(dtm, vocab, k: int, *, random_state: int, max_iter: int) -> To
         phi[t, used] = mdl.get_topic_word_dist(t, normalize=False)
     alpha = np.asarray(mdl.alpha, dtype=float)
     theta = np.tile(alpha / alpha.sum(), (dtm.shape[0], 1))
-    theta[rows] = np.array([d.get_topic_dist() for d in mdl.docs], dtype=float)
+    theta[rows] = _topic_shares(mdl.docs, alpha)
     return TopicModel(kind="lda", k=k, phi=_row_normalise(phi), theta=_row_normalise(theta), vocab=vocab,
                       estimator=mdl, random_state=int(random_state), seconds=seconds, engine="tomotopy")
+
+
+def _topic_shares(docs, alpha: np.ndarray) -> np.ndarray:
+    """Each document's posterior mean topic shares ``(n_dk + alpha_k) / (n_d + sum(alpha))`` from its topic
+    assignments, in float64. tomotopy's own ``get_topic_dist`` and ``infer`` shares are computed in float32 by the
+    build it dispatches to, and their last bits differ between AVX-512, AVX2 and SSE2 (on notebook 05's clauses);
+    the assignments themselves do not (tests/test_topic_engines.py)."""
+    k, total = len(alpha), math.fsum(alpha)
+    out = np.empty((len(docs), k))
+    for i, d in enumerate(docs):
+        z = np.asarray(d.topics, dtype=np.int64)
+        out[i] = (np.bincount(z, minlength=k) + alpha) / (len(z) + total)
+    return out
 
 
 def _tomotopy_transform(model: TopicModel, dtm) -> np.ndarray:
@@ -349,9 +363,8 @@ def _tomotopy_transform(model: TopicModel, dtm) -> np.ndarray:
     if docs:
         # together=False: each clause is inferred on its own, so its shares do not depend on the other
         # clauses passed with it or on earlier calls (tests/test_topic_engines.py)
-        dist, _ = mdl.infer(docs, iterations=TOMOTOPY_INFER_ITER, workers=1, parallel=tp.ParallelScheme.NONE,
-                             together=False)
-        out[rows] = np.asarray(dist, dtype=float)
+        mdl.infer(docs, iterations=TOMOTOPY_INFER_ITER, workers=1, parallel=tp.ParallelScheme.NONE, together=False)
+        out[rows] = _topic_shares(docs, alpha)   # from the inferred assignments (infer updates the documents)
     return _row_normalise(out)
 
 
