@@ -26,11 +26,11 @@ start=$(date +%s)
 floors=$("$PYTHON" -c '
 import re, sys, tomllib
 deps = tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]
-pins = [re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*>=\s*([0-9][0-9A-Za-z.]*)\s*(?:,.*)?", d) for d in deps]
+pins = [re.fullmatch(r"\s*([A-Za-z0-9_.\-]+)\s*>=\s*([0-9][0-9A-Za-z.]*)\s*(?:,[^;]*)?(;.*)?", d) for d in deps]
 bad = [d for d, m in zip(deps, pins) if m is None]
 if bad:
     sys.exit(f"pyproject.toml: dependencies without a >= floor: {bad}")
-print("\n".join(f"{m.group(1)}=={m.group(2)}" for m in pins))
+print("\n".join(m.group(1) + "==" + m.group(2) + (m.group(3) or "") for m in pins))   # a marker is kept
 ')
 pytest_pin=$(grep -E '^pytest==' requirements.txt | cut -d' ' -f1)
 stamp="$floors

@@ -120,7 +120,7 @@ def _pipeline(args) -> int:
     except PipelineError as err:
         print(err, file=sys.stderr)
         return 1
-    except (ValueError, FileNotFoundError) as err:   # a user's bad files or corpus argument: the message, no traceback
+    except (ValueError, FileNotFoundError, ImportError) as err:   # bad files or corpus, a missing engine: the message, no traceback
         print(f"pipeline: {err}", file=sys.stderr)
         return 2
     except Exception as err:
@@ -188,8 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     pipe.add_argument("--partition-mb", type=float, default=2.0, help="text per partition, MB (default 2)")
     pipe.add_argument("--against", help="keyness reference: 'national' (the committed frequency list)")
     pipe.add_argument("--topics", type=int, help="fit a streamed topic model with this many topics")
-    pipe.add_argument("--model", choices=("lda", "nmf", "lda-sample"), default="lda",
-                      help="online LDA, MiniBatchNMF, or a batch LDA (tomotopy) of a 20,000-clause sample")
+    pipe.add_argument("--model", choices=("lda-sample", "lda", "nmf"), default="lda-sample",
+                      help="a batch LDA (tomotopy) of a 20,000-clause sample (default: the most coherent topics), "
+                           "online LDA, or MiniBatchNMF")
     pipe.add_argument("--passes", type=int, default=1, help="passes of the topic model over the partitions")
     pipe.add_argument("--mix", type=int, default=4,
                       help="partitions whose rows the topic model sees shuffled together (0: corpus order)")

@@ -10,6 +10,8 @@ that made them. One machine can stand in for others by switching the kernels its
 * **OpenBLAS's core**: ``OPENBLAS_CORETYPE`` selects the kernels of another CPU generation in the OpenBLAS
   builds that numpy and scipy ship (``DYNAMIC_ARCH``); matrix products then add in another order.
 * **Python's hash seed**: ``PYTHONHASHSEED`` changes the iteration order of sets of strings.
+* **tomotopy's build** (notebook 05's LDA): ``TOMOTOPY_ISA`` picks the AVX-512, AVX2 or SSE2 build it dispatches to
+  on x86-64; the configurations below pair it with numpy's level (``avx2`` with X86_V3, ``sse2`` below it).
 
 For each configuration this script first proves, in a fresh interpreter, that the switches took effect — the
 numpy kernels in use (``numpy.lib.introspect.opt_func_info``), the OpenBLAS core (threadpoolctl), and the
@@ -40,6 +42,11 @@ import numpy as np
 from numpy._core._multiarray_umath import __cpu_features__, __cpu_dispatch__
 import scipy.linalg  # loads scipy's own OpenBLAS too
 import threadpoolctl
+try:
+    import tomotopy
+    tomotopy_isa = tomotopy.isa
+except ImportError:
+    tomotopy_isa = None
 
 kernels = collections.Counter(d["current"] for sigs in np.lib.introspect.opt_func_info().values()
                               for d in sigs.values())
@@ -59,6 +66,7 @@ print(json.dumps({
     "float_sum32": float(x.astype(np.float32).sum()).hex(),
     "matmul": h(a @ a.T),
     "str_set_order": h(np.array([hash(s) % 1000 for s in ["政务", "数据", "网络", "安全", "平台"]])),
+    "tomotopy_isa": tomotopy_isa,
 }))
 """
 
@@ -74,7 +82,7 @@ def probe(env: dict[str, str]) -> dict:
     return json.loads(out.stdout)
 
 
-SWITCHES = ("NPY_DISABLE_CPU_FEATURES", "OPENBLAS_CORETYPE", "PYTHONHASHSEED")
+SWITCHES = ("NPY_DISABLE_CPU_FEATURES", "OPENBLAS_CORETYPE", "PYTHONHASHSEED", "TOMOTOPY_ISA")
 
 
 def describe(env: dict[str, str]) -> str:
@@ -91,11 +99,11 @@ def configurations(default: dict) -> list[tuple[str, dict[str, str]]]:
         if "X86_V4" in enabled:      # AVX-512 machine: its AVX2 neighbour, then the baseline
             configs.append(("x86-64-v3", {"NPY_DISABLE_CPU_FEATURES": "X86_V4",
                                           "OPENBLAS_CORETYPE": "Haswell" if blas != ["Haswell"] else "Nehalem",
-                                          "PYTHONHASHSEED": "1"}))
+                                          "PYTHONHASHSEED": "1", "TOMOTOPY_ISA": "avx2"}))
         if "X86_V3" in enabled:
             configs.append(("x86-64-v2", {"NPY_DISABLE_CPU_FEATURES": "X86_V3",
                                           "OPENBLAS_CORETYPE": "Sandybridge" if blas != ["Sandybridge"] else "Nehalem",
-                                          "PYTHONHASHSEED": "2"}))
+                                          "PYTHONHASHSEED": "2", "TOMOTOPY_ISA": "sse2"}))
         if not configs:              # a baseline-only CPU: only OpenBLAS and the hash seed can move
             configs.append(("blas-nehalem", {"OPENBLAS_CORETYPE": "Nehalem", "PYTHONHASHSEED": "1"}))
     else:                            # e.g. aarch64: numpy's dispatch targets above the baseline, OpenBLAS's ARMV8
@@ -107,7 +115,8 @@ def configurations(default: dict) -> list[tuple[str, dict[str, str]]]:
 
 
 def differences(default: dict, other: dict) -> list[str]:
-    keys = ["numpy_kernels", "openblas", "argsort_ties", "float_sum", "float_sum32", "matmul", "str_set_order"]
+    keys = ["numpy_kernels", "openblas", "argsort_ties", "float_sum", "float_sum32", "matmul", "str_set_order",
+            "tomotopy_isa"]
     return [k for k in keys if default[k] != other[k]]
 
 
@@ -120,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     base_env = {k: v for k, v in os.environ.items() if k not in SWITCHES}
     base_env.update({"MPLBACKEND": "Agg", "PYTHONHASHSEED": "0"})
     default = probe(base_env)
-    print(f"default: numpy kernels {default['numpy_kernels']}, OpenBLAS {default['openblas']}", flush=True)
+    print(f"default: numpy kernels {default['numpy_kernels']}, OpenBLAS {default['openblas']}, "
+          f"tomotopy {default['tomotopy_isa']}", flush=True)
     configs = configurations(default)
     if args.only:
         configs = [c for c in configs if c[0] == args.only]
@@ -134,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         diff = differences(default, got)
         kernels_moved = {"numpy_kernels", "openblas"} & set(diff)
         proven += bool(kernels_moved)
-        print(f"\n[{name}] {describe(env)}\n  numpy kernels {got['numpy_kernels']}, OpenBLAS {got['openblas']}\n"
+        print(f"\n[{name}] {describe(env)}\n  numpy kernels {got['numpy_kernels']}, OpenBLAS {got['openblas']}, "
+              f"tomotopy {got['tomotopy_isa']}\n"
               f"  differs from the default in: {', '.join(diff) or 'nothing'}", flush=True)
         if not kernels_moved:
             print(f"  not counted: the switches did not change the kernels on this machine")

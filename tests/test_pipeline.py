@@ -94,7 +94,7 @@ def test_distributed_path_equals_in_memory_path(client, sample):
     archive, folder = sample
     clauses = analysis.load_clauses(folder)
     res = run_pipeline(archive, client=client, partition_bytes=100_000, against="national", keep_dtm=True,
-                       topics=5, progress=False)
+                       topics=5, topic_model="lda", progress=False)
     assert len(res.partitions) > 3 and set(res.partitions["worker"]) <= set(client.nthreads())
     # tokens: computed on the workers, identical to tokenize_series in this process
     parts = list_partitions(archive, partition_bytes=100_000)
@@ -169,7 +169,8 @@ def test_streamed_topic_models_equal_in_memory_online_fits_on_the_same_minibatch
     clauses = analysis.load_clauses(folder)
     dtm, vocab = topics.build_dtm(tokens.tokenize_series(clauses["text"]))
     n = dtm.shape[0]
-    res = run_pipeline(archive, client=client, partition_bytes=100_000, topics=5, passes=2, progress=False)
+    res = run_pipeline(archive, client=client, partition_bytes=100_000, topics=5, topic_model="lda", passes=2,
+                       progress=False)
     sizes = res.partitions["n_clauses"].tolist()
     assert sum(sizes) == n and len(sizes) > 3 and list(res.vocab) == list(vocab)
     seed = pl.DEFAULT_SEED

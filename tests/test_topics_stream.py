@@ -75,3 +75,47 @@ def test_lda_sample_rejects_unknown_options(client, corpus):
     with pytest.raises(ValueError, match="topic_options for 'lda-sample'"):
         run_pipeline(archive, client=client, partition_bytes=60_000, topics=4, topic_model="lda-sample",
                      topic_options={"passes": 3}, progress=False)
+
+
+def test_lda_sample_is_the_default_topic_model(client, corpus):
+    """run_pipeline(topics=K) and `python -m analysis pipeline --topics K` fit the sample LDA unless told otherwise
+    (online LDA's topics are far less coherent: tests/benchmarks/topic_engines.md); online LDA stays available."""
+    import inspect
+
+    from analysis.__main__ import main
+
+    archive, dtm, vocab = corpus
+    assert inspect.signature(run_pipeline).parameters["topic_model"].default == "lda-sample"
+    opts = {"rows": dtm.shape[0] // 2, "max_iter": 50}
+    default = run_pipeline(archive, client=client, partition_bytes=60_000, topics=4, topic_options=dict(opts),
+                           progress=False)
+    explicit = run_pipeline(archive, client=client, partition_bytes=60_000, topics=4, topic_model="lda-sample",
+                            topic_options=dict(opts), progress=False)
+    assert default.topics.kind == "lda-sample" and default.topics.engine == "tomotopy"
+    assert np.array_equal(default.topics.phi, explicit.topics.phi)
+    online = run_pipeline(archive, client=client, partition_bytes=60_000, topics=4, topic_model="lda", progress=False)
+    assert online.topics.kind == "lda-online"
+    # the command line's default, read from its parser (--help names it)
+    import contextlib
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        main(["pipeline", "--help"])
+    assert "{lda-sample,lda,nmf}" in out.getvalue() and "default: the most coherent" in out.getvalue()
+
+
+def test_missing_engine_stops_the_pipeline_before_any_pass(monkeypatch, corpus, capsys, tmp_path):
+    """Without tomotopy the default topic model fails at once (no cluster started), saying what to install and
+    which model needs no engine."""
+    import sys
+
+    from analysis.__main__ import main
+
+    archive, _, _ = corpus
+    monkeypatch.setitem(sys.modules, "tomotopy", None)
+    monkeypatch.setattr(pl, "cluster", lambda *a, **k: pytest.fail("a cluster was started"))
+    with pytest.raises(ImportError, match=r"pip install \.\[topics\].*topic_model='lda'"):
+        run_pipeline(archive, topics=4, progress=False)
+    assert main(["pipeline", str(archive), "--out", str(tmp_path / "out"), "--topics", "4", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "pip install .[topics]" in err and "--model lda" in err and "Traceback" not in err

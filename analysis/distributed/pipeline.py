@@ -779,7 +779,7 @@ def _sample_topics(client, futures: list, vocabs: Vocabularies, k: int, seed: in
 def run_pipeline(corpus, *, client=None, scheduler: str | None = None, n_workers: int | None = None,
                  partition_bytes: int = PARTITION_BYTES, against: str | pd.DataFrame | None = None,
                  stop=wordseg.DEFAULT_STOP, min_df: int = 2, top_n: int = 20, group: str = "all",
-                 topics: int | None = None, topic_model: str = "lda", passes: int = 1, seed: int = DEFAULT_SEED,
+                 topics: int | None = None, topic_model: str = "lda-sample", passes: int = 1, seed: int = DEFAULT_SEED,
                  mix: int = 4, topic_options: dict | None = None,
                  keep_dtm: bool = False, matrices: bool = True, retries: int = 2, progress: bool = True,
                  dashboard: bool = True, cache: bool | str = "partition", skip_unsupported: bool = False,
@@ -804,16 +804,18 @@ def run_pipeline(corpus, *, client=None, scheduler: str | None = None, n_workers
     top_n, group
         TF-IDF terms per group; groups ``"all"`` or ``"folder"`` (first path component of ``doc_id``).
     topics : int, optional
-        Fit a streamed topic model with this many topics: ``topic_model`` ``"lda"`` (online LDA) or ``"nmf"``
-        (MiniBatchNMF on TF-IDF), built by :func:`topic_estimator` with ``topic_options`` (e.g. ``learning_decay``,
-        ``forget_factor``). The model equals the in-memory scikit-learn estimator fed the same mini-batches
-        (``partial_fit``), so it differs from :func:`analysis.text.topics.fit_topic_model` only by online against
-        batch optimisation. ``"lda-sample"``: a batch LDA by :func:`analysis.text.topics.fit_topic_model` of a
-        uniform sample of clauses gathered from every partition (:func:`sample_rows`), equal to the in-memory fit
-        of the same rows; ``topic_options``: ``rows`` (default :data:`SAMPLE_ROWS`), ``engine`` (default
-        ``"tomotopy"``), ``max_iter``, ``infer`` (``True``: the topic shares of every clause in ``topics.theta``,
-        inferred one partition at a time). Online LDA's topics are far less coherent than a batch fit's by NPMI;
-        the sample fit's are as coherent as a batch fit of the whole corpus (tests/benchmarks/topics_stream.md).
+        Fit a topic model with this many topics. ``topic_model`` ``"lda-sample"`` (the default): a batch LDA by
+        :func:`analysis.text.topics.fit_topic_model` of a uniform sample of clauses gathered from every partition
+        (:func:`sample_rows`), equal to the in-memory fit of the same rows; ``topic_options``: ``rows`` (default
+        :data:`SAMPLE_ROWS`), ``engine`` (default ``"tomotopy"``, checked before the first pass), ``max_iter``,
+        ``infer`` (``True``: the topic shares of every clause in ``topics.theta``, inferred one partition at a
+        time). ``"lda"`` (online LDA) or ``"nmf"`` (MiniBatchNMF on TF-IDF): streamed over every clause, built by
+        :func:`topic_estimator` with ``topic_options`` (e.g. ``learning_decay``, ``forget_factor``); each equals the
+        in-memory scikit-learn estimator fed the same mini-batches (``partial_fit``), so it differs from
+        :func:`analysis.text.topics.fit_topic_model` only by online against batch optimisation. The sample fit is
+        the default because online LDA's topics are far less coherent by NPMI (national corpus, 3 seeds: 0.088 /
+        0.075 at K = 10 / 20 against 0.177 / 0.181 for the sample fit, whose range holds the whole-corpus batch
+        fit's 0.190 at K = 20; tests/benchmarks/topic_engines.md).
     passes : int
         Times the model sees every clause. Each pass reads every partition matrix again (from the workers' memory)
         in a new seeded order; it costs one streamed fit each (about 2 s per 30,000 clauses for LDA with K = 10).
@@ -856,6 +858,15 @@ def run_pipeline(corpus, *, client=None, scheduler: str | None = None, n_workers
     -------
     PipelineResult
     """
+    if topics and topic_model == "lda-sample":   # before any pass: a missing engine is named, with what to install
+        from ..text.topics import require_engine
+
+        engine = (topic_options or {}).get("engine", "tomotopy")
+        try:
+            require_engine(engine)
+        except ImportError as err:
+            other = "--model lda" if cli else "topic_model='lda'"
+            raise ImportError(f"{err}; or choose another topic model: {other} (online LDA)") from err
     if client is None:
         with cluster(scheduler, n_workers=n_workers, dashboard=dashboard,
                      stream=sys.stderr if progress else None) as c:

@@ -30,6 +30,7 @@ every clause) gives NPMI = 1. A topic's coherence is the mean over its ``N(N-1)/
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -45,8 +46,8 @@ from ..plotting import place_point_labels, use_cjk_font
 DEFAULT_SEED = 20221130  # analysis.plotting.SEED; repeated here so this module imports without matplotlib
 
 __all__ = [
-    "TopicModel", "build_dtm", "fit_topic_model", "top_term_ids", "top_terms", "npmi_coherence",
-    "topic_diversity", "topic_exclusivity", "heldout_perplexity", "k_selection_panel",
+    "TopicModel", "build_dtm", "fit_topic_model", "require_engine", "top_term_ids", "top_terms", "npmi_coherence",
+    "topic_diversity", "topic_exclusivity", "heldout_perplexity", "completion_perplexity", "k_selection_panel",
     "topic_stability", "summarise_stability", "relevance_table", "topic_labels",
     "document_topics", "prevalence_by_covariate", "intertopic_distances", "plot_intertopic_map",
     "plot_topic_terms", "plot_prevalence", "plot_prevalence_trend", "separated_intervals", "trend_test",
@@ -265,9 +266,25 @@ def _import_tomotopy():
     try:
         import tomotopy
     except ImportError as err:  # pragma: no cover - depends on the environment
-        raise ImportError("engine='tomotopy' needs the tomotopy package: pip install .[topics] "
-                          "(or pip install tomotopy)") from err
+        raise ImportError("engine='tomotopy' needs the tomotopy package, which is not installed: pip install .[topics] "
+                          "(wheels for Linux x86-64/aarch64 with glibc >= 2.27, macOS and Windows x86-64; elsewhere "
+                          "pip builds it from source, which needs a C++ compiler)") from err
     return tomotopy
+
+
+def require_engine(engine: str) -> str:
+    """Check that ``engine`` can fit topic models here; return its name and version (e.g. ``"tomotopy 0.14.0"``).
+
+    Notebooks call it first so that a missing engine stops them at the top with what to install
+    (``pip install .[topics]`` for tomotopy), not halfway through with results of another engine.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
+    if engine == "tomotopy":
+        return f"tomotopy {_import_tomotopy().__version__}"
+    import sklearn
+
+    return f"scikit-learn {sklearn.__version__}"
 
 
 def _row_words(dtm, vocab) -> list[list[str]]:
@@ -312,9 +329,22 @@ def _fit_tomotopy(dtm, vocab, k: int, *, random_state: int, max_iter: int) -> To
         phi[t, used] = mdl.get_topic_word_dist(t, normalize=False)
     alpha = np.asarray(mdl.alpha, dtype=float)
     theta = np.tile(alpha / alpha.sum(), (dtm.shape[0], 1))
-    theta[rows] = np.array([d.get_topic_dist() for d in mdl.docs], dtype=float)
+    theta[rows] = _topic_shares(mdl.docs, alpha)
     return TopicModel(kind="lda", k=k, phi=_row_normalise(phi), theta=_row_normalise(theta), vocab=vocab,
                       estimator=mdl, random_state=int(random_state), seconds=seconds, engine="tomotopy")
+
+
+def _topic_shares(docs, alpha: np.ndarray) -> np.ndarray:
+    """Each document's posterior mean topic shares ``(n_dk + alpha_k) / (n_d + sum(alpha))`` from its topic
+    assignments, in float64. tomotopy's own ``get_topic_dist`` and ``infer`` shares are computed in float32 by the
+    build it dispatches to, and their last bits differ between AVX-512, AVX2 and SSE2 (on notebook 05's clauses);
+    the assignments themselves do not (tests/test_topic_engines.py)."""
+    k, total = len(alpha), math.fsum(alpha)
+    out = np.empty((len(docs), k))
+    for i, d in enumerate(docs):
+        z = np.asarray(d.topics, dtype=np.int64)
+        out[i] = (np.bincount(z, minlength=k) + alpha) / (len(z) + total)
+    return out
 
 
 def _tomotopy_transform(model: TopicModel, dtm) -> np.ndarray:
@@ -333,9 +363,8 @@ def _tomotopy_transform(model: TopicModel, dtm) -> np.ndarray:
     if docs:
         # together=False: each clause is inferred on its own, so its shares do not depend on the other
         # clauses passed with it or on earlier calls (tests/test_topic_engines.py)
-        dist, _ = mdl.infer(docs, iterations=TOMOTOPY_INFER_ITER, workers=1, parallel=tp.ParallelScheme.NONE,
-                             together=False)
-        out[rows] = np.asarray(dist, dtype=float)
+        mdl.infer(docs, iterations=TOMOTOPY_INFER_ITER, workers=1, parallel=tp.ParallelScheme.NONE, together=False)
+        out[rows] = _topic_shares(docs, alpha)   # from the inferred assignments (infer updates the documents)
     return _row_normalise(out)
 
 
@@ -445,12 +474,70 @@ def _split(n_docs: int, fraction: float, random_state: int) -> tuple[np.ndarray,
     return np.sort(perm[n_test:]), np.sort(perm[:n_test])
 
 
+def _completion_halves(dtm, random_state: int):
+    """Split each clause's tokens at random (seeded) into two halves: (observed, scored) count matrices."""
+    dtm = dtm.tocsr().copy()
+    dtm.sum_duplicates()
+    n_rows = dtm.shape[0]
+    counts = dtm.data.astype(np.int64)
+    rows = np.repeat(np.repeat(np.arange(n_rows), np.diff(dtm.indptr)), counts)
+    cols = np.repeat(dtm.indices, counts)
+    rng = np.random.default_rng(random_state)
+    order = np.lexsort((rng.random(len(rows)), rows))  # a random order within each clause (keys unique a.s.)
+    rows, cols = rows[order], cols[order]
+    starts = np.r_[0, np.cumsum(np.bincount(rows, minlength=n_rows))[:-1]].astype(np.int64)
+    first = (np.arange(len(rows)) - starts[rows]) % 2 == 0
+    halves = []
+    for keep in (first, ~first):
+        m = sparse.csr_matrix((np.ones(int(keep.sum()), dtype=np.int64), (rows[keep], cols[keep])), shape=dtm.shape)
+        m.sum_duplicates()
+        halves.append(m)
+    return halves[0], halves[1]
+
+
+def completion_perplexity(model: TopicModel, dtm, *, random_state: int = DEFAULT_SEED) -> float:
+    """Document-completion perplexity of held-out clauses (Wallach et al. 2009): lower is better.
+
+    Each clause's tokens are split at random (seeded) into two halves; the clause's topic shares are inferred from
+    the first half by the model's own inference (:meth:`TopicModel.transform`) and the second half is scored under
+    ``theta · phi``: ``exp(-sum log p(w) / tokens)`` over the scored halves of the clauses with tokens in both
+    halves. The same formula for every engine, so comparable across engines (tests/benchmarks/topic_engines.md uses
+    it); scikit-learn's own ``perplexity`` is its variational bound on whole clauses, a different quantity.
+    """
+    dtm = _check_dtm(dtm, model.vocab)
+    observed, scored = _completion_halves(dtm, random_state)
+    keep = np.flatnonzero((np.asarray(observed.sum(axis=1)).ravel() > 0)
+                          & (np.asarray(scored.sum(axis=1)).ravel() > 0))
+    if not len(keep):
+        raise ValueError("no held-out clause has two or more tokens to split")
+    theta = model.transform(observed[keep])
+    sc = scored[keep].tocoo()
+    p = np.einsum("ik,ki->i", theta[sc.row], model.phi[:, sc.col])
+    return float(np.exp(-np.sum(sc.data * np.log(p)) / sc.data.sum()))
+
+
+def _heldout_perplexity(model: TopicModel, test_dtm, random_state: int) -> float:
+    """scikit-learn: its variational bound on the whole held-out clauses; tomotopy: document completion."""
+    if model.engine == "tomotopy":
+        return completion_perplexity(model, test_dtm, random_state=random_state)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        return float(model.estimator.perplexity(test_dtm))
+
+
 def heldout_perplexity(dtm, vocab, k: int, *, heldout_fraction: float = 0.2,
-                       random_state: int = DEFAULT_SEED, max_iter: int | None = None) -> float:
+                       random_state: int = DEFAULT_SEED, max_iter: int | None = None,
+                       engine: str = "sklearn") -> float:
     """Perplexity of held-out clauses under an LDA model fitted on the rest.
 
     Lower is better, but perplexity often keeps falling with k and correlates poorly with human
     judgements of topic quality (Chang et al. 2009): read it next to coherence, never alone.
+
+    ``engine`` is passed to :func:`fit_topic_model`. With ``"sklearn"`` the figure is scikit-learn's own
+    perplexity (its variational bound on the whole held-out clauses); with ``"tomotopy"`` it is the
+    document-completion perplexity of :func:`completion_perplexity` (Gibbs sampling gives no such bound). The two
+    are different quantities: compare figures of one engine only.
 
     Returns
     -------
@@ -458,14 +545,15 @@ def heldout_perplexity(dtm, vocab, k: int, *, heldout_fraction: float = 0.2,
     """
     dtm = _check_dtm(dtm, vocab)
     train, test = _split(dtm.shape[0], heldout_fraction, random_state)
-    m = fit_topic_model(dtm[train], vocab, k, model="lda", random_state=random_state, max_iter=max_iter)
-    return float(m.estimator.perplexity(dtm[test]))
+    m = fit_topic_model(dtm[train], vocab, k, model="lda", random_state=random_state, max_iter=max_iter,
+                        engine=engine)
+    return _heldout_perplexity(m, dtm[test], random_state)
 
 
 def k_selection_panel(dtm, vocab, ks: Iterable[int] = range(4, 21, 2), *,
                       models: Sequence[str] = ("lda", "nmf"), top_n: int = 10,
                       heldout_fraction: float = 0.2, random_state: int = DEFAULT_SEED,
-                      max_iter: int | None = None, return_models: bool = False):
+                      max_iter: int | None = None, return_models: bool = False, engine: str = "sklearn"):
     """Fit each model at each k and tabulate the diagnostics.
 
     Every model is fitted once, on the training clauses (a seeded random ``1 - heldout_fraction``
@@ -474,6 +562,10 @@ def k_selection_panel(dtm, vocab, ks: Iterable[int] = range(4, 21, 2), *,
     is missing. ``max_iter`` sets the LDA EM iterations only; NMF keeps its own default (1000) so
     that it converges. To screen many ks with NMF and fewer with LDA, call the panel twice (same
     ``random_state``, hence the same training clauses) and concatenate.
+
+    ``engine`` (``"sklearn"`` or ``"tomotopy"``) is passed to :func:`fit_topic_model` for the LDA fits; NMF is
+    always scikit-learn's (tomotopy has none). LDA's perplexity is then as :func:`heldout_perplexity` computes it
+    for that engine (scikit-learn's variational bound, or tomotopy's document completion: not comparable).
 
     ``return_models=True`` also returns the fitted :class:`TopicModel` objects, keyed ``(model, k)``:
     with ``heldout_fraction=0`` each is the model :func:`fit_topic_model` gives on all clauses with the
@@ -489,6 +581,8 @@ def k_selection_panel(dtm, vocab, ks: Iterable[int] = range(4, 21, 2), *,
         ``seconds`` (wall time of the fit plus diagnostics).
     """
     dtm = _check_dtm(dtm, vocab)
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, got {engine!r}")
     if heldout_fraction > 0:
         train, test = _split(dtm.shape[0], heldout_fraction, random_state)
     else:
@@ -498,14 +592,12 @@ def k_selection_panel(dtm, vocab, ks: Iterable[int] = range(4, 21, 2), *,
         for k in ks:
             t0 = time.perf_counter()
             m = fit_topic_model(dtm[train] if len(test) else dtm, vocab, int(k), model=kind,
-                                random_state=random_state, max_iter=max_iter if kind == "lda" else None)
+                                random_state=random_state, max_iter=max_iter if kind == "lda" else None,
+                                engine=engine if kind == "lda" else "sklearn")
             fitted[(kind, int(k))] = m
             ids = top_term_ids(m.phi, top_n)
             if kind == "lda" and len(test):
-                from threadpoolctl import threadpool_limits
-
-                with threadpool_limits(limits=1):
-                    perp = float(m.estimator.perplexity(dtm[test]))
+                perp = _heldout_perplexity(m, dtm[test], random_state)
             else:
                 perp = np.nan
             rows.append({
@@ -531,7 +623,7 @@ def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def topic_stability(dtm, vocab, k: int, *, model: str = "lda",
                     seeds: Sequence[int] = (DEFAULT_SEED, 1, 2, 3, 4), max_iter: int | None = None,
-                    reference: TopicModel | None = None) -> pd.DataFrame:
+                    reference: TopicModel | None = None, engine: str = "sklearn") -> pd.DataFrame:
     """Refit with several seeds and match each run's topics to the first run's.
 
     The first seed is the reference. For every other seed the cosine similarity between all pairs
@@ -543,13 +635,13 @@ def topic_stability(dtm, vocab, k: int, *, model: str = "lda",
 
     Parameters
     ----------
-    dtm, vocab, k, model, max_iter
-        As for :func:`fit_topic_model`.
+    dtm, vocab, k, model, max_iter, engine
+        As for :func:`fit_topic_model` (every seed is fitted by that engine).
     seeds : sequence of int
         At least two; the first is the reference run.
     reference : TopicModel, optional
         An already fitted model for the first seed (same ``dtm``, ``k``, ``model``, ``max_iter``),
-        to avoid fitting it twice. Its ``kind``, ``k`` and ``random_state`` must match.
+        to avoid fitting it twice. Its ``kind``, ``k``, ``random_state`` and ``engine`` must match.
 
     Returns
     -------
@@ -561,16 +653,16 @@ def topic_stability(dtm, vocab, k: int, *, model: str = "lda",
         raise ValueError("topic_stability needs at least two seeds")
     dtm = _check_dtm(dtm, vocab)
     if reference is not None:
-        got = (reference.kind, reference.k, reference.random_state, reference.phi.shape[1])
-        want = (model, k, seeds[0], dtm.shape[1])
+        got = (reference.kind, reference.k, reference.random_state, reference.phi.shape[1], reference.engine)
+        want = (model, k, seeds[0], dtm.shape[1], engine)
         if got != want:
-            raise ValueError(f"reference model (kind, k, random_state, n_terms) = {got}, expected {want}")
+            raise ValueError(f"reference model (kind, k, random_state, n_terms, engine) = {got}, expected {want}")
         ref = reference
     else:
-        ref = fit_topic_model(dtm, vocab, k, model=model, random_state=seeds[0], max_iter=max_iter)
+        ref = fit_topic_model(dtm, vocab, k, model=model, random_state=seeds[0], max_iter=max_iter, engine=engine)
     rows = []
     for s in seeds[1:]:
-        other = fit_topic_model(dtm, vocab, k, model=model, random_state=s, max_iter=max_iter)
+        other = fit_topic_model(dtm, vocab, k, model=model, random_state=s, max_iter=max_iter, engine=engine)
         sim = _cosine(ref.phi, other.phi)
         r, c = linear_sum_assignment(-sim)
         for i, j in zip(r, c):

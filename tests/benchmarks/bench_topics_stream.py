@@ -135,7 +135,8 @@ def corpus_rows(client, folder: Path, k: int, seeds: list[int]) -> tuple[str, li
                  batch["nmf"].seconds))
     rng = np.random.default_rng(0)
     chance = mc(batch["lda"].phi, rng.dirichlet(np.full(len(vocab), 0.1), size=k))[0]
-    res = run_pipeline(folder, client=client, partition_bytes=500_000, topics=k, progress=False)   # the public path
+    res = run_pipeline(folder, client=client, partition_bytes=500_000, topics=k, topic_model="lda",
+                       progress=False)   # the public path, online LDA
     vocabs = pl.vocabularies(res.term_counts)
     parts = pl.list_partitions(folder, partition_bytes=500_000)
     futs = pl._run(client, pl.partition_matrices, parts, retries=2, progress=False, label="", vocabs=vocabs)
