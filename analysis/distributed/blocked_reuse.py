@@ -24,23 +24,34 @@ holding it (``group_df``, read by :func:`analysis.text.reuse.classify_pair`). Th
    the shingle starting at each normalised position, looked up bucket by bucket;
 4. per pair of blocks ``i <= j`` (``_pair_block``): the candidate product of block ``i``'s units against block
    ``j``'s on the union of their kept shingles (shared counts and containment are exactly the index's: a
-   shingle of either block's units is kept or not by its global count), alignment and confirmation of each
-   candidate, spans, clause paths, ``common_share``/``rare_shingles`` and the formula wording — in both
-   directions (``i`` against ``j`` and ``j`` against ``i``; one direction when ``i = j``);
-5. per source block (``_merge_source``): every confirmed pair whose source unit is in the block: one version per
-   (source unit, target title) as :func:`analysis.text.reuse.reuse_against` chooses it, ``n_target_titles``,
-   the ``many_titles`` formula, the kinds, sorted by :func:`analysis.text.reuse.sort_pairs` and written.
+   shingle of either block's units is kept or not by its global count), slab by slab of source units, alignment and
+   confirmation of each candidate, spans, clause paths, ``common_share``/``rare_shingles`` and the formula wording —
+   in both directions (``i`` against ``j`` and ``j`` against ``i``; one direction when ``i = j``). The confirmed
+   rows are written as they come, in files of at most ``chunk_rows`` rows, with an index: each file's range of
+   source units and each source unit's number of rows;
+5. per **range of source units** of a block (``_merge_range``; the driver cuts each block's units, in
+   ``(doc_id, start)`` order, into consecutive ranges of at most ``chunk_rows`` rows against all blocks, a unit
+   with more alone): the rows of those units, read file by file from the files whose range meets it, one version
+   per (source unit, target title) as :func:`analysis.text.reuse.reuse_against` chooses it, ``n_target_titles``, the
+   ``many_titles`` formula, the kinds, sorted by :func:`analysis.text.reuse.sort_pairs` and written. Every one of
+   these is a question about one source unit's rows, so a range holds all it needs.
 
-Since blocks are contiguous in ``doc_id`` order and :func:`~analysis.text.reuse.sort_pairs` sorts by source
-document first, the pair table is the blocks' tables concatenated in block order, and it equals
-:func:`analysis.text.diffusion.local_pairs` of the same corpus byte for byte
-(``tests/test_distributed_reuse.py``). What a task holds: one or two blocks with their shingles, one bucket's
-entries, or the pairs of one block pair or one source block — set by ``block_chars``, not by the corpus, except
-that a unit's number of pairs grows with the number of texts like it (step 5 holds the pairs of one source
-block; step 4 those of one block pair). Measured (``tests/benchmarks/diffusion.md``, blocks of 1 M characters): the
-index steps peak at 0.19–0.28 GB per worker from 118 to 1,180 texts, the whole run at 0.21–0.25 → 0.46–0.48 GB
-(the pairs). The client holds the corpus table it was given (to write the blocks) and, when asked
-(``gather=True``), the pair table.
+Since blocks are contiguous in ``doc_id`` order, the ranges are contiguous in ``(doc_id, start)`` order and
+:func:`~analysis.text.reuse.sort_pairs` sorts by source document, then source start, the pair table is the ranges'
+tables concatenated in order, and it equals :func:`analysis.text.diffusion.local_pairs` of the same corpus byte for
+byte, whatever ``chunk_rows`` is (``tests/test_distributed_reuse.py``, with the default and with 50 rows).
+
+What a task holds: one or two blocks with their shingles (set by ``block_chars``), one bucket's entries (the corpus's
+entries divided by as many buckets as blocks), one slab's candidates, and at most ``chunk_rows`` pair rows (a merge:
+one range and the file being read, so up to twice that, or one unit's rows if a unit alone has more; each task
+reports the most it held, ``held_rows``, and a test asserts the bound). None of it grows with the corpus at a fixed
+block size, except a slab's candidates and one unit's rows (numbers, not rows, and the rows of one article against
+every text like it). Measured (``tests/benchmarks/diffusion.md``, blocks of 1 M characters, 20,000-row chunks, the
+whole local corpus ×1, ×4 and ×10 with a seeded sample of block-pair tasks): see the table there; the peak per task
+is flat. :func:`sample_local_reuse` runs the statistics steps and a seeded sample of the block-pair tasks and their
+merges of a corpus too large to run whole, for such measurements. The client holds the corpus table it was given (to
+write the blocks), one integer per unit of a block at a time (to plan the merge) and, when asked (``gather=True``),
+the pair table.
 """
 from __future__ import annotations
 
@@ -292,6 +303,7 @@ class _ChunkWriter:
         self.chunks: list = []
         self.counts = np.zeros(n_units, dtype=np.int64)
         self.held = self.n = 0
+        self.candidate_cpu_s = 0.0
 
     def add(self, row: dict) -> None:
         self.rows.append(row)
@@ -318,7 +330,8 @@ class _ChunkWriter:
 def _direction(S: dict, T: dict, p: dict, sink: _ChunkWriter) -> int:
     """Confirmed pairs of the units of block ``S`` (source) against those of block ``T`` (target), every version,
     before the choice of version and the title count, given to ``sink`` one by one in source-unit order (slab by slab
-    of :data:`SLAB_UNITS` source units, so that the candidates held are one slab's). Returns the candidates."""
+    of :data:`SLAB_UNITS` source units, so that the candidates held are one slab's). Returns the candidates; adds the
+    CPU seconds of the candidate product to ``sink.candidate_cpu_s``."""
     vocab = np.unique(np.concatenate(S["kept"] + T["kept"])) if (S["kept"] or T["kept"]) else np.array([])
     src = _csr(S["kept"], vocab)
     tgt_t = _csr(T["kept"], vocab).T.tocsr()
@@ -337,8 +350,9 @@ def _direction(S: dict, T: dict, p: dict, sink: _ChunkWriter) -> int:
     t_cols = ["doc_id", "unit", "start", "end", "text", "norm", "clause_paths", "clause_starts", "clause_ends"]
     s_rows = su[t_cols].to_dict("records")
     t_rows = s_rows if S is T else tu[t_cols].to_dict("records")
-    n_cand = 0
+    n_cand, t_cand = 0, 0.0
     for a in range(0, src.shape[0], SLAB_UNITS):
+        tc = time.process_time()
         prod = (src[a:a + SLAB_UNITS] @ tgt_t).tocoo()
         m = prod.data >= p["min_shared"]
         r, c, v = prod.row[m] + a, prod.col[m], prod.data[m]
@@ -351,6 +365,7 @@ def _direction(S: dict, T: dict, p: dict, sink: _ChunkWriter) -> int:
         del r, c, v, denom, ok
         n_cand += len(s)
         cont = n / np.maximum(np.minimum(n_s[s], n_t[t]), 1)
+        t_cand += time.process_time() - tc
         for si, ti, c in zip(s.tolist(), t.tolist(), cont.tolist()):
             al = reuse.align(s_norm[si], t_norm[ti], min_block=p["min_block"], gap_cost=p["gap_cost"])
             if al is None or al.matched < p["min_matched"] or al.similarity < p["min_similarity"]:
@@ -380,16 +395,20 @@ def _direction(S: dict, T: dict, p: dict, sink: _ChunkWriter) -> int:
                 coverage_target=round(al.matched / max(len(tu_r["norm"]), 1), 3),
                 coverage_source=round(al.matched / max(len(su_r["norm"]), 1), 3),
                 common_share=round(common, 3), rare_shingles=rare, formula_kind=fk))
+    sink.candidate_cpu_s += t_cand
     return n_cand
 
 
 def _pair_block(work: str, i: int, j: int, params: dict, chunk_rows: int) -> dict:
     with _TaskMeter() as m:
         w = Path(work)
+        tl = time.process_time()
         A = _load(w / f"block_{i}.pkl")
         A["titles"] = _load(w / f"titles_{i}.pkl")
         B = A if i == j else {**_load(w / f"block_{j}.pkl"), "titles": _load(w / f"titles_{j}.pkl")}
+        load_cpu = time.process_time() - tl
         rows = cand = held = n_chunks = 0
+        cand_cpu = 0.0
         for (si, S), (ti, T) in ([((i, A), (j, B))] + ([((j, B), (i, A))] if i != j else [])):
             sink = _ChunkWriter(w, si, ti, len(S["units"]), chunk_rows)
             cand += _direction(S, T, params, sink)
@@ -397,8 +416,10 @@ def _pair_block(work: str, i: int, j: int, params: dict, chunk_rows: int) -> dic
             rows += sink.n
             held = max(held, sink.held)
             n_chunks += len(sink.chunks)
+            cand_cpu += sink.candidate_cpu_s
+    # CPU split: reading the two blocks, the candidate products, the rest (vocabulary, matrices, confirmation, files)
     return m.info(step="block pairs", block=i, other=j, candidates=cand, confirmed=rows, chunks=n_chunks,
-                  held_rows=held)
+                  held_rows=held, load_cpu_s=load_cpu, candidate_cpu_s=cand_cpu)
 
 
 def _plan_ranges(counts: np.ndarray, chunk_rows: int) -> list[tuple[int, int]]:
