@@ -274,17 +274,24 @@ def _block_stats_run(work: str, b: int, n_buckets: int, params: dict) -> dict:
     return dict(step="block stats", block=b, n_units=len(su))
 
 
-def _csr(kept: list, vocab: np.ndarray):
+def _matrices(blocks: list) -> list:
+    """Unit × shingle matrices (CSR, ones) of the kept shingles of one or two blocks over their joint vocabulary: the
+    shingles' ids are their positions in the sorted union (``numpy.unique``'s inverse), one call for all units."""
     from scipy import sparse
 
-    indptr, indices = [0], []
-    for u in kept:
-        ids = np.searchsorted(vocab, u)
-        indices.append(np.sort(ids))
-        indptr.append(indptr[-1] + len(ids))
-    ind = np.concatenate(indices) if indices else np.array([], dtype=np.int64)
-    return sparse.csr_matrix((np.ones(len(ind), dtype=np.int32), ind.astype(np.int64),
-                              np.array(indptr, dtype=np.int64)), shape=(len(kept), len(vocab)))
+    kept = [u for B in blocks for u in B["kept"]]
+    if not kept:
+        return [sparse.csr_matrix((len(B["kept"]), 0), dtype=np.int32) for B in blocks]
+    vocab, inv = np.unique(np.concatenate(kept), return_inverse=True)
+    inv = inv.reshape(-1).astype(np.int64)
+    out, at = [], 0
+    for B in blocks:
+        n = np.array([len(u) for u in B["kept"]], dtype=np.int64)
+        indptr = np.concatenate([[0], np.cumsum(n)])
+        ind = inv[at:at + indptr[-1]]          # each unit's kept shingles are sorted and distinct: so are its ids
+        at += indptr[-1]
+        out.append(sparse.csr_matrix((np.ones(len(ind), dtype=np.int32), ind, indptr), shape=(len(n), len(vocab))))
+    return out
 
 
 SLAB_UNITS = 1000
@@ -327,29 +334,25 @@ class _ChunkWriter:
         _dump({"chunks": self.chunks, "counts": self.counts}, self.w / f"pairs_{self.si}_{self.ti}.pkl")
 
 
-def _direction(S: dict, T: dict, p: dict, sink: _ChunkWriter) -> int:
+def _direction(S: dict, T: dict, p: dict, sink: _ChunkWriter, src, tgt_t, offsets: dict) -> int:
     """Confirmed pairs of the units of block ``S`` (source) against those of block ``T`` (target), every version,
     before the choice of version and the title count, given to ``sink`` one by one in source-unit order (slab by slab
-    of :data:`SLAB_UNITS` source units, so that the candidates held are one slab's). Returns the candidates; adds the
-    CPU seconds of the candidate product to ``sink.candidate_cpu_s``."""
-    vocab = np.unique(np.concatenate(S["kept"] + T["kept"])) if (S["kept"] or T["kept"]) else np.array([])
-    src = _csr(S["kept"], vocab)
-    tgt_t = _csr(T["kept"], vocab).T.tocsr()
+    of :data:`SLAB_UNITS` source units, so that the candidates held are one slab's). ``src`` and ``tgt_t``: the
+    unit × shingle matrix of ``S`` and the transposed one of ``T`` (:func:`_matrices`); ``offsets``: normalised-to-
+    original offsets by (block, unit), shared by both directions. Returns the candidates; adds the CPU seconds of the
+    candidate product to ``sink.candidate_cpu_s``."""
     n_s, n_t = S["n_kept"], T["n_kept"]
-    su, tu = S["units"], T["units"]
-    s_norm, t_norm = su["norm"].tolist(), tu["norm"].tolist()
+    s_norm, t_norm = S["norms"], T["norms"]
     k, ct = p["k"], p["common_titles"]
-    offsets: dict = {}
+    s_b, t_b = S["block"], T["block"]
 
-    def span(side, i, text, a, b):
-        if (side, i) not in offsets:
-            offsets[(side, i)] = reuse.normalize_offsets(text)[1:]
-        starts, ends = offsets[(side, i)]
-        return int(starts[a]), int(ends[b - 1])
+    def span(b, i, text, a, e):
+        if (b, i) not in offsets:
+            offsets[(b, i)] = reuse.normalize_offsets(text)[1:]
+        starts, ends = offsets[(b, i)]
+        return int(starts[a]), int(ends[e - 1])
 
-    t_cols = ["doc_id", "unit", "start", "end", "text", "norm", "clause_paths", "clause_starts", "clause_ends"]
-    s_rows = su[t_cols].to_dict("records")
-    t_rows = s_rows if S is T else tu[t_cols].to_dict("records")
+    s_rows, t_rows = S["rows"], T["rows"]
     n_cand, t_cand = 0, 0.0
     for a in range(0, src.shape[0], SLAB_UNITS):
         tc = time.process_time()
@@ -371,8 +374,8 @@ def _direction(S: dict, T: dict, p: dict, sink: _ChunkWriter) -> int:
             if al is None or al.matched < p["min_matched"] or al.similarity < p["min_similarity"]:
                 continue
             su_r, tu_r = s_rows[si], t_rows[ti]
-            sa, sb = span("s", si, su_r["text"], al.a0, al.a1)
-            ta, tb = span("t", ti, tu_r["text"], al.b0, al.b1)
+            sa, sb = span(s_b, si, su_r["text"], al.a0, al.a1)
+            ta, tb = span(t_b, ti, tu_r["text"], al.b0, al.b1)
             # classify_pair without the title count (added per source unit in _merge_range): the title count of each
             # shingle of the target span is T's per-position table
             freq = T["gdf_pos"][ti][al.b0:al.b1 - k + 1] if al.b1 - al.b0 >= k else np.array([], dtype=np.int32)
@@ -403,21 +406,33 @@ def _pair_block(work: str, i: int, j: int, params: dict, chunk_rows: int) -> dic
     with _TaskMeter() as m:
         w = Path(work)
         tl = time.process_time()
-        A = _load(w / f"block_{i}.pkl")
-        A["titles"] = _load(w / f"titles_{i}.pkl")
-        B = A if i == j else {**_load(w / f"block_{j}.pkl"), "titles": _load(w / f"titles_{j}.pkl")}
+        t_cols = ["doc_id", "unit", "start", "end", "text", "norm", "clause_paths", "clause_starts", "clause_ends"]
+
+        def block(b):
+            X = _load(w / f"block_{b}.pkl")
+            X.update(titles=_load(w / f"titles_{b}.pkl"), block=b, rows=X["units"][t_cols].to_dict("records"),
+                     norms=X["units"]["norm"].tolist())
+            return X
+
+        A = block(i)
+        B = A if i == j else block(j)
         load_cpu = time.process_time() - tl
+        tl = time.process_time()
+        mats = _matrices([A] if i == j else [A, B])
+        mA, mB = mats[0], mats[-1]
+        cand_cpu = time.process_time() - tl     # the matrices, once for both directions, then each slab's product
         rows = cand = held = n_chunks = 0
-        cand_cpu = 0.0
-        for (si, S), (ti, T) in ([((i, A), (j, B))] + ([((j, B), (i, A))] if i != j else [])):
+        offsets: dict = {}
+        for (si, S, mS), (ti, T, mT) in ([((i, A, mA), (j, B, mB))] + ([((j, B, mB), (i, A, mA))] if i != j else [])):
             sink = _ChunkWriter(w, si, ti, len(S["units"]), chunk_rows)
-            cand += _direction(S, T, params, sink)
+            cand += _direction(S, T, params, sink, mS, mT.T.tocsr(), offsets)
             sink.close()
             rows += sink.n
             held = max(held, sink.held)
             n_chunks += len(sink.chunks)
             cand_cpu += sink.candidate_cpu_s
-    # CPU split: reading the two blocks, the candidate products, the rest (vocabulary, matrices, confirmation, files)
+    # CPU split: reading the blocks (and their rows), the candidates (matrices, products), the rest (alignment, rows,
+    # files)
     return m.info(step="block pairs", block=i, other=j, candidates=cand, confirmed=rows, chunks=n_chunks,
                   held_rows=held, load_cpu_s=load_cpu, candidate_cpu_s=cand_cpu)
 

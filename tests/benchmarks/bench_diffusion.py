@@ -297,19 +297,23 @@ def render(rows: list, up: str) -> str:
         lines += ["### Subsamples of the real corpus (×1) and synthetic corpora (×2 and more) on the blocked Dask path "
                   "(2 workers, 1 thread each, 4 GB limit each)\n",
                   "| corpus | documents | characters | blocks | units | candidate pairs | detector pairs | wall s | "
-                  "CPU s (workers + client) | peak GB per worker | peak GB by step (max over workers) | longest task s | "
-                  "load before → after |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|"]
+                  "CPU s (workers + client) | peak GB per worker | peak GB by step (max over workers) | "
+                  "peak GB per task by step (runs with chunks) | longest task s | load before → after |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|---|"]
         for d in scale:
             steps = ", ".join(f"{k} {v:.2f}" for k, v in d["step_peak_gb"].items())
-            lines.append(f"| every {d['base_every']}th ×{d['times']} | {d['docs']:,} | {d['chars']:,} | {d['blocks']} | "
+            chunked = " (chunks)" if "chunk_rows" in d else ""
+            lines.append(f"| every {d['base_every']}th ×{d['times']}{chunked} | {d['docs']:,} | {d['chars']:,} | {d['blocks']} | "
                          f"{d['units']:,} | {d['candidates']:,} | {d['pairs']:,} | {d['wall_s']:.0f} | "
                          f"{d['worker_cpu_s']:.0f} + {d['client_cpu_s']:.0f} | "
-                         f"{' / '.join(f'{x:.2f}' for x in d['worker_peak_gb'])} | {steps} | {d['task_max_s']:.0f} | "
+                         f"{' / '.join(f'{x:.2f}' for x in d['worker_peak_gb'])} | {steps} | "
+                         + (", ".join(f"{k} {v:.2f}" for k, v in d["task_peak_gb"].items()) + f" ({d['chunk_rows']:,}-row "
+                            "chunks)" if "task_peak_gb" in d else "— (before chunks)") + f" | {d['task_max_s']:.0f} | "
                          f"{d['load']:.1f} → {d['load_after']:.1f} |")
         lines.append("")
-        for m in sorted({d["base_every"] for d in scale}):
-            ds = sorted((d for d in scale if d["base_every"] == m), key=lambda d: d["docs"])
+        for m, ch in sorted({(d["base_every"], "chunk_rows" in d) for d in scale}):
+            ds = sorted((d for d in scale if d["base_every"] == m and ("chunk_rows" in d) == ch),
+                        key=lambda d: d["docs"])
             if len(ds) < 2:
                 continue
             x = [d["docs"] for d in ds]
@@ -324,7 +328,8 @@ def render(rows: list, up: str) -> str:
     sampled = sorted((d for d in rows if d["mode"].startswith("sampled")), key=lambda d: d["docs"])
     if sampled:
         lines += ["", render_sampled(sampled)]
-    real = sorted([d for d in scale if d["times"] == 1] + [d for d in full if d["mode"].startswith("blocked")],
+    real = sorted([d for d in scale if d["times"] == 1 and "chunk_rows" not in d]
+                  + [d for d in full if d["mode"].startswith("blocked") and "chunk_rows" not in d],
                   key=lambda d: d["docs"])
     if len(real) >= 2:
         fits = {name: _fit([d["docs"] for d in real], [f(d) for d in real]) for name, f in (
