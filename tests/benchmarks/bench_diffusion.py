@@ -13,7 +13,8 @@ What runs, each in a fresh process:
 
 * ``blocked2`` — :func:`analysis.distributed.blocked_reuse.run_local_reuse` (blocks of documents, shingle
   statistics by bucket, block pairs; memory per worker set by the block size) on a LocalCluster of 2 worker processes
-  (1 thread, ``memory_limit`` 4 GB each), same corpus; the pair table gathered and classified as above.
+  (1 thread, ``memory_limit`` 4 GB each), same corpus; the pair table gathered and classified as above. Rows written
+  since the chunks (``chunk_rows`` in the JSON) also keep each step's largest per-task peak and CPU.
 * ``sampled<s>n<k>`` (``sampled<s>n<k>s``) — the whole corpus of newest local regulations ×``s``
   (``synthetic_local``; ×1 is the real corpus) on the blocked path, 2 workers as above, by
   :func:`analysis.distributed.blocked_reuse.sample_local_reuse`: the statistics steps in full (with the trailing ``s``:
@@ -94,7 +95,8 @@ def run_scale(mode: str) -> dict:
                 worker_peak_gb=[round(w["peak_rss"] / 1e9, 3) for w in res.workers.values()],
                 step_peak_gb={k: round(float(v) / 1e9, 3) for k, v in step_peak.items()},
                 task_max_s=float(tasks["seconds"].max()), chunk_rows=res.chunk_rows,
-                task_peak_gb={k: round(float(v) / 1e9, 3) for k, v in tasks.groupby("step")["task_peak_rss"].max().items()},
+                task_peak_gb={k: round(float(v) / 1e9, 3)
+                              for k, v in tasks.groupby("step")["task_peak_rss"].max().items()},
                 held_rows_max=int(tasks["held_rows"].max()),
                 client_peak_gb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9)
 
@@ -165,7 +167,10 @@ def run_sampled(mode: str) -> dict:
     stats_cpu = steps["shingles"]["cpu_s"] + steps["buckets"]["cpu_s"] + bs_cpu
     total = stats_cpu + bp_cpu + merge_cpu
     total_se = float(np.sqrt(np.nansum(np.square([bp_cpu_se, per_row * rows_se, bs_se]))))
-    return dict(mode=mode, times=s, sample=k, all_stats=all_stats, seed=SAMPLE_SEED, fraction=frac, docs=len(corpus),
+    code = subprocess.run(["git", "log", "-1", "--format=%h", "--", "analysis/distributed/blocked_reuse.py"],
+                          capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    return dict(mode=mode, code=code, times=s, sample=k, all_stats=all_stats, seed=SAMPLE_SEED, fraction=frac,
+                docs=len(corpus),
                 chars=int(corpus["text"].str.len().sum()), blocks=res.n_blocks, block_pair_tasks=n_bp,
                 sampled=[list(x) for x in res.planned["sampled block pairs"]], chunk_rows=res.chunk_rows,
                 max_unit_rows=res.max_unit_rows, units=int(t.loc[t["step"] == "shingles", "n_units"].sum()),
@@ -179,8 +184,9 @@ def run_sampled(mode: str) -> dict:
                 worker_cpu_s=sum(w["cpu_s"] for w in res.workers.values()), client_cpu_s=_cpu() - cpu0,
                 worker_peak_gb=[round(w["peak_rss"] / 1e9, 3) for w in res.workers.values()],
                 task_peak_gb=float(t["task_peak_rss"].max()) / 1e9, disk_gb=disk / 1e9,
-                pair_tasks=bp[["block", "other", "candidates", "confirmed", "chunks", "held_rows", "cpu_s", "load_cpu_s",
-                               "candidate_cpu_s", "seconds", "start_rss", "task_peak_rss"]].to_dict("records"),
+                pair_tasks=bp[["block", "other", "candidates", "confirmed", "chunks", "held_rows", "cpu_s",
+                               "load_cpu_s", "candidate_cpu_s", "seconds", "start_rss",
+                               "task_peak_rss"]].to_dict("records"),
                 merge_tasks=mg[["block", "rows_in", "pairs", "held_rows", "cpu_s", "task_peak_rss"]].to_dict("records"),
                 client_peak_gb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9)
 
@@ -283,7 +289,9 @@ def render(rows: list, up: str) -> str:
             m = d["mode"]
             side = d.get("peak_worker_gb", d.get("children_peak_gb", 0.0))
             label = {"mem1": "in memory, 1 process", "mem2": "in memory, 2 processes (fork)"}.get(m) or (
-                f"Dask blocked (`run_local_reuse`), {m[7:]} workers, {d['blocks']} blocks" if m.startswith("blocked")
+                f"Dask blocked (`run_local_reuse`), {m[7:]} workers, {d['blocks']} blocks"
+                + (f", {d['chunk_rows']:,}-row chunks, {d['merge_tasks']} merge ranges, worker CPU "
+                   f"{d['worker_cpu_s']:.0f} s" if "chunk_rows" in d else "") if m.startswith("blocked")
                 else f"Dask whole index (`run_reuse`), {m[4:]} workers")
             lines.append(f"| {label} | {d['docs']:,} | {d['target_units']:,} | {d['pairs']:,} | {d['read_s']:.1f} | "
                          f"{d['target_s']:.1f} | {d['pairs_s']:.1f} | {d['classify_s']:.1f} | {d['total_s']:.1f} | "
@@ -307,8 +315,9 @@ def render(rows: list, up: str) -> str:
                          f"{d['units']:,} | {d['candidates']:,} | {d['pairs']:,} | {d['wall_s']:.0f} | "
                          f"{d['worker_cpu_s']:.0f} + {d['client_cpu_s']:.0f} | "
                          f"{' / '.join(f'{x:.2f}' for x in d['worker_peak_gb'])} | {steps} | "
-                         + (", ".join(f"{k} {v:.2f}" for k, v in d["task_peak_gb"].items()) + f" ({d['chunk_rows']:,}-row "
-                            "chunks)" if "task_peak_gb" in d else "— (before chunks)") + f" | {d['task_max_s']:.0f} | "
+                         + (", ".join(f"{k} {v:.2f}" for k, v in d["task_peak_gb"].items())
+                            + f" ({d['chunk_rows']:,}-row chunks)" if "task_peak_gb" in d else "— (before chunks)")
+                         + f" | {d['task_max_s']:.0f} | "
                          f"{d['load']:.1f} → {d['load_after']:.1f} |")
         lines.append("")
         for m, ch in sorted({(d["base_every"], "chunk_rows" in d) for d in scale}):
@@ -353,12 +362,23 @@ def render_sampled(rows: list) -> str:
 
     lines = ["### The whole local corpus ×1 (real), ×4 and ×10 (synthetic) on the blocked Dask path: statistics steps "
              "in full, a seeded sample of block-pair tasks (2 workers, 1 thread each, 4 GB limit each)\n",
-             "| corpus | texts | characters | blocks | block-pair tasks: sampled / all (seed) | statistics steps CPU s "
-             "(shingles + buckets + block stats) | CPU s per block-pair task: mean (max) | merge CPU s per 100,000 rows | "
+             "| corpus | code | texts | characters | blocks | block-pair tasks: sampled / all (seed) | "
+             "statistics steps CPU s (shingles + buckets + block stats) | CPU s per block-pair task: mean (max) | "
+             "of which read / candidates / "
+             "alignment and rows (mean) | candidates per task (mean) | merge CPU s per 100,000 rows | "
              "candidates, est. (± se) | detector rows, est. (± se) | worker CPU, est. core-hours (± se) | "
              "peak GB per task, max over tasks: shingles / buckets / block stats / block pairs / merge | "
-             "worker at task start GB (max) | pair rows held (max): block pairs / merge | wall s | load before → after |",
-             "|---|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---|---:|---|---:|---|"]
+             "worker at task start GB (max) | pair rows held (max): block pairs / merge | wall s | "
+             "load before → after |",
+             "|---|---|---:|---:|---:|---|---|---:|---|---:|---:|---:|---:|---:|---|---:|---|---:|---|"]
+    def split(d):
+        t = d.get("pair_tasks")
+        if not t:
+            return "—"
+        rd = np.mean([x["load_cpu_s"] for x in t])
+        cd = np.mean([x["candidate_cpu_s"] for x in t])
+        return f"{rd:.1f} / {cd:.1f} / {np.mean([x['cpu_s'] for x in t]) - rd - cd:.1f}"
+
     for d in rows:
         st = d["steps"]
         order = ("shingles", "buckets", "block stats", "block pairs", "merge")
@@ -366,9 +386,11 @@ def render_sampled(rows: list) -> str:
         if not d["all_stats"]:
             stats += f" (block stats of {st['block stats']['n']} of {d['blocks']} blocks)"
         lines.append(
-            f"| ×{d['times']} | {d['docs']:,} | {d['chars']:,} | {d['blocks']} | {d['sample']} / {d['block_pair_tasks']:,} "
+            f"| ×{d['times']}{d.get('label', '')} | {d.get('code', '')} | {d['docs']:,} | {d['chars']:,} | "
+            f"{d['blocks']} | {d['sample']} / {d['block_pair_tasks']:,} "
             f"({d['fraction']:.1%}, seed {d['seed']}) | {stats} | {st['block pairs']['cpu_mean']:.1f} "
-            f"({st['block pairs']['cpu_max']:.1f}) | {1e5 * d['merge_cpu_per_row']:.1f} | "
+            f"({st['block pairs']['cpu_max']:.1f}) | {split(d)} | {d['sampled_candidates'] / d['sample']:,.0f} | "
+            f"{1e5 * d['merge_cpu_per_row']:.1f} | "
             f"{d['est_candidates'] / 1e6:.1f} M (± {d['est_candidates_se'] / 1e6:.1f} M) | "
             f"{d['est_rows'] / 1e6:.1f} M (± {d['est_rows_se'] / 1e6:.1f} M) | "
             f"{d['est_total_cpu_s'] / 3600:.2f} (± {d['est_total_cpu_se'] / 3600:.2f}) | "
@@ -376,6 +398,15 @@ def render_sampled(rows: list) -> str:
             f"{max(st[x]['start_gb_max'] for x in order):.2f} | {st['block pairs']['held_rows_max']:,} / "
             f"{st['merge']['held_rows_max']:,} | {d['wall_s']:.0f} | {d['load']:.1f} → {d['load_after']:.1f} |")
     lines.append("")
+    for code in sorted({d.get("code", "") for d in rows}):
+        lines += _sampled_growth([d for d in rows if d.get("code", "") == code], code)
+    return "\n".join(lines)
+
+
+def _sampled_growth(rows: list, code: str) -> list:
+    import numpy as np
+
+    lines = []
     if len(rows) >= 2:
         x = [d["docs"] for d in rows]
         fits = {name: _fit(x, [f(d) for d in rows]) for name, f in (
@@ -386,7 +417,8 @@ def render_sampled(rows: list) -> str:
             ("peak GB per task (max over tasks)", lambda d: d["task_peak_gb"]),
             ("peak GB of a block-pair task", lambda d: d["steps"]["block pairs"]["peak_gb_max"]),
             ("peak GB of a merge task", lambda d: d["steps"]["merge"]["peak_gb_max"]))}
-        lines.append("Growth with the number of texts (×" + ", ×".join(str(d["times"]) for d in rows) + "), exponent b "
+        lines.append(f"Code {code or '(not recorded)'}: growth with the number of texts (×"
+                     + ", ×".join(str(d["times"]) for d in rows) + "), exponent b "
                      "of a log-log least-squares fit (± its standard error): " +
                      "; ".join(f"{k} b = {_pm(*v)}" for k, v in fits.items()) + ".")
         b, se = fits["worker CPU (est.)"]
@@ -399,7 +431,8 @@ def render_sampled(rows: list) -> str:
         lines.append(f"At 20,000 texts, by this fit: worker CPU ≈ {mid:.1f} core-hours ({lo:.1f}–{hi:.1f} for b ± se); "
                      + "; ".join(f"on {n} workers ≈ {60 * mid / n:.0f} min ({60 * lo / n:.0f}–{60 * hi / n:.0f})"
                                  for n in (8, 16, 64)) + " (CPU / workers: the block pairs are independent tasks).")
-    return "\n".join(lines)
+        lines.append("")
+    return lines
 
 
 def write(rows: list, up: str, t0: float | None, out: Path | None = None) -> str:
