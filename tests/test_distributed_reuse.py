@@ -277,3 +277,66 @@ def test_synthetic_local_copies_are_new_edited_regulations(small_local):
         assert ua == ub, a.doc_id
     with pytest.raises(ValueError, match="at least 1"):
         blocked.synthetic_local(base, 0)
+
+
+def test_blocked_local_reuse_in_tiny_chunks_is_the_same_and_bounded(client, small_local, tmp_path):  # noqa: F811
+    """Chunks of 50 pair rows and merge ranges of at most 50 rows (the boundaries fall inside documents and inside
+    a block pair's rows): the same table byte for byte, and no task held more pair rows than the bound — a task that
+    held a whole block pair's or a whole source block's rows would hold many times more."""
+    chunk = 50
+    mem = diffusion.local_pairs(small_local)
+    res = blocked.run_local_reuse(small_local, diffusion.local_titles(small_local), client=client,
+                                  block_chars=60_000, chunk_rows=chunk, work=tmp_path)
+    assert csv_bytes(res.pairs) == csv_bytes(mem)
+    parts = [pd.read_pickle(p) for p in res.parts]
+    assert csv_bytes(pd.concat(parts, ignore_index=True)) == csv_bytes(mem)
+    pt = res.tasks[res.tasks["step"] == "block pairs"]
+    mt = res.tasks[res.tasks["step"] == "merge"]
+    assert (pt["chunks"] > 2).sum() >= 3                    # many files per block pair
+    assert len(mt) > 5 * res.n_blocks                        # many ranges per source block
+    # some document's pairs are split across two consecutive ranges (a boundary inside a document)
+    full = [x for x in parts if len(x)]
+    assert any(a["source_doc"].iloc[-1] == b["source_doc"].iloc[0] for a, b in zip(full, full[1:]))
+    # the bound: a block-pair task never holds more than `chunk` rows; a merge one range (at most `chunk` rows, or
+    # the rows of one source unit if it has more) plus the file being read (at most `chunk`)
+    per_unit = mem.groupby(["source_doc", "source_unit"]).size().max()
+    assert res.max_unit_rows >= per_unit
+    bound = chunk + max(chunk, res.max_unit_rows)
+    assert pt["held_rows"].max() <= chunk
+    assert mt["held_rows"].max() <= bound
+    assert pt["confirmed"].max() > 5 * bound                 # unchunked, a block pair would break the bound
+    assert mt.groupby("block")["rows_in"].sum().max() > 5 * bound
+    # every task reports its own CPU and peak memory
+    assert (res.tasks["cpu_s"] >= 0).all() and (res.tasks["task_peak_rss"] >= res.tasks["start_rss"]).all()
+    assert (res.tasks["task_peak_rss"] > 0).all()
+
+
+def test_merge_ranges_cover_every_unit_and_keep_a_unit_whole():
+    assert blocked._plan_ranges(np.array([3, 0, 5, 60, 2, 2]), 10) == [(0, 3), (3, 4), (4, 6)]
+    assert blocked._plan_ranges(np.array([0, 0, 20]), 10) == [(0, 3)]
+    assert blocked._plan_ranges(np.array([], dtype=np.int64), 10) == [(0, 0)]
+    assert blocked._plan_ranges(np.array([10, 10, 1]), 10) == [(0, 1), (1, 2), (2, 3)]
+    assert blocked._plan_ranges(np.array([10, 10, 1]), 11) == [(0, 1), (1, 3)]
+
+
+def test_sampled_run_measures_a_seeded_sample_of_block_pairs(client, small_local, tmp_path):  # noqa: F811
+    """The sampled run draws its block pairs by its seed (same seed, same pairs; another seed, others), and its
+    block-pair tasks find exactly the rows the whole run's tasks find for those block pairs."""
+    titles = diffusion.local_titles(small_local)
+    kw = dict(client=client, block_chars=60_000, chunk_rows=200)
+    a = blocked.sample_local_reuse(small_local, titles, n_pairs=4, seed=1, work=tmp_path / "a", **kw)
+    b = blocked.sample_local_reuse(small_local, titles, n_pairs=4, seed=1, work=tmp_path / "b", all_stats=False, **kw)
+    c = blocked.sample_local_reuse(small_local, titles, n_pairs=4, seed=2, work=tmp_path / "c", **kw)
+    full = blocked.run_local_reuse(small_local, titles, work=tmp_path / "full", gather=False, **kw)
+    assert a.planned["block pairs"] == full.planned["block pairs"] == a.n_blocks * (a.n_blocks + 1) // 2
+    assert a.planned["sampled block pairs"] == b.planned["sampled block pairs"] != c.planned["sampled block pairs"]
+    assert len(a.planned["sampled block pairs"]) == 4
+    key = ["block", "other", "candidates", "confirmed"]
+    fp = full.tasks[full.tasks["step"] == "block pairs"].set_index(["block", "other"])
+    for res in (a, b, c):
+        got = res.tasks[res.tasks["step"] == "block pairs"][key].set_index(["block", "other"])
+        pd.testing.assert_frame_equal(got, fp.loc[got.index, ["candidates", "confirmed"]])
+        assert res.n_pairs == got["confirmed"].sum() > 0
+        mt = res.tasks[res.tasks["step"] == "merge"]
+        assert mt["rows_in"].sum() == got["confirmed"].sum()      # every sampled row merged once
+    assert (b.tasks["step"] == "block stats").sum() < (a.tasks["step"] == "block stats").sum() == a.n_blocks

@@ -9,7 +9,7 @@ module              what it holds
 ``reuse``           the text-reuse search (``analysis.text.reuse``) of source partitions against a target
                     prepared once; ``run_reuse``
 ``blocked_reuse``   a corpus against itself (local × local, diffusion) by blocks of documents, memory per
-                    worker set by the block size; ``run_local_reuse``, ``synthetic_local``
+                    worker set by the block size; ``run_local_reuse``, ``sample_local_reuse``, ``synthetic_local``
 ==================  ==========================================================================
 
 One entry point runs the same analysis on a laptop (a LocalCluster sized to the machine) and on a
@@ -25,8 +25,9 @@ cluster (``scheduler="tcp://host:8786"``)::
 from .partitions import ARCHIVES, Partition, list_partitions, read_partition
 from .pipeline import PipelineError, PipelineResult, cluster, matched_cosine, run_pipeline, write_outputs
 from .reuse import ReuseResult, run_reuse, write_reuse_outputs
-from .blocked_reuse import LocalReuseResult, run_local_reuse, synthetic_local
+from .blocked_reuse import LocalReuseResult, run_local_reuse, sample_local_reuse, synthetic_local
 
 __all__ = ["ARCHIVES", "Partition", "list_partitions", "read_partition", "PipelineError", "PipelineResult",
            "cluster", "matched_cosine", "run_pipeline", "write_outputs", "ReuseResult", "run_reuse",
-           "write_reuse_outputs", "LocalReuseResult", "run_local_reuse", "synthetic_local"]
+           "write_reuse_outputs", "LocalReuseResult", "run_local_reuse", "sample_local_reuse",
+           "synthetic_local"]

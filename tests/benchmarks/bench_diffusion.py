@@ -13,7 +13,16 @@ What runs, each in a fresh process:
 
 * ``blocked2`` — :func:`analysis.distributed.blocked_reuse.run_local_reuse` (blocks of documents, shingle
   statistics by bucket, block pairs; memory per worker set by the block size) on a LocalCluster of 2 worker processes
-  (1 thread, ``memory_limit`` 4 GB each), same corpus; the pair table gathered and classified as above.
+  (1 thread, ``memory_limit`` 4 GB each), same corpus; the pair table gathered and classified as above. Rows written
+  since the chunks (``chunk_rows`` in the JSON) also keep each step's largest per-task peak and CPU.
+* ``sampled<s>n<k>`` (``sampled<s>n<k>s``) — the whole corpus of newest local regulations ×``s``
+  (``synthetic_local``; ×1 is the real corpus) on the blocked path, 2 workers as above, by
+  :func:`analysis.distributed.blocked_reuse.sample_local_reuse`: the statistics steps in full (with the trailing ``s``:
+  shingles and buckets in full, block statistics of the sampled blocks only), then ``k`` block-pair tasks drawn
+  without replacement by ``numpy.random.default_rng(SAMPLE_SEED)`` and the merges of their rows. Per task: CPU
+  (user + system of the worker during the task), peak resident set (sampled every 10 ms), pair rows held. Totals
+  extrapolated: block pairs = all tasks × the sample's mean (± the standard error of a simple random sample), merges
+  = CPU per row read × the estimated rows, statistics steps as measured.
 * ``scale<m>x<s>`` — the blocked path on a synthetic corpus: every ``m``-th of the newest local regulations (in
   ``doc_id`` order) as the base, ``synthetic_local(base, s)`` (the base and ``s - 1`` edited copies as new provinces),
   2 workers as above; pairs counted, not gathered (the synthetic regulations have no national pairs to classify).
@@ -50,6 +59,7 @@ def _digest(pairs) -> str:
 
 WORKER_MEMORY = "4GB"
 BLOCK_CHARS = 1_000_000
+SAMPLE_SEED = 20261207
 
 
 def _cpu() -> float:
@@ -84,7 +94,100 @@ def run_scale(mode: str) -> dict:
                 worker_cpu_s=sum(w["cpu_s"] for w in res.workers.values()), client_cpu_s=_cpu() - cpu0,
                 worker_peak_gb=[round(w["peak_rss"] / 1e9, 3) for w in res.workers.values()],
                 step_peak_gb={k: round(float(v) / 1e9, 3) for k, v in step_peak.items()},
-                task_max_s=float(tasks["seconds"].max()),
+                task_max_s=float(tasks["seconds"].max()), chunk_rows=res.chunk_rows,
+                task_peak_gb={k: round(float(v) / 1e9, 3)
+                              for k, v in tasks.groupby("step")["task_peak_rss"].max().items()},
+                held_rows_max=int(tasks["held_rows"].max()),
+                client_peak_gb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9)
+
+
+def _est(x, n_all: int) -> tuple[float, float]:
+    """Total over ``n_all`` tasks from a simple random sample ``x`` of them (without replacement): n_all × mean, and
+    its standard error n_all × sd / sqrt(n) × sqrt(1 - n / n_all)."""
+    import numpy as np
+
+    x = np.asarray(x, float)
+    n = len(x)
+    if n == 0:
+        return float("nan"), float("nan")
+    se = float(np.std(x, ddof=1) / np.sqrt(n) * np.sqrt(max(0.0, 1 - n / n_all))) if n > 1 else float("nan")
+    return float(n_all * x.mean()), n_all * se
+
+
+def run_sampled(mode: str) -> dict:
+    """``sampled<s>n<k>``: the whole corpus of newest local regulations ×s (``synthetic_local``), every statistics step
+    run in full on the blocked Dask path, then ``k`` block-pair tasks drawn by ``SAMPLE_SEED`` and their merges;
+    totals extrapolated from the sample (``_est``)."""
+    import numpy as np
+
+    from analysis.distributed import cluster
+    from analysis.distributed.blocked_reuse import CHUNK_ROWS, sample_local_reuse, synthetic_local
+    from analysis.text import diffusion as D
+
+    all_stats = not mode.endswith("s")
+    s, k = (int(x) for x in mode[7:].rstrip("s").split("n"))
+    t0 = time.perf_counter()
+    cpu_make = _cpu()
+    base = D.latest_local()
+    corpus = synthetic_local(base, s) if s > 1 else base
+    titles = D.local_titles(corpus)
+    t_make, cpu_make = time.perf_counter() - t0, _cpu() - cpu_make
+    cpu0 = _cpu()
+    with cluster(n_workers=2, memory_limit=WORKER_MEMORY, dashboard=False, stream=None) as client, \
+            tempfile.TemporaryDirectory(prefix="bench_diffusion_") as work:
+        start = client.run(lambda: __import__("resource").getrusage(0).ru_utime + __import__("resource")
+                           .getrusage(0).ru_stime)
+        res = sample_local_reuse(corpus[["doc_id", "text"]], titles, client=client, n_pairs=k, seed=SAMPLE_SEED,
+                                 block_chars=BLOCK_CHARS, chunk_rows=CHUNK_ROWS, work=work,
+                                 all_stats=all_stats)
+        disk = sum(f.stat().st_size for f in Path(work).rglob("*") if f.is_file())
+    t = res.tasks
+    steps = {}
+    for name, g in t.groupby("step", sort=False):
+        n_all = res.planned[name] if name != "merge" else None
+        steps[name] = dict(n=len(g), n_all=n_all, cpu_s=float(g["cpu_s"].sum()), wall_s=float(g["seconds"].sum()),
+                           cpu_mean=float(g["cpu_s"].mean()), cpu_max=float(g["cpu_s"].max()),
+                           peak_gb_max=float(g["task_peak_rss"].max()) / 1e9,
+                           peak_gb_median=float(g["task_peak_rss"].median()) / 1e9,
+                           start_gb_max=float(g["start_rss"].max()) / 1e9,
+                           held_rows_max=int(g["held_rows"].max()) if "held_rows" in g and g["held_rows"].notna().any()
+                           else None)
+    bp = t[t["step"] == "block pairs"]
+    mg = t[t["step"] == "merge"]
+    n_bp = res.planned["block pairs"]
+    frac = len(bp) / n_bp
+    cand, cand_se = _est(bp["candidates"], n_bp)
+    rows, rows_se = _est(bp["confirmed"], n_bp)
+    bp_cpu, bp_cpu_se = _est(bp["cpu_s"], n_bp)
+    # merges: CPU per row read, times the rows of the whole run (each row is merged once)
+    per_row = float(mg["cpu_s"].sum() / max(mg["rows_in"].sum(), 1))
+    merge_cpu = per_row * rows
+    bs = t[t["step"] == "block stats"]
+    bs_cpu, bs_se = _est(bs["cpu_s"], res.n_blocks)        # = the measured sum when every block ran
+    stats_cpu = steps["shingles"]["cpu_s"] + steps["buckets"]["cpu_s"] + bs_cpu
+    total = stats_cpu + bp_cpu + merge_cpu
+    total_se = float(np.sqrt(np.nansum(np.square([bp_cpu_se, per_row * rows_se, bs_se]))))
+    code = subprocess.run(["git", "log", "-1", "--format=%h", "--", "analysis/distributed/blocked_reuse.py"],
+                          capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    return dict(mode=mode, code=code, times=s, sample=k, all_stats=all_stats, seed=SAMPLE_SEED, fraction=frac,
+                docs=len(corpus),
+                chars=int(corpus["text"].str.len().sum()), blocks=res.n_blocks, block_pair_tasks=n_bp,
+                sampled=[list(x) for x in res.planned["sampled block pairs"]], chunk_rows=res.chunk_rows,
+                max_unit_rows=res.max_unit_rows, units=int(t.loc[t["step"] == "shingles", "n_units"].sum()),
+                make_s=t_make, make_cpu_s=cpu_make, wall_s=res.seconds,
+                step_wall_s={a: round(b, 1) for a, b in res.step_seconds.items()}, steps=steps,
+                sampled_candidates=res.n_candidates, sampled_pairs=res.n_pairs,
+                est_candidates=cand, est_candidates_se=cand_se, est_rows=rows, est_rows_se=rows_se,
+                est_block_pairs_cpu_s=bp_cpu, est_block_pairs_cpu_se=bp_cpu_se, merge_cpu_per_row=per_row,
+                est_merge_cpu_s=merge_cpu, stats_cpu_s=stats_cpu, est_total_cpu_s=total, est_total_cpu_se=total_se,
+                worker_start_cpu_s=sum(start.values()),
+                worker_cpu_s=sum(w["cpu_s"] for w in res.workers.values()), client_cpu_s=_cpu() - cpu0,
+                worker_peak_gb=[round(w["peak_rss"] / 1e9, 3) for w in res.workers.values()],
+                task_peak_gb=float(t["task_peak_rss"].max()) / 1e9, disk_gb=disk / 1e9,
+                pair_tasks=bp[["block", "other", "candidates", "confirmed", "chunks", "held_rows", "cpu_s",
+                               "load_cpu_s", "candidate_cpu_s", "seconds", "start_rss",
+                               "task_peak_rss"]].to_dict("records"),
+                merge_tasks=mg[["block", "rows_in", "pairs", "held_rows", "cpu_s", "task_peak_rss"]].to_dict("records"),
                 client_peak_gb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9)
 
 
@@ -93,6 +196,8 @@ def run(mode: str) -> dict:
 
     if mode.startswith("scale"):
         return run_scale(mode)
+    if mode.startswith("sampled"):
+        return run_sampled(mode)
     t0 = time.perf_counter()
     latest = D.latest_local()
     t_read = time.perf_counter() - t0
@@ -112,7 +217,12 @@ def run(mode: str) -> dict:
                    target_s=st["write blocks"] + st["shingles"] + st["buckets"] + st["block stats"],
                    pairs_s=st["block pairs"] + st["merge"] + st["gather"], blocks=res.n_blocks,
                    peak_worker_gb=max(w["peak_rss"] for w in res.workers.values()) / 1e9,
-                   worker_cpu_s=sum(w["cpu_s"] for w in res.workers.values()))
+                   worker_cpu_s=sum(w["cpu_s"] for w in res.workers.values()), chunk_rows=res.chunk_rows,
+                   task_peak_gb={k: round(float(v) / 1e9, 3)
+                                 for k, v in res.tasks.groupby("step")["task_peak_rss"].max().items()},
+                   task_cpu_s={k: round(float(v), 1) for k, v in res.tasks.groupby("step")["cpu_s"].sum().items()},
+                   held_rows_max=int(res.tasks["held_rows"].max()), candidates=res.n_candidates,
+                   merge_tasks=int((res.tasks["step"] == "merge").sum()))
     elif mode.startswith("mem"):
         n_jobs = int(mode[3:])
         t1 = time.perf_counter()
@@ -168,7 +278,7 @@ def _fit(xs, ys) -> tuple[float, float]:
 def render(rows: list, up: str) -> str:
     lines = [f"Machine: {cpu_name()}, {os.cpu_count()} cores, shared with other jobs (up to six other sessions; the "
              f"load column says how busy it was). `uptime` at start: {up}\n"]
-    full = [d for d in rows if not d["mode"].startswith("scale")]
+    full = [d for d in rows if not d["mode"].startswith(("scale", "sampled"))]
     if full:
         lines += ["### The real corpus (newest versions of the local regulations)\n",
                   "| run | documents | target units | detector pairs | read s | target s | pairs s | classify s | "
@@ -179,7 +289,9 @@ def render(rows: list, up: str) -> str:
             m = d["mode"]
             side = d.get("peak_worker_gb", d.get("children_peak_gb", 0.0))
             label = {"mem1": "in memory, 1 process", "mem2": "in memory, 2 processes (fork)"}.get(m) or (
-                f"Dask blocked (`run_local_reuse`), {m[7:]} workers, {d['blocks']} blocks" if m.startswith("blocked")
+                f"Dask blocked (`run_local_reuse`), {m[7:]} workers, {d['blocks']} blocks"
+                + (f", {d['chunk_rows']:,}-row chunks, {d['merge_tasks']} merge ranges, worker CPU "
+                   f"{d['worker_cpu_s']:.0f} s" if "chunk_rows" in d else "") if m.startswith("blocked")
                 else f"Dask whole index (`run_reuse`), {m[4:]} workers")
             lines.append(f"| {label} | {d['docs']:,} | {d['target_units']:,} | {d['pairs']:,} | {d['read_s']:.1f} | "
                          f"{d['target_s']:.1f} | {d['pairs_s']:.1f} | {d['classify_s']:.1f} | {d['total_s']:.1f} | "
@@ -193,19 +305,24 @@ def render(rows: list, up: str) -> str:
         lines += ["### Subsamples of the real corpus (×1) and synthetic corpora (×2 and more) on the blocked Dask path "
                   "(2 workers, 1 thread each, 4 GB limit each)\n",
                   "| corpus | documents | characters | blocks | units | candidate pairs | detector pairs | wall s | "
-                  "CPU s (workers + client) | peak GB per worker | peak GB by step (max over workers) | longest task s | "
-                  "load before → after |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|"]
+                  "CPU s (workers + client) | peak GB per worker | peak GB by step (max over workers) | "
+                  "peak GB per task by step (runs with chunks) | longest task s | load before → after |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|---|"]
         for d in scale:
             steps = ", ".join(f"{k} {v:.2f}" for k, v in d["step_peak_gb"].items())
-            lines.append(f"| every {d['base_every']}th ×{d['times']} | {d['docs']:,} | {d['chars']:,} | {d['blocks']} | "
+            chunked = " (chunks)" if "chunk_rows" in d else ""
+            lines.append(f"| every {d['base_every']}th ×{d['times']}{chunked} | {d['docs']:,} | {d['chars']:,} | {d['blocks']} | "
                          f"{d['units']:,} | {d['candidates']:,} | {d['pairs']:,} | {d['wall_s']:.0f} | "
                          f"{d['worker_cpu_s']:.0f} + {d['client_cpu_s']:.0f} | "
-                         f"{' / '.join(f'{x:.2f}' for x in d['worker_peak_gb'])} | {steps} | {d['task_max_s']:.0f} | "
+                         f"{' / '.join(f'{x:.2f}' for x in d['worker_peak_gb'])} | {steps} | "
+                         + (", ".join(f"{k} {v:.2f}" for k, v in d["task_peak_gb"].items())
+                            + f" ({d['chunk_rows']:,}-row chunks)" if "task_peak_gb" in d else "— (before chunks)")
+                         + f" | {d['task_max_s']:.0f} | "
                          f"{d['load']:.1f} → {d['load_after']:.1f} |")
         lines.append("")
-        for m in sorted({d["base_every"] for d in scale}):
-            ds = sorted((d for d in scale if d["base_every"] == m), key=lambda d: d["docs"])
+        for m, ch in sorted({(d["base_every"], "chunk_rows" in d) for d in scale}):
+            ds = sorted((d for d in scale if d["base_every"] == m and ("chunk_rows" in d) == ch),
+                        key=lambda d: d["docs"])
             if len(ds) < 2:
                 continue
             x = [d["docs"] for d in ds]
@@ -217,7 +334,11 @@ def render(rows: list, up: str) -> str:
                          "exponent b of a log-log least-squares fit (± its standard error): " +
                          "; ".join(f"{k} b = {b:.2f}" + ("" if se != se else f" ± {se:.2f}") for k, (b, se) in fits.items())
                          + ".")
-    real = sorted([d for d in scale if d["times"] == 1] + [d for d in full if d["mode"].startswith("blocked")],
+    sampled = sorted((d for d in rows if d["mode"].startswith("sampled")), key=lambda d: d["docs"])
+    if sampled:
+        lines += ["", render_sampled(sampled)]
+    real = sorted([d for d in scale if d["times"] == 1 and "chunk_rows" not in d]
+                  + [d for d in full if d["mode"].startswith("blocked") and "chunk_rows" not in d],
                   key=lambda d: d["docs"])
     if len(real) >= 2:
         fits = {name: _fit([d["docs"] for d in real], [f(d) for d in real]) for name, f in (
@@ -228,6 +349,90 @@ def render(rows: list, up: str) -> str:
                      "; ".join(f"{k} b = {b:.2f}" + ("" if se != se else f" ± {se:.2f}") for k, (b, se) in fits.items())
                      + ".")
     return "\n".join(lines)
+
+
+def _pm(b: float, se: float) -> str:
+    return f"{b:.2f}" + ("" if se != se else f" ± {se:.2f}")
+
+
+def render_sampled(rows: list) -> str:
+    """The sampled runs (``sampled<s>n<k>``): measured statistics steps, a seeded sample of block-pair tasks and their
+    merges, totals extrapolated; memory per task by step; growth exponents and the estimate for 20,000 texts."""
+    import numpy as np
+
+    lines = ["### The whole local corpus ×1 (real), ×4 and ×10 (synthetic) on the blocked Dask path: statistics steps "
+             "in full, a seeded sample of block-pair tasks (2 workers, 1 thread each, 4 GB limit each)\n",
+             "| corpus | code | texts | characters | blocks | block-pair tasks: sampled / all (seed) | "
+             "statistics steps CPU s (shingles + buckets + block stats) | CPU s per block-pair task: mean (max) | "
+             "of which read / candidates / "
+             "alignment and rows (mean) | candidates per task (mean) | merge CPU s per 100,000 rows | "
+             "candidates, est. (± se) | detector rows, est. (± se) | worker CPU, est. core-hours (± se) | "
+             "peak GB per task, max over tasks: shingles / buckets / block stats / block pairs / merge | "
+             "worker at task start GB (max) | pair rows held (max): block pairs / merge | wall s | "
+             "load before → after |",
+             "|---|---|---:|---:|---:|---|---|---:|---|---:|---:|---:|---:|---:|---|---:|---|---:|---|"]
+    def split(d):
+        t = d.get("pair_tasks")
+        if not t:
+            return "—"
+        rd = np.mean([x["load_cpu_s"] for x in t])
+        cd = np.mean([x["candidate_cpu_s"] for x in t])
+        return f"{rd:.1f} / {cd:.1f} / {np.mean([x['cpu_s'] for x in t]) - rd - cd:.1f}"
+
+    for d in rows:
+        st = d["steps"]
+        order = ("shingles", "buckets", "block stats", "block pairs", "merge")
+        stats = " + ".join(f"{st[x]['cpu_s']:.0f}" for x in order[:3])
+        if not d["all_stats"]:
+            stats += f" (block stats of {st['block stats']['n']} of {d['blocks']} blocks)"
+        lines.append(
+            f"| ×{d['times']}{d.get('label', '')} | {d.get('code', '')} | {d['docs']:,} | {d['chars']:,} | "
+            f"{d['blocks']} | {d['sample']} / {d['block_pair_tasks']:,} "
+            f"({d['fraction']:.1%}, seed {d['seed']}) | {stats} | {st['block pairs']['cpu_mean']:.1f} "
+            f"({st['block pairs']['cpu_max']:.1f}) | {split(d)} | {d['sampled_candidates'] / d['sample']:,.0f} | "
+            f"{1e5 * d['merge_cpu_per_row']:.1f} | "
+            f"{d['est_candidates'] / 1e6:.1f} M (± {d['est_candidates_se'] / 1e6:.1f} M) | "
+            f"{d['est_rows'] / 1e6:.1f} M (± {d['est_rows_se'] / 1e6:.1f} M) | "
+            f"{d['est_total_cpu_s'] / 3600:.2f} (± {d['est_total_cpu_se'] / 3600:.2f}) | "
+            + " / ".join(f"{st[x]['peak_gb_max']:.2f}" for x in order) + " | "
+            f"{max(st[x]['start_gb_max'] for x in order):.2f} | {st['block pairs']['held_rows_max']:,} / "
+            f"{st['merge']['held_rows_max']:,} | {d['wall_s']:.0f} | {d['load']:.1f} → {d['load_after']:.1f} |")
+    lines.append("")
+    for code in sorted({d.get("code", "") for d in rows}):
+        lines += _sampled_growth([d for d in rows if d.get("code", "") == code], code)
+    return "\n".join(lines)
+
+
+def _sampled_growth(rows: list, code: str) -> list:
+    import numpy as np
+
+    lines = []
+    if len(rows) >= 2:
+        x = [d["docs"] for d in rows]
+        fits = {name: _fit(x, [f(d) for d in rows]) for name, f in (
+            ("candidates (est.)", lambda d: d["est_candidates"]), ("detector rows (est.)", lambda d: d["est_rows"]),
+            ("worker CPU (est.)", lambda d: d["est_total_cpu_s"]),
+            ("statistics steps CPU", lambda d: d["stats_cpu_s"]),
+            ("CPU per block-pair task", lambda d: d["steps"]["block pairs"]["cpu_mean"]),
+            ("peak GB per task (max over tasks)", lambda d: d["task_peak_gb"]),
+            ("peak GB of a block-pair task", lambda d: d["steps"]["block pairs"]["peak_gb_max"]),
+            ("peak GB of a merge task", lambda d: d["steps"]["merge"]["peak_gb_max"]))}
+        lines.append(f"Code {code or '(not recorded)'}: growth with the number of texts (×"
+                     + ", ×".join(str(d["times"]) for d in rows) + "), exponent b "
+                     "of a log-log least-squares fit (± its standard error): " +
+                     "; ".join(f"{k} b = {_pm(*v)}" for k, v in fits.items()) + ".")
+        b, se = fits["worker CPU (est.)"]
+        lx, ly = np.log(x), np.log([d["est_total_cpu_s"] for d in rows])
+        # the fitted line passes through (mean log x, mean log y); slopes b - se, b, b + se through that point
+        sd = se if se == se else 0.0
+        lo, mid, hi = (float(np.exp(ly.mean() + bb * (np.log(20_000) - lx.mean()))) / 3600
+                       for bb in (b - sd, b, b + sd))
+        lines.append("")
+        lines.append(f"At 20,000 texts, by this fit: worker CPU ≈ {mid:.1f} core-hours ({lo:.1f}–{hi:.1f} for b ± se); "
+                     + "; ".join(f"on {n} workers ≈ {60 * mid / n:.0f} min ({60 * lo / n:.0f}–{60 * hi / n:.0f})"
+                                 for n in (8, 16, 64)) + " (CPU / workers: the block pairs are independent tasks).")
+        lines.append("")
+    return lines
 
 
 def write(rows: list, up: str, t0: float | None, out: Path | None = None) -> str:
