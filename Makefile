@@ -19,17 +19,17 @@ $(STAMP): requirements.txt pyproject.toml
 ## test: unit tests, data validation and every notebook under nbval (strict), on every core (pytest-xdist;
 ## --dist loadscope keeps a notebook's cells in order in one kernel and a module's tests on one worker (not loadgroup:
 ## with pytest 9.2 and xdist 3.8.0 it silently ignores xdist_group and spreads a notebook's cells, pytest-xdist#1386);
-## TEST_WORKERS=0 runs in one process). The byte-identity rebuilds of the three longest build steps (marker
-## `rebuild`) are left to test-rebuild; CI runs both.
+## TEST_WORKERS=0 runs in one process). The byte-identity rebuilds of the three longest build steps and the redraws
+## of two committed seeded samples (marker `rebuild`) are left to test-rebuild; CI runs both.
 TEST_WORKERS ?= auto
 test: $(STAMP)
 	$(BIN)/python -m pytest --nbval -n $(TEST_WORKERS) --dist loadscope -m "not rebuild" tests notebooks
 
 ## test-rebuild: rebuild the three longest build steps (reuse, instrument_model, diffusion) and compare every table
-## byte for byte with the committed one (tests/test_build.py, marker `rebuild`; about 5 CPU-minutes; --dist load:
-## the three steps share nothing, so they run on different workers)
+## byte for byte with the committed one (tests/test_build.py), and redraw the committed reuse gold set and instrument
+## coding sample from their seeds (marker `rebuild`; about 6 CPU-minutes; --dist load: the tests share nothing)
 test-rebuild: $(STAMP)
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load -m rebuild tests/test_build.py
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load -m rebuild tests
 
 ## test-portable: every notebook again under other numpy SIMD levels, OpenBLAS cores and hash seeds
 ## (each switch proven to change the kernels first), compared strictly with the stored outputs

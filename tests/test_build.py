@@ -2,7 +2,7 @@
 
 The three longest steps (:data:`REBUILD`, 1–2 CPU-minutes each on a quiet machine, together about half of the
 suite's CPU) carry the marker ``rebuild``: ``make test`` leaves them out (``-m "not rebuild"``) and
-``make test-rebuild`` runs them; CI (``.ci/run``) runs both, so every step is rebuilt and compared on every CI run.
+``make test-rebuild`` runs them, with the redraws of two committed seeded samples marked the same way; CI (``.ci/run``) runs both, so every step is rebuilt and compared on every CI run.
 A change to their code is still caught by ``make test``: tests/test_build_stale.py fails while the build manifest's
 code or input hashes are not current, and ``python -m analysis build`` then shows the tables' difference.
 """

@@ -21,11 +21,13 @@ def committed():
     return I.load_coding_sample()
 
 
+@pytest.mark.rebuild  # the corpus-wide population takes half a CPU-minute: make test-rebuild (CI)
 def test_committed_sample_is_the_seeded_draw(population, committed):
     redraw = I.draw_instrument_coding_sample(population)
     assert _rows(redraw) == _rows(committed)
 
 
+@pytest.mark.rebuild
 def test_another_seed_draws_another_sample(population, committed):
     other = I.draw_instrument_coding_sample(population, random_state=I.CODING_SEED + 1)
     assert set(other["text"]) != set(committed["text"])
