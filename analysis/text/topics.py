@@ -510,9 +510,14 @@ def completion_perplexity(model: TopicModel, dtm, *, random_state: int = DEFAULT
                           & (np.asarray(scored.sum(axis=1)).ravel() > 0))
     if not len(keep):
         raise ValueError("no held-out clause has two or more tokens to split")
-    theta = model.transform(observed[keep])
-    sc = scored[keep].tocoo()
-    p = np.einsum("ik,ki->i", theta[sc.row], model.phi[:, sc.col])
+    return _completion_score(model.transform(observed[keep]), model.phi, scored[keep])
+
+
+def _completion_score(theta: np.ndarray, phi: np.ndarray, scored) -> float:
+    """``exp(-sum log p(w) / tokens)`` of the scored halves under ``theta · phi`` (rows of ``theta`` = rows of
+    ``scored``); shared with tests/benchmarks/bench_topic_engines.py, which scores gensim's shares too."""
+    sc = scored.tocoo()
+    p = np.einsum("ik,ki->i", theta[sc.row], phi[:, sc.col])
     return float(np.exp(-np.sum(sc.data * np.log(p)) / sc.data.sum()))
 
 

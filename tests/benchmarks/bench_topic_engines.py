@@ -130,33 +130,6 @@ def load(name):
     return dtm, vocab, train, test
 
 
-def completion_halves(dtm, seed=SEED):
-    """Split each row's tokens at random into two halves (observed, scored); deterministic for a seed."""
-    from scipy import sparse
-
-    dtm = dtm.tocsr()
-    n_rows = dtm.shape[0]
-    rows = np.repeat(np.repeat(np.arange(n_rows), np.diff(dtm.indptr)), dtm.data)
-    cols = np.repeat(dtm.indices, dtm.data)
-    rng = np.random.default_rng(seed)
-    order = np.lexsort((rng.random(len(rows)), rows))  # random order within each row
-    rows, cols = rows[order], cols[order]
-    starts = np.r_[0, np.cumsum(np.bincount(rows, minlength=n_rows))[:-1]]
-    pos = np.arange(len(rows)) - starts[rows]
-    first = pos % 2 == 0
-    a = sparse.csr_matrix((np.ones(first.sum(), dtype=np.int64), (rows[first], cols[first])), shape=dtm.shape)
-    b = sparse.csr_matrix((np.ones((~first).sum(), dtype=np.int64), (rows[~first], cols[~first])), shape=dtm.shape)
-    a.sum_duplicates(), b.sum_duplicates()
-    return a, b
-
-
-def completion_perplexity(theta, phi, scored):
-    """exp(- sum log p(w | theta_d, phi) / tokens) over the scored half."""
-    scored = scored.tocoo()
-    p = np.einsum("ik,ki->i", theta[scored.row], phi[:, scored.col])
-    return float(np.exp(-np.sum(scored.data * np.log(p)) / scored.data.sum()))
-
-
 def _gensim_fit(dtm, vocab, k, seed, passes):
     from gensim.matutils import Sparse2Corpus
     from gensim.models import LdaModel
@@ -249,7 +222,7 @@ def fit_one(corpus, engine, k, seed):
     rss = r1.ru_maxrss
     ids = T.top_term_ids(phi, 10)
     npmi = T.npmi_coherence(ids, dtm)
-    observed, scored = completion_halves(dtm[test])
+    observed, scored = T._completion_halves(dtm[test], SEED)   # the halves completion_perplexity uses
     keep = np.flatnonzero((np.asarray(observed.sum(axis=1)).ravel() > 0) & (np.asarray(scored.sum(axis=1)).ravel() > 0))
     t1 = time.perf_counter()
     if engine == "gensim":
@@ -262,7 +235,7 @@ def fit_one(corpus, engine, k, seed):
     else:
         th = m.transform(observed[keep])
     infer_s = time.perf_counter() - t1
-    perp = completion_perplexity(th, phi, scored[keep])
+    perp = T._completion_score(th, phi, scored[keep])
     res = dict(corpus=corpus, engine=engine, k=k, seed=seed, iterations=ITER[engine], wall_s=wall, cpu_s=cpu,
                rss_mb=rss / 1024, rss_before_mb=rss_before / 1024, npmi=float(npmi.mean()),
                npmi_topics=[float(x) for x in npmi], diversity=T.topic_diversity(ids),
